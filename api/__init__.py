@@ -1,0 +1,1 @@
+"""Anju's records side: the domain, the database and the committee API."""

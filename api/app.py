@@ -1,0 +1,60 @@
+"""The FastAPI application: committee API, and (later) the channel webhooks.
+
+Routers are listed in ``ROUTERS``; each module exposes ``router``. Domain errors become HTTP errors here and
+nowhere else.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import Engine
+from sqlalchemy.orm.exc import StaleDataError
+
+from api.db import get_engine
+from api.domain.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+ROUTERS: tuple[str, ...] = ()
+
+
+def create_app(engine: Engine | None = None) -> FastAPI:
+    app = FastAPI(title="安居 Anju API", version="1", docs_url="/docs", openapi_url="/openapi.json")
+    app.state.engine = engine or get_engine()
+
+    @app.exception_handler(DomainError)
+    async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:
+        return JSONResponse(status_code=exc.http_status,
+                            content={"error": exc.code, "message": exc.message, "field": exc.field})
+
+    @app.exception_handler(StaleDataError)
+    async def _stale(_request: Request, _exc: StaleDataError) -> JSONResponse:
+        return JSONResponse(status_code=409, content={
+            "error": "conflict", "message": "记录已被他人修改，请刷新后重试 / modified concurrently, reload and retry",
+            "field": None})
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        first = errors[0] if errors else {}
+        field = ".".join(str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path"))
+        return JSONResponse(status_code=422, content={
+            "error": "validation_failed", "message": f"{field or 'request'}: {first.get('msg', 'invalid')}",
+            "field": field or None,
+            "details": [{"field": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")}
+                        for e in errors]})
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return JSONResponse(status_code=500, content={"error": "internal", "message": "internal error",
+                                                      "field": None})
+
+    for module in ROUTERS:
+        app.include_router(importlib.import_module(module).router)
+    return app

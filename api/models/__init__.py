@@ -1,0 +1,21 @@
+"""Every table of the service, imported here so Base.metadata (and Alembic) sees them all."""
+
+from api.models.applications import (
+    Application,
+    ApplicationContact,
+    ApplicationEvent,
+    ApplicationState,
+    FiledBy,
+)
+from api.models.areas import Area, AreaLevel
+from api.models.audit import AuditEntry
+from api.models.conversations import Conversation, InboundMessage
+from api.models.households import Household, Member, TargetCategory
+from api.models.publicity import NoticeEntry, NoticeLevel, NoticeStatus, Objection, ObjectionStatus, PublicityNotice
+from api.models.users import ApiToken, Role, User
+
+__all__ = [
+    "ApiToken", "Application", "ApplicationContact", "ApplicationEvent", "ApplicationState", "Area", "AreaLevel",
+    "AuditEntry", "Conversation", "FiledBy", "Household", "InboundMessage", "Member", "NoticeEntry", "NoticeLevel",
+    "NoticeStatus", "Objection", "ObjectionStatus", "PublicityNotice", "Role", "TargetCategory", "User",
+]

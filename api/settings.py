@@ -1,0 +1,52 @@
+"""One settings object for the whole service, read from ANJU_* environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Defaults give the embedded set-up: SQLite in ./data, console SMS gateway, no Telegram."""
+
+    model_config = SettingsConfigDict(env_prefix="ANJU_", env_file=".env", extra="ignore")
+
+    environment: str = "development"
+    data_dir: Path = Path("data")
+    database_url: str | None = None
+    timezone: str = "Asia/Shanghai"
+    default_language: str = "zh_Hans"
+
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+
+    sms_gateway: str = "console"
+    sms_signature: str = "【安居】"
+    sms_max_parts: int = 3
+    sms_hmac_secret: SecretStr = SecretStr("dev-only-sms-secret")
+
+    telegram_token: SecretStr | None = None
+    telegram_webhook_url: str | None = None
+    telegram_secret_token: SecretStr | None = None
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The configured URL, or a SQLite file in the data directory (created on first use)."""
+        if self.database_url:
+            return self.database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{(self.data_dir / 'anju.db').resolve()}"
+
+    def check_production_secrets(self) -> None:
+        """Refuse development placeholders outside development, so nobody ships a guessable secret."""
+        if self.environment != "development" and "dev-only" in self.sms_hmac_secret.get_secret_value():
+            raise RuntimeError("ANJU_SMS_HMAC_SECRET must be set outside development")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Cached so every module shares one object; tests call get_settings.cache_clear()."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Anju's citizen side: the dialog engine, its flows, NLU and the channel adapters."""

@@ -1,0 +1,43 @@
+"""The ``anju`` command. Each sub-command lives in its own module with a ``register(subparsers)`` function.
+
+Modules import their heavy dependencies inside the handler, so ``anju ask`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# One line per module; each registers one or more sub-commands.
+COMMAND_MODULES = (
+    "bot.cli.db",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="anju", description="安居 — rural housing-safety service")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last line of defence: a clear message, never a traceback to the user
+        from api.domain.errors import DomainError
+
+        if isinstance(exc, DomainError):
+            print(f"错误 / error: {exc.message}", file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

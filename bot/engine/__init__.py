@@ -1,0 +1,1 @@
+"""The channel-free dialog engine: ``handle(state, inbound) -> (state, replies)``."""

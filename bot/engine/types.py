@@ -1,0 +1,104 @@
+"""What flows into and out of the engine, and what a flow is.
+
+Nothing here knows a channel: an adapter builds an ``Inbound`` and renders ``Reply`` objects for its medium
+(numbered options on SMS, inline keyboards on Telegram).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class Inbound:
+    channel: str                      # "sms" | "telegram" | "terminal"
+    sender: str                       # phone number on SMS, chat id on Telegram, a name in the terminal
+    text: str
+    message_id: str | None = None
+    verified_phone: str | None = None  # a phone the channel has proven belongs to the sender
+    language_hint: str | None = None   # e.g. Telegram's language_code
+    attachments: tuple[str, ...] = ()  # file references (Telegram photos), never the bytes
+    received_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Option:
+    """A choice the user can make: on SMS they reply ``key``; on Telegram a button sends ``key``."""
+
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    options: tuple[Option, ...] = ()
+    citation: str | None = None        # compact source, e.g. "山阴县 山危扶办〔2021〕1号 四(二)"
+    request_contact: bool = False      # ask the channel to collect a verified phone (Telegram contact button)
+
+
+@dataclass
+class ConversationState:
+    """Serialisable per (channel, sender); flows keep their own data under ``data[flow_name]``."""
+
+    language: str | None = None        # chosen language; None until chosen or detected
+    county: str | None = None          # division code once known
+    village_id: int | None = None
+    flow: str | None = None            # the flow awaiting this sender's next message
+    step: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    updated_at: str | None = None      # ISO timestamp of the last turn, for resuming and expiry
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any] | None) -> ConversationState:
+        known = {k: v for k, v in (raw or {}).items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+@dataclass
+class Turn:
+    """One message being handled: the state to change, the message, and what a flow may use."""
+
+    state: ConversationState
+    inbound: Inbound
+    text: str                          # normalised text (full-width folded, trimmed)
+    gettext: Callable[[str], str]      # translator for state.language
+    now: dt.datetime
+    services: Any = None               # the records port (status, leads, objections…), injected by the boundary
+
+    def _(self, message: str) -> str:
+        return self.gettext(message)
+
+    def flow_data(self, flow: str) -> dict[str, Any]:
+        return self.state.data.setdefault(flow, {})
+
+    def enter(self, flow: str, step: str) -> None:
+        self.state.flow, self.state.step = flow, step
+
+    def finish(self) -> None:
+        if self.state.flow:
+            self.state.data.pop(self.state.flow, None)
+        self.state.flow, self.state.step = None, None
+
+
+class Flow(ABC):
+    """A conversation the engine can start by keyword or menu and resume on the sender's next message."""
+
+    name: ClassVar[str]
+    keywords: ClassVar[tuple[str, ...]] = ()   # start this flow from any point of a conversation
+    menu_label: ClassVar[str] = ""             # gettext message id for the main menu; "" keeps it off the menu
+
+    @abstractmethod
+    def start(self, turn: Turn) -> list[Reply]:
+        """Begin; call ``turn.enter(self.name, step)`` to receive the next message."""
+
+    @abstractmethod
+    def resume(self, turn: Turn) -> list[Reply]:
+        """Handle the next message while this flow is active; ``turn.finish()`` when done."""
