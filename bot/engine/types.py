@@ -94,6 +94,7 @@ class Flow(ABC):
     name: ClassVar[str]
     keywords: ClassVar[tuple[str, ...]] = ()   # start this flow from any point of a conversation
     menu_label: ClassVar[str] = ""             # gettext message id for the main menu; "" keeps it off the menu
+    needs_county: ClassVar[bool] = False       # the engine asks for the county first, then starts the flow
 
     @abstractmethod
     def start(self, turn: Turn) -> list[Reply]:

@@ -1,0 +1,1 @@
+"""Domain services: functions taking a Session; they flush but never commit."""

@@ -1,0 +1,17 @@
+"""Which flows exist, in main-menu order. Each module exposes ``FLOW``, an instance of ``bot.engine.types.Flow``."""
+
+from __future__ import annotations
+
+import importlib
+from functools import lru_cache
+
+from bot.engine.types import Flow
+
+FLOW_MODULES: tuple[str, ...] = (
+)
+
+
+@lru_cache(maxsize=1)
+def flows() -> dict[str, Flow]:
+    loaded = (importlib.import_module(name).FLOW for name in FLOW_MODULES)
+    return {flow.name: flow for flow in loaded}
