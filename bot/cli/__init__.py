@@ -13,6 +13,7 @@ from collections.abc import Sequence
 # One line per module; each registers one or more sub-commands.
 COMMAND_MODULES = (
     "bot.cli.db",
+    "bot.cli.serve",
 )
 
 

@@ -1,0 +1,53 @@
+"""``anju serve``: the API, the scheduler and (with a token) the Telegram bot in one process."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    serve = subparsers.add_parser("serve", help="start the API, the scheduler and the bots")
+    serve.add_argument("--host", default=None, help="listen address (default from ANJU_API_HOST)")
+    serve.add_argument("--port", type=int, default=None, help="port (default from ANJU_API_PORT)")
+    serve.add_argument("--no-scheduler", action="store_true", help="serve requests only (extra workers)")
+    serve.set_defaults(func=_serve)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+    from api.bootstrap import prepare_database
+    from api.db import get_engine
+    from api.settings import get_settings
+    from bot.scheduler import build_scheduler, try_become_leader
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = get_settings()
+    settings.check_production_secrets()
+    engine = get_engine()
+    prepare_database(engine)
+    host, port = args.host or settings.api_host, args.port or settings.api_port
+
+    scheduler = None
+    if not args.no_scheduler:
+        try:
+            leader_connection = try_become_leader(engine)
+        except LookupError:
+            logging.getLogger(__name__).info("another process runs the scheduler; serving requests only")
+        else:
+            scheduler = build_scheduler(engine, settings.timezone)
+            scheduler.start()
+            scheduler.leader_connection = leader_connection  # type: ignore[attr-defined]  (keeps the lock)
+
+    print(f"安居 Anju is running on {engine.url.render_as_string(hide_password=True)}")
+    print(f"  API docs:  http://{host}:{port}/docs")
+    print('  Chat:      anju chat --county 山阴县      (or: anju ask --county 140621 "公示几天")')
+    print("  Staff token: anju token create --area 140621 --role admin --name 管理员")
+    try:
+        uvicorn.run(create_app(engine), host=host, port=port, log_level="info")
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+    return 0
