@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pytest
@@ -24,37 +24,83 @@ DOC_COUNTY = {"000": "222400", "001": "140429", "002": "140405", "003": "230400"
 COUNTIES = sorted(set(DOC_COUNTY.values()))
 NEWS_DOCS = {"000", "001"}  # news reports: cited by section heading (导语 = the opening paragraph)
 
-CATEGORIES = {"易返贫致贫户", "低保户", "分散供养特困人员", "严重困难家庭", "低保边缘家庭", "其他脱贫户",
-              "贫困残疾人家庭", "建档立卡贫困户"}
-PERIOD_NAMES = {"village_publicity", "township_publicity", "county_publicity", "township_review",
-                "department_check", "agreement_start", "complaint_acknowledge", "complaint_resolve"}
+CATEGORIES = {
+    "易返贫致贫户",
+    "低保户",
+    "分散供养特困人员",
+    "严重困难家庭",
+    "低保边缘家庭",
+    "其他脱贫户",
+    "贫困残疾人家庭",
+    "建档立卡贫困户",
+}
+PERIOD_NAMES = {
+    "village_publicity",
+    "township_publicity",
+    "county_publicity",
+    "township_review",
+    "department_check",
+    "agreement_start",
+    "complaint_acknowledge",
+    "complaint_resolve",
+}
 ANJU_DEFAULT_PERIODS = {"complaint_acknowledge", "complaint_resolve"}
-PROFILE_KEYS = {"code", "name", "short_names", "province", "parent", "languages", "hotline", "hotline_note",
-                "sources", "target_categories", "periods", "subsidy", "area", "seismic_intensity",
-                "seismic_citation"}
+PROFILE_KEYS = {
+    "code",
+    "name",
+    "short_names",
+    "province",
+    "parent",
+    "languages",
+    "hotline",
+    "hotline_note",
+    "sources",
+    "target_categories",
+    "periods",
+    "subsidy",
+    "area",
+    "seismic_intensity",
+    "seismic_citation",
+}
 SOURCE_KEYS = {"doc", "file", "title", "issuer", "number", "date"}
 PERIOD_KEYS = {"amount", "unit", "citation", "minimum", "silence_passes"}
 SUBSIDY_KEYS = {"applies_to", "method", "share", "cap_yuan", "fixed_yuan", "average", "text", "citation"}
 AREA_KEYS = {"household_max_m2", "per_person_min_m2", "per_person_max_m2_3plus", "text", "citation"}
 
-REQUIRED_FAQ_IDS = {
-    "target_categories", "house_grades", "appraisal", "not_eligible", "no_house", "documents", "how_to_apply",
-    "procedure", "four_two", "publicity_period", "objection", "township_review", "department_check", "subsidy",
-    "area_limits", "building_standard", "energy_saving", "renovation_methods", "agreement_start", "acceptance",
-    "payment", "yikatong", "rectification", "redamage", "no_double_benefit", "no_sale_5_years",
-    "incapacitated_application", "misconduct_report", "inspections", "reporting_deadlines", "three_immediate",
-    "archive", "craftsmen_supervision", "self_build", "loans_insurance", "special_hardship", "program_results",
-}
+REQUIRED_FAQ_IDS = set(
+    """
+target_categories house_grades appraisal not_eligible no_house documents how_to_apply procedure
+four_two publicity_period objection township_review department_check subsidy area_limits
+building_standard energy_saving renovation_methods agreement_start acceptance payment yikatong
+rectification redamage no_double_benefit no_sale_5_years incapacitated_application misconduct_report
+inspections reporting_deadlines three_immediate archive craftsmen_supervision self_build
+loans_insurance special_hardship program_results
+""".split()  # noqa: SIM905 — one word per id reads better than 37 quoted strings
+)
 ANSWER_KEYS = {"counties", "text", "detail", "text_ko", "text_en", "cite"}
 ENTRY_KEYS = {"id", "title", "title_ko", "title_en", "questions", "answers"}
 TEXT_FIELDS = ("text", "detail", "text_ko", "text_en")
 MAX_TEXT, MAX_DETAIL = 90, 300
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，％", "0123456789.,%")
-_CN_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_CN_DIGIT = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
 _NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(万|만)?")
 # a Chinese numeral counting something in a source (七日, 三级, 四类, 一个月) — also a figure the text may use
-_CN_NUMBER = re.compile(r"(?<![一二两三四五六七八九十])([一二两三四五六七八九十])(?=[日天个年类级次名户人度项月])")
+_CN_NUMBER = re.compile(
+    r"(?<![一二两三四五六七八九十])([一二两三四五六七八九十])(?=[日天个年类级次名户人度项月])"
+)
 _SECTION_NUMERAL = re.compile(r"^([一二三四五六七八九十]+)(?=$|[(（\s第])")
 _CLAUSE_SEP = re.compile(r"\s*;\s*")
 
@@ -73,6 +119,41 @@ def numbers_in(text: str) -> set[str]:
     return found
 
 
+# A figure with its unit must match the source with the same unit: 7天 needs a 7-day period in the source, not
+# just a 7 anywhere. (unit class, pattern on the answer's Chinese, pattern on the source.) Days in answers are
+# written 天; sources write 日 too (七日), but never as a date (10月15日) or a day of the month (5日前).
+_NUM = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十])"
+_UNITS = [
+    ("working_days", rf"{_NUM}\s*个?工作日", rf"{_NUM}\s*个?工作日"),
+    ("days", rf"{_NUM}\s*天", rf"(?<!月)(?<!\d){_NUM}\s*(?:天|日)(?!前)"),
+    ("months", rf"{_NUM}\s*个月", rf"{_NUM}\s*个月"),
+    ("yuan", r"(\d+(?:\.\d+)?)\s*(万)?元", r"(\d+(?:\.\d+)?)\s*(万)?元"),
+    ("m2", r"(\d+(?:\.\d+)?)\s*(?:平方米|㎡)", r"(\d+(?:\.\d+)?)\s*(?:平方米|㎡)"),
+    ("degree", r"(\d+)\s*度", r"(\d+)\s*度"),
+    ("percent", r"(\d+(?:\.\d+)?)\s*%", r"(\d+(?:\.\d+)?)\s*%"),
+    ("households", r"(\d+)\s*余?户", r"(\d+)\s*余?户"),
+    ("people", r"(\d+)\s*余?(?:人|名)", r"(\d+)\s*余?(?:人|名)"),
+]
+
+
+def _value(raw: str, wan: str = "") -> str:
+    number = float(_CN_DIGIT[raw]) if raw in _CN_DIGIT else float(raw)
+    return _canon(number * (10000 if wan else 1))
+
+
+def unit_figures(text: str, side: int) -> set[tuple[str, str]]:
+    """(unit class, value) pairs in a Chinese text; side 1 reads an answer, side 2 a source."""
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text.translate(_FULL_WIDTH))
+    found = set()
+    for unit in _UNITS:
+        for match in re.finditer(unit[side], text):
+            if side == 1 and not match.group(1)[0].isdigit():
+                continue  # an answer's Chinese numerals are words (一户一宅), not figures
+            wan = match.group(2) if match.re.groups > 1 else ""
+            found.add((unit[0], _value(match.group(1), wan or "")))
+    return found
+
+
 def has_figure(text: str) -> bool:
     return bool(re.search(r"\d", text.translate(_FULL_WIDTH)))
 
@@ -80,9 +161,14 @@ def has_figure(text: str) -> bool:
 # ---------------------------------------------------------------------------------------------- loading
 
 
+_LOADER = getattr(
+    yaml, "CSafeLoader", yaml.SafeLoader
+)  # the C loader when PyYAML has it: keeps this under 1 s
+
+
 def _load(path: Path):
     with path.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=_LOADER)
 
 
 @lru_cache(maxsize=1)
@@ -112,7 +198,7 @@ def seeds_dir() -> Path | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def doc_text(doc: str) -> str:
     folder = seeds_dir()
     if folder is None:
@@ -121,12 +207,17 @@ def doc_text(doc: str) -> str:
     return path.read_text(encoding="utf-8").translate(_FULL_WIDTH)
 
 
-@lru_cache(maxsize=None)
+@cache
 def doc_numbers(doc: str) -> frozenset[str]:
     text = doc_text(doc)
     found = numbers_in(text)
     found |= {_canon(_CN_DIGIT[ch]) for ch in _CN_NUMBER.findall(text)}
     return frozenset(found)
+
+
+@cache
+def doc_unit_figures(doc: str) -> frozenset[tuple[str, str]]:
+    return frozenset(unit_figures(doc_text(doc), 2))
 
 
 def county_docs(code: str) -> set[str]:
@@ -306,14 +397,18 @@ def test_an_answer_without_a_citation_states_no_figure():
     for entry_id, answer in answers():
         if answer.get("cite") is None:
             for key in TEXT_FIELDS:
-                assert not has_figure(answer.get(key) or ""), f"{entry_id} {answer['counties']} {key}: uncited figure"
+                assert not has_figure(answer.get(key) or ""), (
+                    f"{entry_id} {answer['counties']} {key}: uncited figure"
+                )
 
 
 def test_default_answers_cite_nothing_and_name_no_county():
     for entry_id, answer in answers():
         if "default" in answer["counties"]:
             assert answer["counties"] == ["default"], entry_id
-            assert answer.get("cite") is None, f"{entry_id}: a default answer cannot cite one county's document"
+            assert answer.get("cite") is None, (
+                f"{entry_id}: a default answer cannot cite one county's document"
+            )
             for code in COUNTIES:
                 for name in county_names(code):
                     for key in TEXT_FIELDS:
@@ -355,7 +450,14 @@ def test_every_figure_in_an_answer_is_in_its_cited_document():
         known = doc_numbers(cite["doc"])
         for key in TEXT_FIELDS:
             missing = numbers_in(answer.get(key) or "") - known
-            assert not missing, f"{entry_id} {answer['counties']} {key}: {sorted(missing)} not in {cite['doc']}"
+            assert not missing, (
+                f"{entry_id} {answer['counties']} {key}: {sorted(missing)} not in {cite['doc']}"
+            )
+        for key in ("text", "detail"):
+            missing = unit_figures(answer.get(key) or "", 1) - doc_unit_figures(cite["doc"])
+            assert not missing, (
+                f"{entry_id} {answer['counties']} {key}: {sorted(missing)} not so in {cite['doc']}"
+            )
 
 
 # ---------------------------------------------------------------------------------------------- the checker
@@ -367,3 +469,9 @@ def test_number_normalisation():
     assert numbers_in("14,000 yuan, 10월 1일") == {"14000", "10", "1"}
     assert numbers_in("1.4만 위안") == {"14000"}
     assert not has_figure("请向村委会询问")
+    assert unit_figures("公示不少于7天，7个工作日内，上限1.4万元", 1) == {
+        ("days", "7"),
+        ("working_days", "7"),
+        ("yuan", "14000"),
+    }
+    assert unit_figures("公示期限不得少于七日；10月15日；每月5日前", 2) == {("days", "7")}
