@@ -28,6 +28,19 @@ class Settings(BaseSettings):
     sms_max_parts: int = 3
     sms_hmac_secret: SecretStr = SecretStr("dev-only-sms-secret")
 
+    # sms_gateway: "console" (records, sends nothing), "http" (generic gateway) or "twilio" (its REST API).
+    sms_http_url: str | None = None
+    sms_http_timeout: float = 10.0
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+    twilio_from: str | None = None
+    twilio_public_url: str | None = None     # the URL Twilio signs, when a proxy rewrites ours
+    sms_content_cap: int = 500               # characters one gateway request may carry
+    sms_daily_cap_per_number: int = 50       # messages one number may receive per day
+    sms_dedup_window_seconds: int = 10       # same sender + text without a message id within this is a retry
+    flood_limit: int = 20                    # messages one sender may send per flood window, on any channel
+    flood_window_seconds: int = 60
+
     telegram_token: SecretStr | None = None
     telegram_webhook_url: str | None = None
     telegram_secret_token: SecretStr | None = None
