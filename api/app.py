@@ -20,7 +20,9 @@ from api.domain.errors import DomainError
 
 log = logging.getLogger(__name__)
 
-ROUTERS: tuple[str, ...] = ()
+ROUTERS: tuple[str, ...] = (
+    "api.routes.screenings",
+)
 
 
 def create_app(engine: Engine | None = None) -> FastAPI:

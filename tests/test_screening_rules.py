@@ -9,8 +9,10 @@ import pytest
 from api.profiles import load_profiles
 from api.screening import evaluate, parse_answers
 from api.screening.rules import OUTCOMES, RANK, load_all, load_common
+from content import CONTENT_DIR
 
-SEEDS = Path("/work/shared/seeds")
+SEEDS = next((p for p in (CONTENT_DIR / "sources", Path("/work/shared/seeds")) if list(p.glob("00?_*.txt"))),
+             CONTENT_DIR / "sources")
 NEWS_DOCS = {"000", "001"}
 CASES = [(code, case) for code, rules in sorted(load_all().items()) for case in rules.tests]
 

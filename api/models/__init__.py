@@ -12,6 +12,7 @@ from api.models.audit import AuditEntry
 from api.models.conversations import Conversation, InboundMessage
 from api.models.households import Household, Member, TargetCategory
 from api.models.publicity import NoticeEntry, NoticeLevel, NoticeStatus, Objection, ObjectionStatus, PublicityNotice
+from api.models.screening import Lead, LeadStatus, ScreeningRecord  # noqa: F401
 from api.models.users import ApiToken, Role, User
 
 __all__ = [

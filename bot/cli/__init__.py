@@ -14,6 +14,7 @@ from collections.abc import Sequence
 COMMAND_MODULES = (
     "bot.cli.db",
     "bot.cli.serve",
+    "bot.cli.screen",
 )
 
 

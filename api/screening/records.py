@@ -1,0 +1,110 @@
+"""Keeping screenings and leads: the records side of the screening, shared by the API and the bot.
+
+Functions take a session and never commit; the caller's unit of work does. A screening stores the answers and
+the outcome only; a farmer's name and phone are stored in a lead, and only when they asked for one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.domain.errors import Conflict, NotFound, ValidationFailed
+from api.models import Application, Area, AreaLevel
+from api.models.screening import Lead, LeadStatus, ScreeningRecord
+from api.screening.evaluate import Result
+from api.screening.rules import Value
+from api.services.scope import Actor, covers
+
+PHONE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def record_screening(session: Session, result: Result, answers: Mapping[str, Value],
+                     channel: str) -> ScreeningRecord:
+    record = ScreeningRecord(county_code=result.county, outcome=result.outcome, answers=dict(answers),
+                             missing=list(result.missing), channel=channel)
+    session.add(record)
+    session.flush()
+    return record
+
+
+def find_village(session: Session, county_code: str, name: str) -> Area | None:
+    """The county's village called ``name``, with or without its 村 suffix; None when absent or ambiguous."""
+    wanted = name.strip().removesuffix("村")
+    if not wanted:
+        return None
+    villages = session.scalars(select(Area).where(Area.county_code == county_code,
+                                                  Area.level == AreaLevel.village)).all()
+    matches = [v for v in villages if v.name.removesuffix("村") == wanted]
+    return matches[0] if len(matches) == 1 else None
+
+
+def normalise_phone(raw: str) -> str:
+    phone = re.sub(r"[\s-]", "", raw).removeprefix("+86")
+    if not PHONE.match(phone):
+        raise ValidationFailed("请填写11位手机号码 / an 11-digit mobile number is needed", field="phone")
+    return phone
+
+
+def create_lead(session: Session, screening_id: int, *, name: str, village: str, phone: str,
+                village_id: int | None = None) -> Lead:
+    """A lead the committee sees: the farmer's consent is the caller's to have asked for."""
+    record = session.get(ScreeningRecord, screening_id)
+    if record is None:
+        raise NotFound(f"筛查记录 {screening_id} 不存在 / screening {screening_id} not found",
+                       field="screening_id")
+    name = name.strip()
+    if not name or len(name) > 64:
+        raise ValidationFailed("请填写姓名 / a name is needed", field="name")
+    area = session.get(Area, village_id) if village_id else find_village(session, record.county_code, village)
+    if area is not None and (area.county_code != record.county_code or area.level is not AreaLevel.village):
+        area = None
+    lead = Lead(screening_id=record.id, county_code=record.county_code, village_id=area.id if area else None,
+                village_name=(area.name if area else village.strip())[:64], name=name,
+                phone=normalise_phone(phone))
+    session.add(lead)
+    session.flush()
+    return lead
+
+
+def _visible(session: Session, actor: Actor, lead: Lead) -> bool:
+    if lead.county_code != actor.county_code:
+        return False
+    if lead.village_id is None:       # an unplaced lead waits for the township or county to place it
+        return actor.level is not AreaLevel.village
+    area = session.get(Area, lead.village_id)
+    return area is not None and covers(actor, area)
+
+
+def list_leads(session: Session, actor: Actor, status: LeadStatus | None = None) -> Sequence[Lead]:
+    query = select(Lead).where(Lead.county_code == actor.county_code).order_by(Lead.id)
+    if status is not None:
+        query = query.where(Lead.status == status)
+    return [lead for lead in session.scalars(query) if _visible(session, actor, lead)]
+
+
+def get_lead(session: Session, actor: Actor, lead_id: int) -> Lead:
+    lead = session.get(Lead, lead_id)
+    if lead is None or not _visible(session, actor, lead):
+        raise NotFound(f"线索 {lead_id} 不存在或不在您的管辖范围 / lead {lead_id} not found", field="lead_id")
+    return lead
+
+
+def convert_lead(session: Session, actor: Actor, lead_id: int, application_id: int) -> Lead:
+    """Link a lead to the application the committee filed for that household, and close it as converted."""
+    lead = get_lead(session, actor, lead_id)
+    if lead.status is LeadStatus.converted:
+        raise Conflict(f"线索 {lead_id} 已转为申请 / lead {lead_id} already converted", field="lead_id")
+    application = session.get(Application, application_id)
+    area = session.get(Area, application.village_id) if application else None
+    if application is None or area is None or not covers(actor, area):
+        raise NotFound(f"申请 {application_id} 不存在或不在您的管辖范围 / application {application_id} not "
+                       "found", field="application_id")
+    lead.status, lead.application_id = LeadStatus.converted, application.id
+    if lead.village_id is None:
+        lead.village_id = application.village_id
+    session.flush()
+    return lead
