@@ -108,3 +108,18 @@ def convert_lead(session: Session, actor: Actor, lead_id: int, application_id: i
         lead.village_id = application.village_id
     session.flush()
     return lead
+
+
+class ScreeningPort:
+    """What the bot's screening flow needs from the records, bound to the boundary's session."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def record_screening(self, result: Result, answers: Mapping[str, Value], channel: str) -> int:
+        return record_screening(self.session, result, answers, channel).id
+
+    def create_lead(self, screening_id: int, *, name: str, village: str, phone: str,
+                    village_id: int | None = None) -> int:
+        return create_lead(self.session, screening_id, name=name, village=village, phone=phone,
+                           village_id=village_id).id

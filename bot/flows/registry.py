@@ -8,6 +8,7 @@ from functools import lru_cache
 from bot.engine.types import Flow
 
 FLOW_MODULES: tuple[str, ...] = (
+    "bot.flows.screening",
 )
 
 

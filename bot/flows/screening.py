@@ -1,0 +1,234 @@
+"""Eligibility pre-screening by chat or SMS: one question per message, then the judgement and, with consent,
+a lead for the village committee.
+
+The answers live in the conversation state, so a farmer can leave and finish another day. The questions and
+the judgement come from ``api.screening`` — the same engine the API and ``anju screen`` use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from api.domain.errors import ValidationFailed
+from api.profiles import get_profile
+from api.screening import evaluate, next_question
+from api.screening.questions import QUESTIONS
+from api.screening.records import normalise_phone
+from api.screening.rules import UNKNOWN, Value
+from bot.engine.types import Flow, Option, Reply, Turn
+from bot.flows.screening_replies import N_, question_reply, result_replies
+
+BACK = {"上一步", "返回", "上一题", "后退"}
+RESTART = {"重新", "重来", "重新开始", "从头开始"}
+YES = {"是", "是的", "对", "对的", "有", "嗯", "yes", "y"}
+NO = {"否", "不是", "不", "没有", "没", "无", "都没有", "no", "n"}
+UNSURE = {"不知道", "不清楚", "不晓得", "不确定", "说不清", "不懂"}
+# Words a farmer may type instead of a number for the category question, longest first.
+CATEGORY_WORDS = (
+    ("低保边缘", "低保边缘家庭"), ("边缘", "低保边缘家庭"), ("低保", "低保户"),
+    ("五保", "分散供养特困人员"), ("特困", "分散供养特困人员"), ("残疾", "贫困残疾人家庭"),
+    ("易返贫", "易返贫致贫户"), ("致贫", "易返贫致贫户"), ("脱贫", "其他脱贫户"),
+    ("严重困难", "严重困难家庭"), ("因病", "严重困难家庭"), ("因灾", "严重困难家庭"), ("都不是", "none"),
+)
+NO_HOUSE_WORDS = ("没房", "没有房", "无房", "倒塌", "塌了", "借住")
+NOT_GRADED_WORDS = ("没鉴定", "未鉴定", "没有鉴定", "还没")
+WELCOME_BACK_AFTER = dt.timedelta(hours=6)
+CONSENT = (("1", N_("同意")), ("2", N_("不用了")))
+SAME_PHONE = (("1", N_("是")), ("2", N_("换一个号码")))
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"[\s。！!？?，,.]+$", "", text.strip()).strip()
+
+
+def parse_choice(key: str, text: str) -> Value | None:
+    """The value a reply chooses for question ``key``: its number, or the words a farmer would type."""
+    question = QUESTIONS[key]
+    text = _clean(text)
+    if text.isdigit() and 1 <= int(text) <= len(question.choices):
+        return question.choices[int(text) - 1][0]
+    for value, label in question.choices:
+        if text in (label, str(value)):
+            return value
+    if text in UNSURE:
+        return UNKNOWN
+    if key == "category":
+        return next((value for word, value in CATEGORY_WORDS if word in text), "none" if text in NO else None)
+    if key == "house_grade":
+        grade = re.fullmatch(r"([ABCDabcd])\s*级?", text)
+        if grade:
+            return grade.group(1).upper()
+        if any(w in text for w in NO_HOUSE_WORDS):
+            return "no_house"
+        return UNKNOWN if any(w in text for w in NOT_GRADED_WORDS) else None
+    if text in YES:
+        return True
+    return False if text in NO else None
+
+
+def _mask(phone: str) -> str:
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else phone
+
+
+class ScreeningFlow(Flow):
+    name = "screening"
+    keywords = ("资格", "筛查", "能不能申请")
+    menu_label = N_("看看能不能申请（资格筛查）")
+    needs_county = True
+
+    # ------------------------------------------------------------------------------------------ questions
+
+    def start(self, turn: Turn) -> list[Reply]:
+        data = turn.flow_data(self.name)
+        data.clear()
+        data.update(answers={}, groups=[], history=[], current=None)
+        intro = Reply(turn._("我问您几个问题，看看您家能不能申请危房改造。每次回复一个选项；"
+                             "不知道就回复“不知道”，回复“上一步”改上一个回答，回复“重来”从头开始。"))
+        return [intro, *self._ask(turn, data)]
+
+    def resume(self, turn: Turn) -> list[Reply]:
+        data = turn.flow_data(self.name)
+        text = _clean(turn.text)
+        if text in RESTART or "answers" not in data:
+            return self.start(turn)
+        step = turn.state.step
+        if step == "question":
+            return self._answer(turn, data, text)
+        if step == "consent":
+            return self._consent(turn, data, text)
+        return self._lead(turn, data, step or "", text)
+
+    def _ask(self, turn: Turn, data: dict[str, Any]) -> list[Reply]:
+        county = turn.state.county or ""
+        key = next_question(data["answers"], county, data["groups"])
+        if key is None:
+            return self._judge(turn, data)
+        data["current"] = key
+        turn.enter(self.name, "question")
+        return [question_reply(key, turn._, len(data["history"]) + 1)]
+
+    def _answer(self, turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
+        key = data["current"]
+        if text in BACK:
+            return self._back(turn, data)
+        value = parse_choice(key, text)
+        if value is None:
+            return [self._not_understood(turn), question_reply(key, turn._, len(data["history"]) + 1)]
+        question = QUESTIONS[key]
+        if question.facts and value is True:         # "有": ask each of the group's facts in turn
+            data["groups"].append(key)
+            set_facts: list[str] = []
+        else:
+            set_facts = list(question.facts or (key,))
+            data["answers"].update(dict.fromkeys(set_facts, value))
+        data["history"].append({"q": key, "facts": set_facts})
+        replies = self._reopen_conflicts(turn, data)
+        return replies + self._ask(turn, data)
+
+    def _reopen_conflicts(self, turn: Turn, data: dict[str, Any]) -> list[Reply]:
+        """Answers that contradict each other are both asked again, after saying why."""
+        result = evaluate(data["answers"], turn.state.county or "", turn._)
+        if not result.conflicts:
+            return []
+        for conflict in result.conflicts:
+            for fact in conflict.facts:
+                data["answers"].pop(fact, None)
+        reopened = {f for c in result.conflicts for f in c.facts}
+        data["history"] = [h for h in data["history"] if not reopened & set(h["facts"])]
+        return [Reply(c.text) for c in result.conflicts]
+
+    def _back(self, turn: Turn, data: dict[str, Any]) -> list[Reply]:
+        if data["history"]:
+            last = data["history"].pop()
+            for fact in last["facts"]:
+                data["answers"].pop(fact, None)
+            if last["q"] in data["groups"]:
+                data["groups"].remove(last["q"])
+        return self._ask(turn, data)
+
+    def _not_understood(self, turn: Turn) -> Reply:
+        updated = turn.state.updated_at
+        if updated and turn.now - dt.datetime.fromisoformat(updated) > WELCOME_BACK_AFTER:
+            return Reply(turn._("欢迎回来！我们接着上次的资格筛查，请回答这个问题："))
+        return Reply(turn._("没看懂您的回答，请回复选项前面的数字。"))
+
+    # ------------------------------------------------------------------------------------------ judgement
+
+    def _judge(self, turn: Turn, data: dict[str, Any]) -> list[Reply]:
+        county = turn.state.county or ""
+        result = evaluate(data["answers"], county, turn._)
+        record = getattr(turn.services, "record_screening", None)
+        data["screening_id"] = record(result, data["answers"], turn.inbound.channel) if record else None
+        replies = result_replies(result, get_profile(county), turn._)
+        if data["screening_id"] is None or not hasattr(turn.services, "create_lead"):
+            turn.finish()
+            return [*replies, Reply(turn._("如需申请，请带上材料到村委会。"))]
+        turn.enter(self.name, "consent")
+        options = tuple(Option(k, turn._(label)) for k, label in CONSENT)
+        ask = Reply(turn._("要不要把您的姓名、村名和电话转给村委会，请他们联系您？"), options=options)
+        return [*replies, ask]
+
+    def _consent(self, turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
+        if text in ("1", turn._("同意"), *YES):
+            data["lead"] = {}
+            turn.enter(self.name, "lead_name")
+            return [Reply(turn._("请回复您的姓名。"))]
+        if text in ("2", turn._("不用了"), *NO):
+            turn.finish()
+            return [Reply(turn._("好的。您的回答已匿名保存，没有保存姓名和电话。"))]
+        options = tuple(Option(k, turn._(label)) for k, label in CONSENT)
+        return [Reply(turn._("请回复1同意，或回复2不用了。"), options=options)]
+
+    # ------------------------------------------------------------------------------------------ the lead
+
+    def _lead(self, turn: Turn, data: dict[str, Any], step: str, text: str) -> list[Reply]:
+        lead = data.setdefault("lead", {})
+        if step == "lead_name":
+            if not text or len(text) > 20:
+                return [Reply(turn._("请回复您的姓名。"))]
+            lead["name"] = text
+            if turn.state.village_id is None:
+                turn.enter(self.name, "lead_village")
+                return [Reply(turn._("请回复您所在的村（例如：张庄村）。"))]
+            return self._ask_phone(turn, lead)
+        if step == "lead_village":
+            if not text:
+                return [Reply(turn._("请回复您所在的村（例如：张庄村）。"))]
+            lead["village"] = text
+            return self._ask_phone(turn, lead)
+        if step == "lead_phone_confirm":
+            if text in ("1", *YES):
+                return self._make_lead(turn, data, lead["known_phone"])
+            turn.enter(self.name, "lead_phone")
+            return [Reply(turn._("请回复您的手机号码。"), request_contact=True)]
+        return self._make_lead(turn, data, turn.inbound.verified_phone or text)
+
+    def _ask_phone(self, turn: Turn, lead: dict[str, Any]) -> list[Reply]:
+        inbound = turn.inbound
+        known = inbound.verified_phone or (inbound.sender if inbound.channel == "sms" else None)
+        if known:
+            lead["known_phone"] = known
+            turn.enter(self.name, "lead_phone_confirm")
+            options = tuple(Option(k, turn._(label)) for k, label in SAME_PHONE)
+            text = turn._("村委会用{phone}联系您可以吗？").format(phone=_mask(known))
+            return [Reply(text, options=options)]
+        turn.enter(self.name, "lead_phone")
+        return [Reply(turn._("请回复您的手机号码。"), request_contact=True)]
+
+    def _make_lead(self, turn: Turn, data: dict[str, Any], phone: str) -> list[Reply]:
+        lead = data["lead"]
+        try:
+            phone = normalise_phone(phone)
+        except ValidationFailed:
+            turn.enter(self.name, "lead_phone")
+            return [Reply(turn._("号码不对，请回复11位手机号码。"), request_contact=True)]
+        turn.services.create_lead(data["screening_id"], name=lead["name"], village=lead.get("village", ""),
+                                  phone=phone, village_id=turn.state.village_id)
+        turn.finish()
+        return [Reply(turn._("已转给村委会，他们会联系您。这还不是正式申请："
+                             "正式申请要向村委会提出书面申请。"))]
+
+
+FLOW = ScreeningFlow()

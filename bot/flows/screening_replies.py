@@ -1,0 +1,65 @@
+"""How the screening speaks: one question per message, and the judgement with its reasons and next steps.
+
+Only ``Reply`` objects come out; channels render the options as buttons or as "回复1 …".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from api.profiles import CountyProfile
+from api.screening import Result
+from api.screening.questions import QUESTIONS
+from bot.engine.types import Option, Reply
+
+Translate = Callable[[str], str]
+
+
+def N_(message: str) -> str:
+    return message
+
+
+HEADLINES = {
+    "likely_eligible": N_("初步判断：按您的回答，您家符合申请条件，值得去申请。"),
+    "needs_appraisal": N_("初步判断：值得去申请，但还要经过房屋鉴定或有关部门核实才能确定。"),
+    "not_eligible": N_("初步判断：按您的回答，您家不符合危房改造的条件。"),
+    "refer": N_("初步判断：您家的住房问题另有安排，请按下面说的去办。"),
+}
+
+
+def question_reply(key: str, _: Translate, number: int) -> Reply:
+    question = QUESTIONS[key]
+    options = tuple(Option(str(i), _(label)) for i, (_value, label) in enumerate(question.choices, start=1))
+    return Reply(_("第{n}问：").format(n=number) + _(question.text), options=options)
+
+
+def cite(profile: CountyProfile, citation: str | None) -> str:
+    """ "004 四(五)3(1)" as a farmer can look it up: the document's number (or title) and the section."""
+    if not citation:
+        return ""
+    doc, _sep, section = citation.partition(" ")
+    source = next((s for s in profile.sources if s.doc == doc), None)
+    name = (source.number or f"《{source.title}》") if source else doc
+    return f"{name} {section}".strip()
+
+
+def result_replies(result: Result, profile: CountyProfile, _: Translate) -> list[Reply]:
+    """The judgement, why (each reason with its source), and what to do next; the disclaimer comes first."""
+    headline = _(HEADLINES[result.outcome])
+    disclaimer = result.disclaimer.text
+    replies = [Reply(f"{headline}\n{disclaimer}", citation=cite(profile, result.disclaimer.citation))]
+    if result.conflicts:
+        replies.append(Reply("\n".join(c.text for c in result.conflicts)))
+    replies.append(_numbered(_("理由："), [(r.text, r.citation) for r in result.reasons], profile, _))
+    if result.next_steps:
+        steps = [(s.text, s.citation) for s in result.next_steps]
+        replies.append(_numbered(_("下一步："), steps, profile, _))
+    return replies
+
+
+def _numbered(title: str, items: list[tuple[str, str | None]], profile: CountyProfile, _: Translate) -> Reply:
+    lines = [title]
+    for i, (text, citation) in enumerate(items, start=1):
+        source = cite(profile, citation)
+        lines.append(f"{i}. {text}" + (_("（依据：{source}）").format(source=source) if source else ""))
+    return Reply("\n".join(lines))
