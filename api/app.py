@@ -32,7 +32,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     @app.exception_handler(DomainError)
     async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:
         return JSONResponse(status_code=exc.http_status,
-                            content={"error": exc.code, "message": exc.message, "field": exc.field})
+                            content={"error": exc.code, "message": exc.message, "field": exc.field},
+                            headers=getattr(exc, "headers", None))
 
     @app.exception_handler(StaleDataError)
     async def _stale(_request: Request, _exc: StaleDataError) -> JSONResponse:

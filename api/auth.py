@@ -1,0 +1,78 @@
+"""Bearer-token authentication for the committee API.
+
+``current_actor`` turns ``Authorization: Bearer <token>`` into an :class:`Actor`; ``require_role`` is the
+dependency for writes, since a viewer may only read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from api.deps import get_session
+from api.domain.errors import DomainError, Forbidden
+from api.models import Role
+from api.services import audit  # noqa: F401  (installs the append-only guard on every session)
+from api.services.scope import Actor
+from api.services.users import find_token
+
+
+class Unauthenticated(DomainError):
+    """401: the request carries no usable token. ``headers`` tell the client which scheme to use."""
+
+    http_status = 401
+    default_code = "unauthenticated"
+    headers: ClassVar[dict[str, str]] = {"WWW-Authenticate": "Bearer"}
+
+
+WRITER_ROLES: tuple[Role, ...] = (Role.clerk, Role.reviewer, Role.admin)
+
+# Declares the scheme in the OpenAPI document; we raise our own 401 so the body has the usual error shape.
+_scheme = HTTPBearer(auto_error=False, description="访问令牌 / token from `anju token create`")
+
+
+def _bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if not header:
+        raise Unauthenticated("缺少访问令牌 / missing bearer token (Authorization: Bearer <token>)",
+                              field="Authorization")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("令牌格式错误 / expected 'Authorization: Bearer <token>'",
+                              field="Authorization")
+    return token.strip()
+
+
+def current_actor(request: Request, session: Session = Depends(get_session),  # noqa: B008
+                  _credentials: HTTPAuthorizationCredentials | None = Depends(_scheme)) -> Actor:  # noqa: B008
+    """The staff member behind the request; 401 for a missing, unknown or revoked token, or inactive user."""
+    row = find_token(session, _bearer(request))
+    if row is None:
+        raise Unauthenticated("令牌无效或已吊销 / unknown or revoked token", field="Authorization")
+    user = row.user
+    if not user.active:
+        raise Unauthenticated("用户已停用 / user is inactive", field="Authorization")
+    area = user.area
+    return Actor(user_id=user.id, name=user.name, role=user.role, area_id=area.id, level=area.level,
+                 county_code=area.county_code)
+
+
+def require_role(*roles: Role) -> Callable[..., Actor]:
+    """A dependency that passes the actor through when its role is one of ``roles`` (default: any writer)."""
+    allowed = frozenset(roles or WRITER_ROLES)
+
+    def _dependency(actor: Actor = Depends(current_actor)) -> Actor:  # noqa: B008
+        if actor.role not in allowed:
+            names = "/".join(sorted(r.value for r in allowed))
+            raise Forbidden(f"角色 {actor.role.value} 无权执行此操作 / role {actor.role.value} may not do "
+                            f"this (needs {names})", field="role")
+        return actor
+
+    return _dependency
+
+
+require_writer = require_role(*WRITER_ROLES)
