@@ -8,7 +8,11 @@ from functools import lru_cache
 from bot.engine.types import Flow
 
 FLOW_MODULES: tuple[str, ...] = (
+    "bot.flows.menu",
     "bot.flows.screening",
+    "bot.flows.county",
+    "bot.flows.language",
+    "bot.flows.fallback",
 )
 
 

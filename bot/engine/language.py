@@ -1,0 +1,46 @@
+"""Which language to answer in: Korean input > chosen > Chinese input > the client's hint > Latin input.
+
+Hangul in a message means the sender reads Korean (延边), so that reply is in Korean; when the message is
+clearly Korean it is remembered. A Telegram language code only applies until the user chooses or is detected.
+"""
+
+from __future__ import annotations
+
+from bot.engine.context import meta
+from bot.engine.normalize import script_counts
+from bot.engine.types import ConversationState, Turn
+from bot.i18n import DEFAULT_LANGUAGE, canonical_language, translator
+
+
+def detect(text: str) -> tuple[str | None, bool]:
+    """(language the text is written in, whether clearly so) — None when it has no telling letters."""
+    hangul, han, latin = script_counts(text)
+    if hangul:
+        return "ko", hangul >= 2 and hangul >= han and hangul * 2 >= latin
+    if han:
+        return "zh_Hans", False
+    if latin >= 3:
+        return "en", False
+    return None, False
+
+
+def resolve(state: ConversationState, text: str, hint: str | None) -> str:
+    """The language for this turn's replies; remembers Korean when the message is clearly Korean."""
+    detected, clearly = detect(text)
+    if detected == "ko":
+        if clearly:
+            state.language = "ko"
+        return "ko"
+    if state.language:
+        return state.language
+    if detected == "zh_Hans":  # Chinese text outranks an English phone setting
+        return detected
+    return canonical_language(hint) or detected or DEFAULT_LANGUAGE
+
+
+def choose(turn: Turn, language: str) -> None:
+    """The user picked ``language``: remember it and translate the rest of this turn with it."""
+    turn.state.language = language
+    meta(turn.state)["language_chosen"] = True
+    meta(turn.state)["reply_language"] = language
+    turn.gettext = translator(language)
