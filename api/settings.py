@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     telegram_token: SecretStr | None = None
     telegram_webhook_url: str | None = None
     telegram_secret_token: SecretStr | None = None
+    telegram_base_url: str | None = None     # a self-hosted Bot API server (and the tests' fake one)
 
     @property
     def resolved_database_url(self) -> str:
