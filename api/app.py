@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 ROUTERS: tuple[str, ...] = (
     "api.routes.screenings",
+    "api.routes.areas",
 )
 
 

@@ -15,6 +15,9 @@ COMMAND_MODULES = (
     "bot.cli.db",
     "bot.cli.serve",
     "bot.cli.screen",
+    "bot.cli.tokens",
+    "bot.cli.audit",
+    "bot.cli.areas",
 )
 
 
