@@ -75,6 +75,19 @@ class Application(Base):
     paid_on: Mapped[dt.date | None] = mapped_column(Date)
     closing_reason: Mapped[str | None] = mapped_column(Text)  # written reason of a rejection, withdrawal, deferral
 
+    # The rest of the archive table (004 附件2 改造情况 / 资金情况); None = not recorded yet, exported empty.
+    build_mode: Mapped[str | None] = mapped_column(String(16))  # 建设方式: 自建、统建、联建 …
+    new_structure: Mapped[str | None] = mapped_column(String(32))  # 改造后房屋结构类型
+    new_area_m2: Mapped[float | None] = mapped_column()  # 改造后房屋面积
+    new_ownership: Mapped[str | None] = mapped_column(String(32))  # 改造后房屋产权
+    subsidy_type: Mapped[str | None] = mapped_column(String(64))  # 享受补助资金类型
+    total_investment_yuan: Mapped[int | None] = mapped_column(Integer)  # 总投资
+    loan_yuan: Mapped[int | None] = mapped_column(Integer)  # 农户危房改造贷款
+    self_funded_yuan: Mapped[int | None] = mapped_column(Integer)  # 农户其它自筹资金
+    energy_demo: Mapped[bool | None] = mapped_column(Boolean)  # 是否建筑节能示范户
+    energy_demo_content: Mapped[str | None] = mapped_column(String(200))  # 建筑节能示范内容
+    energy_demo_extra_yuan: Mapped[int | None] = mapped_column(Integer)  # 建筑节能增加的投资
+
     # The deadline of the current step, computed from the county profile.
     due_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)

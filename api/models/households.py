@@ -44,6 +44,7 @@ class Household(Base):
     house_built_year: Mapped[int | None] = mapped_column(Integer)
     house_area_m2: Mapped[float | None] = mapped_column()
     house_structure: Mapped[str] = mapped_column(String(32), default="")
+    border_line: Mapped[bool | None] = mapped_column()  # 是否边境一线 (004 附件2); None = not recorded
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     members: Mapped[list[Member]] = relationship(back_populates="household", cascade="all, delete-orphan",
