@@ -128,3 +128,16 @@ def test_what_is_missing_is_what_the_questionnaire_would_still_ask(answers, coun
     if result.conflicts:
         return
     assert (question is None) == (not [m for m in result.missing if m not in unanswered])
+
+
+def test_a_county_can_say_what_an_unknown_fact_depends_on():
+    result = evaluate({"category": UNKNOWN, "house_grade": "C"}, "140621")
+    (reason,) = [r for r in result.reasons if r.code == "unknown:category"]
+    assert "民政" in reason.text and reason.citation == "004 五(一); 四(四)"
+
+
+def test_the_procedure_and_its_periods_come_from_the_county_profile():
+    steps = [(s.text, s.citation) for s in evaluate({"house_grade": "C"}, "140621").next_steps]
+    assert ("县里各部门核查：10个工作日，逾期不回复视为通过", "004 四(四)") in steps
+    assert ("村里评议后公示：不少于7日", "004 四(二)") in steps
+    assert not [s for s in evaluate({"house_grade": "C"}, "140405").next_steps if "公示：" in s.text]

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from api.profiles import CountyProfile, Period, get_profile
-from api.screening.questions import GROUP_OF, QUESTIONS
+from api.screening.questions import GROUP_OF, N_, QUESTIONS
 from api.screening.rules import (
     OUTCOME_OF_RANK,
     RANK,
@@ -32,11 +32,11 @@ Translate = Callable[[str], str]
 
 # The county-profile periods worth telling an applicant, with how to name each stage.
 _STAGES: tuple[tuple[str, str], ...] = (
-    ("village_publicity", "村里张榜公示"),
-    ("township_review", "乡镇审查"),
-    ("township_publicity", "乡镇公示"),
-    ("department_check", "县里各部门核查"),
-    ("county_publicity", "县级公示"),
+    ("village_publicity", N_("村里评议后公示")),
+    ("township_review", N_("乡镇审查")),
+    ("township_publicity", N_("乡镇审查后公示")),
+    ("department_check", N_("县里各部门核查")),
+    ("county_publicity", N_("县级审批后公示")),
 )
 
 
@@ -144,7 +144,7 @@ def _procedure(profile: CountyProfile, _: Translate) -> list[Step]:
     return steps
 
 
-def _reasons(analysis: _Analysis, _: Translate) -> list[Reason]:
+def _reasons(analysis: _Analysis, rules: CountyRules, _: Translate) -> list[Reason]:
     def reason(rule: Rule) -> Reason:
         return Reason(rule.code, rule.text, rule.citation)
 
@@ -155,9 +155,11 @@ def _reasons(analysis: _Analysis, _: Translate) -> list[Reason]:
     found = [reason(r) for r in analysis.fired if r.effect == "verify"]
     for fact in analysis.missing:
         rule = max((r for r in analysis.relevant if fact in r.when), key=lambda r: RANK[r.effect])
+        text, citation = rule.text, rule.citation
+        if fact in rules.unknown:
+            text, citation = rules.unknown[fact].text, rules.unknown[fact].citation
         label = _(QUESTIONS[fact].label)
-        found.append(Reason(f"unknown:{fact}", _("“{label}”还不清楚。").format(label=label) + rule.text,
-                            rule.citation))
+        found.append(Reason(f"unknown:{fact}", _("“{label}”还不清楚。").format(label=label) + text, citation))
     return found + [reason(r) for r in analysis.fired if r.effect == "pass"] + notes
 
 
@@ -170,7 +172,7 @@ def evaluate(answers: Mapping[str, Value], county: str, gettext: Translate | Non
     rules = county_rules(county)
     analysis = _analyse(answers, rules)
     outcome = OUTCOME_OF_RANK[analysis.outcome_rank]
-    reasons = _reasons(analysis, _)
+    reasons = _reasons(analysis, rules, _)
     codes = {r.code for r in reasons}
     steps = [Step(s.text, s.citation) for s in rules.next_steps
              if outcome in s.outcomes and (not s.if_reasons or codes & set(s.if_reasons))]

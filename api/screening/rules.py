@@ -102,6 +102,7 @@ class CountyRules(_Strict):
     sources: tuple[str, ...]
     disclaimer: Disclaimer
     rules: tuple[Rule, ...]
+    unknown: dict[str, Disclaimer] = {}     # fact -> what it depends on, said when the farmer does not know
     next_steps: tuple[NextStep, ...]
     tests: tuple[Case, ...] = ()
 
@@ -143,7 +144,10 @@ def _validate_county(common: Common, rules: CountyRules, stem: str) -> None:
         raise ValueError(f"{stem}.yaml declares county {rules.county}")
     for rule in rules.rules:
         _check_tests(common, rule.when, f"{stem} {rule.code}")
+    if set(rules.unknown) - set(common.facts):
+        raise ValueError(f"{stem}: unknown-fact texts for facts that do not exist")
     citations = [r.citation for r in rules.rules] + [rules.disclaimer.citation]
+    citations += [u.citation for u in rules.unknown.values()]
     citations += [s.citation for s in rules.next_steps if s.citation]
     for citation in citations:
         if _cited_doc(citation) not in rules.sources:
