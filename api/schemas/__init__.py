@@ -1,0 +1,1 @@
+"""Pydantic request and response models of the committee API, kept apart from the ORM models."""
