@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "bot.cli.tokens",
     "bot.cli.audit",
     "bot.cli.areas",
+    "bot.cli.i18n",
 )
 
 
