@@ -64,6 +64,16 @@ class FakeBotApi:
             time.sleep(0.02)
         raise AssertionError(f"expected {count} messages to {chat_id}, got {self.sent(chat_id)}")
 
+    async def sent_async(self, count: int, chat_id: int | None = None,
+                         timeout: float = 10.0) -> list[dict[str, Any]]:
+        """``wait_sent`` for a test running the bot in its own event loop."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if len(found := self.sent(chat_id)) >= count:
+                return found
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"expected {count} messages to {chat_id}, got {self.sent(chat_id)}")
+
     def push(self, update: dict[str, Any]) -> dict[str, Any]:
         with self._lock:
             update = {"update_id": next(self._update_ids), **update}

@@ -1,0 +1,66 @@
+"""The one path every channel's message takes after parsing: preferences, flood limit, then the dialog.
+
+Channels call ``receive`` inside the unit of work that also queues the rendered replies, so state, records and
+outbox rows commit together (persist, commit, then send).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from api.models.conversations import Conversation, InboundMessage
+from api.settings import Settings
+from bot.channels.optout import apply_change, requested_change
+from bot.channels.throttle import check_flood
+from bot.engine.normalize import normalize, token
+from bot.engine.types import Inbound, Reply
+from bot.i18n import canonical_language, translator
+
+MAX_INBOUND_CHARS = 2000   # what InboundMessage keeps; nothing a farmer means needs more
+
+
+def receive(session: Session, inbound: Inbound, *, now: dt.datetime, settings: Settings) -> list[Reply]:
+    """Replies for one message; [] for a duplicate or a throttled sender who was already told to slow down."""
+    from bot.engine.store import process
+
+    word = token(normalize(inbound.text))
+    change = requested_change(session, inbound.channel, inbound.sender, word)
+    if change is not None:
+        if not _first_delivery(session, inbound, now):
+            return []
+        gettext = translator(reply_language(session, inbound))
+        return apply_change(session, inbound.channel, inbound.sender, change, gettext)
+    verdict = check_flood(session, inbound.channel, inbound.sender, now, limit=settings.flood_limit,
+                          window_seconds=settings.flood_window_seconds)
+    if not verdict.allowed:
+        if not verdict.notify:
+            return []
+        _ = translator(reply_language(session, inbound))
+        return [Reply(_("您发消息太快了，请稍等一分钟再发，我们会逐条回复。"))]
+    return list(process(session, inbound, now=now))
+
+
+def reply_language(session: Session, inbound: Inbound) -> str | None:
+    """The language the sender chose in the dialog, else the one their client reports."""
+    state = session.scalar(select(Conversation.state).where(Conversation.channel == inbound.channel,
+                                                            Conversation.sender == inbound.sender))
+    chosen = (state or {}).get("language")
+    return chosen or canonical_language(inbound.language_hint)
+
+
+def _first_delivery(session: Session, inbound: Inbound, now: dt.datetime) -> bool:
+    """Record a message the engine never sees (opt-out/in), so a gateway retry of it has no second effect."""
+    if inbound.message_id is None:
+        return True
+    try:
+        with session.begin_nested():
+            session.add(InboundMessage(channel=inbound.channel, message_id=inbound.message_id,
+                                       sender=inbound.sender, text=inbound.text[:MAX_INBOUND_CHARS],
+                                       received_at=now, replies=[]))
+    except IntegrityError:
+        return False
+    return True

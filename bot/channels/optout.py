@@ -1,0 +1,42 @@
+"""退订/TD and 订阅: a channel-level preference for notifications, confirmed to the sender.
+
+Opting out stops notifications (status changes, publicity) only; replies to the farmer's own messages
+still go, so they can always ask a question or opt back in. The dialog engine never sees these keywords,
+except 订阅 from someone who has not opted out, which may mean its subscription flow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from bot.channels.users import channel_user, find_user
+from bot.engine.types import Reply
+
+STOP_WORDS = frozenset({"退订", "td", "stop", "unsubscribe", "取消订阅", "수신거부"})
+START_WORDS = frozenset({"订阅", "subscribe", "구독"})
+
+
+def requested_change(session: Session, channel: str, sender: str, word: str) -> bool | None:
+    """The ``opted_out`` value this message asks for, or None when the engine should take it.
+
+    ``word`` is the normalised, case-folded message (bot.engine.normalize.token).
+    """
+    if word in STOP_WORDS:
+        return True
+    if word in START_WORDS:
+        user = find_user(session, channel, sender)
+        return False if user is not None and user.opted_out else None
+    return None
+
+
+def apply_change(session: Session, channel: str, sender: str, opted_out: bool,
+                 gettext: Callable[[str], str]) -> list[Reply]:
+    """Record the preference and confirm it in the sender's language."""
+    _ = gettext
+    channel_user(session, channel, sender).opted_out = opted_out
+    if opted_out:
+        return [Reply(_("已退订通知：我们不再主动给您发送通知。您发来的消息仍会回复。"
+                        "回复“订阅”可重新接收。"))]
+    return [Reply(_("已重新订阅：申请进度有变化时会通知您。回复“退订”可随时停止。"))]

@@ -1,0 +1,64 @@
+"""One interface for every SMS gateway, chosen by ``settings.sms_gateway``; each gateway registers itself."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from api.settings import Settings
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """What a gateway needs to send one message; ``idempotency_key`` lets the gateway drop our retries."""
+
+    recipient: str
+    text: str
+    idempotency_key: str
+
+
+class SendError(Exception):
+    """A gateway refused or failed; ``permanent`` says a retry cannot help (bad number, blocked)."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class SmsSender(ABC):
+    name: ClassVar[str]
+    # The console gateway sends nothing, so delivery can mark its rows in bulk without a network round trip.
+    records_only: ClassVar[bool] = False
+
+    @abstractmethod
+    def send(self, message: Outgoing) -> str | None:
+        """Send; return the gateway's message id (for delivery receipts), raise ``SendError`` on failure."""
+
+    def close(self) -> None:  # noqa: B027  (optional hook)
+        """Release connections; most gateways hold none."""
+
+
+SENDERS: dict[str, Callable[[Settings], SmsSender]] = {}
+
+
+def register(name: str) -> Callable[[type[SmsSender]], type[SmsSender]]:
+    def wrap(cls: type[SmsSender]) -> type[SmsSender]:
+        cls.name = name
+        SENDERS[name] = cls.from_settings  # type: ignore[attr-defined]
+        return cls
+
+    return wrap
+
+
+def build_sender(settings: Settings) -> SmsSender:
+    """The configured gateway; an unknown name is a configuration error, reported at start-up."""
+    from bot.channels.sms import senders  # noqa: F401  (imports every gateway module, which registers it)
+
+    try:
+        factory = SENDERS[settings.sms_gateway]
+    except KeyError:
+        known = sorted(SENDERS)
+        raise ValueError(f"unknown ANJU_SMS_GATEWAY {settings.sms_gateway!r}; one of {known}") from None
+    return factory(settings)

@@ -1,0 +1,168 @@
+"""The Telegram channel end to end: real python-telegram-bot, real HTTP, a fake Bot API on 127.0.0.1.
+
+Polling tests run the bot in their own event loop; webhook tests run the whole FastAPI app under uvicorn.
+Every wait is bounded, so a broken bot fails the test instead of hanging it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, select
+from test_telegram_fakeapi import TOKEN, FakeBotApi, fake_bot_api
+
+from api.db import transaction
+from api.models.messages import ChannelUser, OutboundMessage, OutboundStatus
+from api.settings import Settings, get_settings
+from bot.channels.telegram import start, stop
+
+CHAT = 4242
+
+
+def _settings(monkeypatch: pytest.MonkeyPatch, fake: FakeBotApi, **env: str) -> Settings:
+    monkeypatch.setenv("ANJU_TELEGRAM_TOKEN", TOKEN)
+    monkeypatch.setenv("ANJU_TELEGRAM_BASE_URL", fake.base_url)
+    for key, value in env.items():
+        monkeypatch.setenv(f"ANJU_{key.upper()}", value)
+    get_settings.cache_clear()
+    return get_settings()
+
+
+def _polling(engine: Engine, settings: Settings, body: Callable[[], Awaitable[None]]) -> None:
+    async def run() -> None:
+        application = await start(engine, settings)
+        assert application is not None
+        try:
+            await asyncio.wait_for(body(), timeout=30)
+        finally:
+            await asyncio.wait_for(stop(application), timeout=15)
+
+    asyncio.run(run())
+
+
+def _buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
+    markup = message.get("reply_markup") or {}
+    return [(b["text"], b.get("callback_data", "")) for row in markup.get("inline_keyboard", []) for b in row]
+
+
+def _user(engine: Engine, chat: int = CHAT) -> ChannelUser | None:
+    with transaction(engine) as session:
+        return session.scalar(select(ChannelUser).where(ChannelUser.channel == "telegram",
+                                                        ChannelUser.sender == str(chat)))
+
+
+def test_screening_by_buttons_over_long_polling(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    with fake_bot_api() as fake:
+        settings = _settings(monkeypatch, fake)
+
+        async def conversation() -> None:
+            fake.push(fake.text_update(CHAT, "资格"))
+            first = (await fake.sent_async(1, CHAT))[-1]
+            counties = dict(_buttons(first))
+            assert "屯留区" in counties, first
+            answers = [counties["屯留区"], "1", "1", "1", "2"]
+            for key in answers:
+                before = len(fake.sent(CHAT))
+                fake.push(fake.callback_update(CHAT, key))
+                await fake.sent_async(before + 1, CHAT)
+                await asyncio.sleep(0.2)   # a turn may send several messages
+            texts = "\n".join(m["text"] for m in fake.sent(CHAT))
+            assert "初步判断" in texts
+            assert "answerCallbackQuery" in fake.methods()
+            assert "editMessageReplyMarkup" in fake.methods()
+
+        _polling(engine, settings, conversation)
+    with transaction(engine) as session:
+        statuses = set(session.scalars(select(OutboundMessage.status)
+                                       .where(OutboundMessage.channel == "telegram")))
+    assert statuses == {OutboundStatus.sent}
+
+
+def test_language_follows_language_code_until_chosen(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    with fake_bot_api() as fake:
+        settings = _settings(monkeypatch, fake)
+
+        async def conversation() -> None:
+            fake.push(fake.text_update(CHAT, "menu", language_code="ko"))
+            korean = (await fake.sent_async(1, CHAT))[-1]
+            assert any("\uac00" <= ch <= "\ud7a3" for ch in korean["text"]), korean
+            fake.push(fake.text_update(CHAT, "中文", language_code="ko"))
+            await fake.sent_async(2, CHAT)
+            await asyncio.sleep(0.2)
+            fake.push(fake.text_update(CHAT, "菜单", language_code="ko"))
+            chinese = (await fake.sent_async(3, CHAT))[-1]
+            assert not any("\uac00" <= ch <= "\ud7a3" for ch in chinese["text"]), chinese
+
+        _polling(engine, settings, conversation)
+
+
+def test_only_the_users_own_contact_verifies_a_phone(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    with fake_bot_api() as fake:
+        settings = _settings(monkeypatch, fake)
+
+        async def conversation() -> None:
+            fake.push(fake.contact_update(CHAT, "+86 139 0000 1111", contact_user_id=CHAT + 1))
+            refused = (await fake.sent_async(1, CHAT))[-1]
+            keyboard = refused["reply_markup"]["keyboard"]
+            assert keyboard[0][0]["request_contact"] is True
+            fake.push(fake.contact_update(CHAT, "+86 139 0000 2222", contact_user_id=None))
+            await fake.sent_async(2, CHAT)
+            user = await asyncio.to_thread(_user, engine)
+            assert user is not None and user.verified_phone is None
+            fake.push(fake.contact_update(CHAT, "+86 139 0000 3333", contact_user_id=CHAT))
+            accepted = (await fake.sent_async(3, CHAT))[-1]
+            assert "inline_keyboard" in accepted.get("reply_markup", {}) or \
+                accepted.get("reply_markup", {}).get("remove_keyboard") is True
+
+        _polling(engine, settings, conversation)
+    user = _user(engine)
+    assert user is not None and user.verified_phone == "13900003333"
+
+
+def test_a_blocked_chat_is_stopped_until_it_writes_again(engine: Engine,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    with fake_bot_api() as fake:
+        settings = _settings(monkeypatch, fake)
+        fake.blocked.add(CHAT)
+
+        async def conversation() -> None:
+            fake.push(fake.text_update(CHAT, "菜单"))
+            for _ in range(200):
+                if "sendMessage" in fake.methods():
+                    break
+                await asyncio.sleep(0.02)
+            await asyncio.sleep(0.3)
+
+        _polling(engine, settings, conversation)
+        user = _user(engine)
+        assert user is not None and user.stopped
+        fake.blocked.clear()
+
+        async def again() -> None:
+            fake.push(fake.text_update(CHAT, "菜单"))
+            await fake.sent_async(1, CHAT)
+            await asyncio.sleep(0.2)
+
+        _polling(engine, settings, again)
+    user = _user(engine)
+    assert user is not None and not user.stopped
+
+
+def test_redelivered_update_has_one_effect(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    with fake_bot_api() as fake:
+        settings = _settings(monkeypatch, fake)
+
+        async def conversation() -> None:
+            update = fake.text_update(CHAT, "菜单", message_id=77)
+            fake.push(update)
+            await fake.sent_async(1, CHAT)
+            fake.push(update)          # Telegram redelivers with a new update_id, the same message
+            fake.push(fake.text_update(CHAT, "语言"))
+            await fake.sent_async(2, CHAT)
+            await asyncio.sleep(0.3)
+            assert len(fake.sent(CHAT)) == 2
+
+        _polling(engine, settings, conversation)
