@@ -13,7 +13,7 @@ from api.models import Area, AreaLevel, Lead, ScreeningRecord
 from api.screening.records import ScreeningPort
 from bot.engine.types import ConversationState, Inbound, Reply, Turn
 from bot.flows.registry import flows
-from bot.flows.screening import FLOW, parse_choice
+from bot.flows.screening import FLOW, PROGRESS, parse_choice
 
 START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 
@@ -44,7 +44,7 @@ class Chat:
 
     @property
     def answers(self) -> dict:
-        return self.state.data.get(FLOW.name, {}).get("answers", {})
+        return self.state.data.get(PROGRESS, {}).get("answers", {})
 
 
 class Port(ScreeningPort):
@@ -230,3 +230,43 @@ def test_the_flow_is_registered():
 ])
 def test_parse_choice(key, text, value):
     assert parse_choice(key, text) == value
+
+
+# ---------------------------------------------------------------------------------- through the dialog engine
+
+
+def converse(messages: list[str], *, state: ConversationState | None = None, services: object = None,
+             now: dt.datetime = START) -> tuple[ConversationState, list[str]]:
+    from bot.engine.engine import handle
+
+    state = state or ConversationState()
+    transcript: list[str] = []
+    for text in messages:
+        state, replies = handle(state, Inbound("sms", "13800138000", text), now=now, services=services)
+        transcript += [f"> {text}", *(r.text for r in replies)]
+    return state, transcript
+
+
+def test_the_engine_runs_a_full_sms_screening_from_keyword_to_lead(engine, village):
+    state, transcript = converse(["能不能申请", "山阴县", "2", "2", "2", "1", "1", "2", "2", "1", "1", "王五",
+                                  "张庄村", "1"], services=Port(engine))
+    questions = [line for line in transcript if line.startswith("第")]
+    assert len(questions) == 8
+    assert any("符合申请条件" in line for line in transcript)
+    assert "已转给村委会" in transcript[-1] and state.flow is None
+    with transaction(engine) as session:
+        assert session.scalars(select(Lead)).one().name == "王五"
+
+
+def test_through_the_engine_a_farmer_resumes_a_day_later_with_the_keyword():
+    state, _ = converse(["资格", "山阴县", "2", "2", "2"])
+    later = START + dt.timedelta(days=1, hours=2)
+    state, transcript = converse(["资格", "1", "1", "2", "2", "1"], state=state, now=later)
+    assert "欢迎回来" in transcript[1] and transcript[2].startswith("第4问")
+    assert any("符合申请条件" in line for line in transcript)
+
+
+def test_through_the_engine_a_detour_to_the_menu_keeps_the_answers():
+    state, _ = converse(["资格", "山阴县", "2", "2"])
+    state, transcript = converse(["菜单", "筛查"], state=state)
+    assert transcript[-1].startswith("第3问")

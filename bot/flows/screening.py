@@ -1,8 +1,9 @@
 """Eligibility pre-screening by chat or SMS: one question per message, then the judgement and, with consent,
 a lead for the village committee.
 
-The answers live in the conversation state, so a farmer can leave and finish another day. The questions and
-the judgement come from ``api.screening`` — the same engine the API and ``anju screen`` use.
+The answers live in the conversation state under their own key, which outlives the engine's expiry of a
+stale step and a detour through other flows: a farmer who leaves can send 资格 another day and carry on. The
+questions and the judgement come from ``api.screening`` — the same engine the API and ``anju screen`` use.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from api.screening.questions import QUESTIONS
 from api.screening.records import normalise_phone
 from api.screening.rules import UNKNOWN, Value
 from bot.engine.types import Flow, Option, Reply, Turn
-from bot.flows.screening_replies import N_, question_reply, result_replies
+from bot.flows.screening_replies import question_reply, result_replies
+from bot.i18n import N_
 
 BACK = {"上一步", "返回", "上一题", "后退"}
 RESTART = {"重新", "重来", "重新开始", "从头开始"}
@@ -35,6 +37,8 @@ CATEGORY_WORDS = (
 NO_HOUSE_WORDS = ("没房", "没有房", "无房", "倒塌", "塌了", "借住")
 NOT_GRADED_WORDS = ("没鉴定", "未鉴定", "没有鉴定", "还没")
 WELCOME_BACK_AFTER = dt.timedelta(hours=6)
+KEEP_PROGRESS = dt.timedelta(days=30)   # unfinished answers older than this are forgotten
+PROGRESS = "screening_progress"         # the state.data key; not the flow's own, which the engine may drop
 CONSENT = (("1", N_("同意")), ("2", N_("不用了")))
 SAME_PHONE = (("1", N_("是")), ("2", N_("换一个号码")))
 
@@ -81,18 +85,24 @@ class ScreeningFlow(Flow):
     # ------------------------------------------------------------------------------------------ questions
 
     def start(self, turn: Turn) -> list[Reply]:
-        data = turn.flow_data(self.name)
-        data.clear()
-        data.update(answers={}, groups=[], history=[], current=None)
+        data = self._progress(turn)
+        if data.get("history") and data.get("county") == turn.state.county and data.get("step") == "question":
+            welcome = Reply(turn._("欢迎回来！我们接着上次的资格筛查。回复“重来”可以从头开始。"))
+            return [welcome, *self._ask(turn, data)]
+        return self._fresh(turn)
+
+    def _fresh(self, turn: Turn) -> list[Reply]:
+        data = turn.state.data[PROGRESS] = {"answers": {}, "groups": [], "history": [], "current": None,
+                                            "county": turn.state.county, "step": "question"}
         intro = Reply(turn._("我问您几个问题，看看您家能不能申请危房改造。每次回复一个选项；"
                              "不知道就回复“不知道”，回复“上一步”改上一个回答，回复“重来”从头开始。"))
         return [intro, *self._ask(turn, data)]
 
     def resume(self, turn: Turn) -> list[Reply]:
-        data = turn.flow_data(self.name)
+        data = self._progress(turn)
         text = _clean(turn.text)
         if text in RESTART or "answers" not in data:
-            return self.start(turn)
+            return self._fresh(turn)
         step = turn.state.step
         if step == "question":
             return self._answer(turn, data, text)
@@ -100,13 +110,30 @@ class ScreeningFlow(Flow):
             return self._consent(turn, data, text)
         return self._lead(turn, data, step or "", text)
 
+    def _progress(self, turn: Turn) -> dict[str, Any]:
+        """This sender's unfinished screening, or an empty one when there is none or it is too old."""
+        data = turn.state.data.get(PROGRESS) or {}
+        saved = data.get("saved_at")
+        if saved and turn.now - dt.datetime.fromisoformat(saved) > KEEP_PROGRESS:
+            data = {}
+        turn.state.data[PROGRESS] = data
+        return data
+
+    def _enter(self, turn: Turn, data: dict[str, Any], step: str) -> None:
+        data["step"], data["saved_at"] = step, turn.now.isoformat()
+        turn.enter(self.name, step)
+
+    def _done(self, turn: Turn) -> None:
+        turn.state.data.pop(PROGRESS, None)
+        turn.finish()
+
     def _ask(self, turn: Turn, data: dict[str, Any]) -> list[Reply]:
         county = turn.state.county or ""
         key = next_question(data["answers"], county, data["groups"])
         if key is None:
             return self._judge(turn, data)
         data["current"] = key
-        turn.enter(self.name, "question")
+        self._enter(turn, data, "question")
         return [question_reply(key, turn._, len(data["history"]) + 1)]
 
     def _answer(self, turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
@@ -163,9 +190,9 @@ class ScreeningFlow(Flow):
         data["screening_id"] = record(result, data["answers"], turn.inbound.channel) if record else None
         replies = result_replies(result, get_profile(county), turn._)
         if data["screening_id"] is None or not hasattr(turn.services, "create_lead"):
-            turn.finish()
+            self._done(turn)
             return [*replies, Reply(turn._("如需申请，请带上材料到村委会。"))]
-        turn.enter(self.name, "consent")
+        self._enter(turn, data, "consent")
         options = tuple(Option(k, turn._(label)) for k, label in CONSENT)
         ask = Reply(turn._("要不要把您的姓名、村名和电话转给村委会，请他们联系您？"), options=options)
         return [*replies, ask]
@@ -173,10 +200,10 @@ class ScreeningFlow(Flow):
     def _consent(self, turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
         if text in ("1", turn._("同意"), *YES):
             data["lead"] = {}
-            turn.enter(self.name, "lead_name")
+            self._enter(turn, data, "lead_name")
             return [Reply(turn._("请回复您的姓名。"))]
         if text in ("2", turn._("不用了"), *NO):
-            turn.finish()
+            self._done(turn)
             return [Reply(turn._("好的。您的回答已匿名保存，没有保存姓名和电话。"))]
         options = tuple(Option(k, turn._(label)) for k, label in CONSENT)
         return [Reply(turn._("请回复1同意，或回复2不用了。"), options=options)]
@@ -190,31 +217,32 @@ class ScreeningFlow(Flow):
                 return [Reply(turn._("请回复您的姓名。"))]
             lead["name"] = text
             if turn.state.village_id is None:
-                turn.enter(self.name, "lead_village")
+                self._enter(turn, data, "lead_village")
                 return [Reply(turn._("请回复您所在的村（例如：张庄村）。"))]
-            return self._ask_phone(turn, lead)
+            return self._ask_phone(turn, data)
         if step == "lead_village":
             if not text:
                 return [Reply(turn._("请回复您所在的村（例如：张庄村）。"))]
             lead["village"] = text
-            return self._ask_phone(turn, lead)
+            return self._ask_phone(turn, data)
         if step == "lead_phone_confirm":
             if text in ("1", *YES):
                 return self._make_lead(turn, data, lead["known_phone"])
-            turn.enter(self.name, "lead_phone")
+            self._enter(turn, data, "lead_phone")
             return [Reply(turn._("请回复您的手机号码。"), request_contact=True)]
         return self._make_lead(turn, data, turn.inbound.verified_phone or text)
 
-    def _ask_phone(self, turn: Turn, lead: dict[str, Any]) -> list[Reply]:
+    def _ask_phone(self, turn: Turn, data: dict[str, Any]) -> list[Reply]:
+        lead = data["lead"]
         inbound = turn.inbound
         known = inbound.verified_phone or (inbound.sender if inbound.channel == "sms" else None)
         if known:
             lead["known_phone"] = known
-            turn.enter(self.name, "lead_phone_confirm")
+            self._enter(turn, data, "lead_phone_confirm")
             options = tuple(Option(k, turn._(label)) for k, label in SAME_PHONE)
             text = turn._("村委会用{phone}联系您可以吗？").format(phone=_mask(known))
             return [Reply(text, options=options)]
-        turn.enter(self.name, "lead_phone")
+        self._enter(turn, data, "lead_phone")
         return [Reply(turn._("请回复您的手机号码。"), request_contact=True)]
 
     def _make_lead(self, turn: Turn, data: dict[str, Any], phone: str) -> list[Reply]:
@@ -222,11 +250,11 @@ class ScreeningFlow(Flow):
         try:
             phone = normalise_phone(phone)
         except ValidationFailed:
-            turn.enter(self.name, "lead_phone")
+            self._enter(turn, data, "lead_phone")
             return [Reply(turn._("号码不对，请回复11位手机号码。"), request_contact=True)]
         turn.services.create_lead(data["screening_id"], name=lead["name"], village=lead.get("village", ""),
                                   phone=phone, village_id=turn.state.village_id)
-        turn.finish()
+        self._done(turn)
         return [Reply(turn._("已转给村委会，他们会联系您。这还不是正式申请："
                              "正式申请要向村委会提出书面申请。"))]
 
