@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 ROUTERS: tuple[str, ...] = (
     "api.routes.screenings",
     "api.routes.areas",
+    "api.routes.exports",
 )
 
 
