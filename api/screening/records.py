@@ -13,10 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.domain.errors import Conflict, NotFound, ValidationFailed
-from api.models import Application, Area, AreaLevel
+from api.models import Area, AreaLevel
 from api.models.screening import Lead, LeadStatus, ScreeningRecord
+from api.schemas.applications import ApplicationIn
 from api.screening.evaluate import Result
 from api.screening.rules import Value
+from api.services import applications, audit
 from api.services.scope import Actor, covers
 
 PHONE = re.compile(r"^1[3-9]\d{9}$")
@@ -28,6 +30,8 @@ def record_screening(session: Session, result: Result, answers: Mapping[str, Val
                              missing=list(result.missing), channel=channel)
     session.add(record)
     session.flush()
+    audit.record(session, f"citizen:{channel}", "screening.recorded", "screening", record.id, None,
+                 {"county": record.county_code, "outcome": record.outcome})
     return record
 
 
@@ -50,7 +54,7 @@ def normalise_phone(raw: str) -> str:
 
 
 def create_lead(session: Session, screening_id: int, *, name: str, village: str, phone: str,
-                village_id: int | None = None) -> Lead:
+                village_id: int | None = None, channel: str = "bot") -> Lead:
     """A lead the committee sees: the farmer's consent is the caller's to have asked for."""
     record = session.get(ScreeningRecord, screening_id)
     if record is None:
@@ -67,7 +71,14 @@ def create_lead(session: Session, screening_id: int, *, name: str, village: str,
                 phone=normalise_phone(phone))
     session.add(lead)
     session.flush()
+    audit.record(session, f"citizen:{channel}", "lead.created", "lead", lead.id, None, _audit_view(lead))
     return lead
+
+
+def _audit_view(lead: Lead) -> dict[str, object]:
+    """What the audit log keeps of a lead: no name, and the phone masked (DESIGN: identity and privacy)."""
+    return {"screening_id": lead.screening_id, "village_id": lead.village_id, "status": lead.status.value,
+            "phone": f"{lead.phone[:3]}****{lead.phone[-4:]}", "application_id": lead.application_id}
 
 
 def _visible(session: Session, actor: Actor, lead: Lead) -> bool:
@@ -93,20 +104,22 @@ def get_lead(session: Session, actor: Actor, lead_id: int) -> Lead:
     return lead
 
 
-def convert_lead(session: Session, actor: Actor, lead_id: int, application_id: int) -> Lead:
-    """Link a lead to the application the committee filed for that household, and close it as converted."""
+def convert_lead(session: Session, actor: Actor, lead_id: int, data: ApplicationIn) -> Lead:
+    """File the household's application (as ``POST /applications`` would) and mark the lead converted.
+
+    The applicant's phone defaults to the one the farmer gave the bot, so status messages reach them.
+    """
     lead = get_lead(session, actor, lead_id)
     if lead.status is LeadStatus.converted:
         raise Conflict(f"线索 {lead_id} 已转为申请 / lead {lead_id} already converted", field="lead_id")
-    application = session.get(Application, application_id)
-    area = session.get(Area, application.village_id) if application else None
-    if application is None or area is None or not covers(actor, area):
-        raise NotFound(f"申请 {application_id} 不存在或不在您的管辖范围 / application {application_id} not "
-                       "found", field="application_id")
+    if data.phone is None:
+        data = data.model_copy(update={"phone": lead.phone})
+    application = applications.create_application(session, actor, data)
+    before = _audit_view(lead)
     lead.status, lead.application_id = LeadStatus.converted, application.id
-    if lead.village_id is None:
-        lead.village_id = application.village_id
+    lead.village_id = lead.village_id or application.village_id
     session.flush()
+    audit.record(session, actor.label, "lead.converted", "lead", lead.id, before, _audit_view(lead))
     return lead
 
 
@@ -120,6 +133,6 @@ class ScreeningPort:
         return record_screening(self.session, result, answers, channel).id
 
     def create_lead(self, screening_id: int, *, name: str, village: str, phone: str,
-                    village_id: int | None = None) -> int:
+                    village_id: int | None = None, channel: str = "bot") -> int:
         return create_lead(self.session, screening_id, name=name, village=village, phone=phone,
-                           village_id=village_id).id
+                           village_id=village_id, channel=channel).id

@@ -253,7 +253,7 @@ class ScreeningFlow(Flow):
             self._enter(turn, data, "lead_phone")
             return [Reply(turn._("号码不对，请回复11位手机号码。"), request_contact=True)]
         turn.services.create_lead(data["screening_id"], name=lead["name"], village=lead.get("village", ""),
-                                  phone=phone, village_id=turn.state.village_id)
+                                  phone=phone, village_id=turn.state.village_id, channel=turn.inbound.channel)
         self._done(turn)
         return [Reply(turn._("已转给村委会，他们会联系您。这还不是正式申请："
                              "正式申请要向村委会提出书面申请。"))]

@@ -11,12 +11,9 @@ from api.profiles import CountyProfile
 from api.screening import Result
 from api.screening.questions import QUESTIONS
 from bot.engine.types import Option, Reply
+from bot.i18n import N_
 
 Translate = Callable[[str], str]
-
-
-def N_(message: str) -> str:
-    return message
 
 
 HEADLINES = {
