@@ -284,6 +284,7 @@ def apply_evidence(app: Application, to: S, required: tuple[str, ...], optional:
     for name, value in values.items():
         if isinstance(value, dt.date) and value > today:
             raise _invalid(name, f"{value.isoformat()} 晚于今天 {today.isoformat()} / in the future")
+    _check_order(app, values)
     key_date = next((values[n] for n in required if n in _DATE_FIELDS), None)
     effective = effective_on or key_date or today
     if effective > today:
@@ -307,14 +308,13 @@ def apply_evidence(app: Application, to: S, required: tuple[str, ...], optional:
             raise _invalid("acceptance_result", "验收不合格应转为 rectification / failed → rectification")
         if to is S.rectification and values["acceptance_result"]:
             raise _invalid("acceptance_result", "验收合格应转为 accepted / passed acceptance → accepted")
-    _check_order(app, to, values)
     _write_columns(app, to, values, effective)
     evidence = {k: (v.isoformat() if isinstance(v, dt.date) else given[k] if k == "acceptance_result" else v)
                 for k, v in values.items()}
     return Applied(effective, reason, evidence)
 
 
-def _check_order(app: Application, to: S, values: Mapping[str, Any]) -> None:
+def _check_order(app: Application, values: Mapping[str, Any]) -> None:
     filed = app.events[0].effective_on if app.events else None
     if "survey_date" in values:
         _not_before("survey_date", values["survey_date"], filed, "申请日期 / the filing date")
