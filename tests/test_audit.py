@@ -1,4 +1,4 @@
-"""The audit log: a valid chain verifies; a changed, deleted or reordered entry is found; writers never fork it."""
+"""The audit log: a valid chain verifies; a changed, deleted or reordered entry is found; no fork."""
 
 from __future__ import annotations
 
@@ -49,7 +49,8 @@ def test_changed_entry_is_found(engine: Engine) -> None:
 def test_changed_before_after_json_is_found(engine: Engine) -> None:
     _write(engine, 2)
     with engine.begin() as conn:
-        conn.execute(text("UPDATE audit_entries SET after = :v WHERE id = 1"), {"v": '{"n": 999, "名": "新"}'})
+        conn.execute(text("UPDATE audit_entries SET after = :v WHERE id = 1"),
+                     {"v": '{"n": 999, "名": "新"}'})
     assert (_verify(engine).bad_id, _verify(engine).reason) == (1, "changed")
 
 
