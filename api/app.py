@@ -24,6 +24,11 @@ ROUTERS: tuple[str, ...] = (
     "api.routes.screenings",
     "api.routes.areas",
     "api.routes.exports",
+    # records core: households, applications and their workflow, publicity, objections
+    "api.routes.households",
+    "api.routes.applications",
+    "api.routes.publicity",
+    "api.routes.objections",
 )
 
 
