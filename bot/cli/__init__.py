@@ -19,6 +19,8 @@ COMMAND_MODULES = (
     "bot.cli.audit",
     "bot.cli.areas",
     "bot.cli.i18n",
+    "bot.cli.chat",
+    "bot.cli.ask",
 )
 
 

@@ -1,0 +1,128 @@
+"""Replies as an SMS: numbered options the user sends back, the source at the end, and what it costs.
+
+A basic phone shows plain text only, so an option becomes "回复1 …" and its key is exactly what the user
+types. Operators bill per segment: one GSM-7 message carries 160 characters (153 per part when
+concatenated), one UCS-2 message (anything with Chinese or Korean) 70 (67 per part); the signature 【安居】
+is part of the text and counts.
+No gateway here: the SMS channel sends what this module renders.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.engine.types import Reply
+from bot.i18n import N_, translator
+
+GSM7_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿"
+    "abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM7_EXTENDED = frozenset("^{}\\[~]|€\f")  # sent as ESC + char: two septets each
+LIMITS = {"gsm7": (160, 153), "ucs2": (70, 67)}  # (single message, each part of a concatenated one)
+
+_SENTENCE_ENDS = "。！？!?；;\n"
+_SOFT_BREAKS = "，、,：: "
+CONTINUE = N_("回复0继续")
+OPTION_FIRST = N_("回复{key} {label}")
+SOURCE = N_("（依据：{source}）")
+
+
+@dataclass(frozen=True)
+class SmsCost:
+    encoding: str   # "gsm7" | "ucs2"
+    units: int      # septets (GSM-7) or UTF-16 code units (UCS-2), signature included
+    segments: int
+
+
+def encoding(text: str) -> str:
+    """"gsm7" when every character is in the GSM 03.38 alphabet, else "ucs2"."""
+    return "gsm7" if all(ch in GSM7_BASIC or ch in GSM7_EXTENDED for ch in text) else "ucs2"
+
+
+def units(text: str, charset: str | None = None) -> int:
+    """Length as the network counts it: extended GSM characters and astral characters take two."""
+    if (charset or encoding(text)) == "gsm7":
+        return sum(2 if ch in GSM7_EXTENDED else 1 for ch in text)
+    return sum(2 if ord(ch) > 0xFFFF else 1 for ch in text)
+
+
+def segments_for(count: int, charset: str) -> int:
+    single, part = LIMITS[charset]
+    return 1 if count <= single else math.ceil(count / part)
+
+
+def cost(text: str, signature: str | None = None) -> SmsCost:
+    """Encoding, length and segment count of ``text`` as sent, with the signature."""
+    full = _signature(signature) + text
+    charset = encoding(full)
+    count = units(full, charset)
+    return SmsCost(charset, count, segments_for(count, charset))
+
+
+def render(replies: Sequence[Reply], language: str | None = None) -> str:
+    """All replies of one turn as one SMS body (without the signature, which the gateway or sender adds)."""
+    _ = translator(language)
+    blocks: list[str] = []
+    for reply in replies:
+        lines = [reply.text.strip()] if reply.text.strip() else []
+        for index, option in enumerate(reply.options):
+            label = "" if option.label == option.key else option.label
+            first = _(OPTION_FIRST).format(key=option.key, label=label)
+            lines.append((first if index == 0 else f"{option.key} {label}").rstrip())
+        if reply.citation:
+            lines.append(_(SOURCE).format(source=reply.citation))
+        if lines:
+            blocks.append("\n".join(lines))
+    return "\n".join(blocks)
+
+
+def split_for_sms(text: str, max_parts: int, *, signature: str | None = None,
+                  language: str | None = None) -> list[str]:
+    """``text`` cut into messages of at most ``max_parts`` segments each, signature included.
+
+    Cuts fall at a sentence end where one is near, else at a comma or space; every message but the last ends
+    with "回复0继续", so the SMS channel sends the first now and the next when the user replies 0.
+    """
+    sign = _signature(signature)
+    more = "\n" + translator(language)(CONTINUE)
+    messages: list[str] = []
+    rest = text.strip()
+    while rest:
+        if cost(rest, sign).segments <= max_parts:
+            messages.append(rest)
+            break
+        charset = encoding(sign + rest + more)
+        single, part = LIMITS[charset]
+        capacity = single if max_parts <= 1 else part * max_parts
+        budget = max(1, capacity - units(sign, charset) - units(more, charset))
+        cut = _cut(rest, budget, charset)
+        messages.append(rest[:cut].rstrip() + more)
+        rest = rest[cut:].lstrip()
+    return messages
+
+
+def _cut(text: str, budget: int, charset: str) -> int:
+    """Where to cut ``text`` to fit ``budget`` units: a sentence end, else a soft break, else hard."""
+    used, limit = 0, 0
+    for index, ch in enumerate(text):
+        used += units(ch, charset)
+        if used > budget:
+            break
+        limit = index + 1
+    head = text[:limit]
+    for breaks in (_SENTENCE_ENDS, _SOFT_BREAKS):
+        best = max(head.rfind(ch) for ch in breaks)
+        if best + 1 >= limit // 3 and best >= 0:
+            return best + 1
+    return max(1, limit)
+
+
+def _signature(signature: str | None) -> str:
+    if signature is not None:
+        return signature
+    from api.settings import get_settings
+
+    return get_settings().sms_signature

@@ -1,0 +1,102 @@
+"""Where the engine meets the database: every channel hands its ``Inbound`` to ``process``.
+
+One transaction records the inbound message, loads the sender's state, runs the pure engine and saves the new
+state with the replies, so a crash leaves either everything or nothing. The message is inserted first:
+the unique (channel, message_id) makes a redelivery a no-op that returns the replies already given, and on
+SQLite that first write takes the database's write lock, so two processes serving one sender take turns.
+On PostgreSQL the conversation row is locked with SELECT … FOR UPDATE for the same effect.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from api.models.conversations import Conversation, InboundMessage
+from bot.engine.types import ConversationState, Inbound, Option, Reply
+
+TEXT_LIMIT = 2000  # InboundMessage.text's column size; the engine never reads further than a few hundred
+RETRIES = 3
+
+
+def reply_to_json(reply: Reply) -> dict[str, Any]:
+    return {"text": reply.text, "options": [[o.key, o.label] for o in reply.options],
+            "citation": reply.citation, "request_contact": reply.request_contact}
+
+
+def reply_from_json(raw: dict[str, Any]) -> Reply:
+    return Reply(text=raw["text"], options=tuple(Option(key, label) for key, label in raw.get("options", [])),
+                 citation=raw.get("citation"), request_contact=bool(raw.get("request_contact")))
+
+
+def load_state(session: Session, channel: str, sender: str, *, lock: bool = False) -> ConversationState:
+    """The sender's state, empty for a newcomer; ``lock`` holds the row until the transaction ends."""
+    query = select(Conversation).where(Conversation.channel == channel, Conversation.sender == sender)
+    row = session.scalars(query.with_for_update() if lock else query).one_or_none()
+    return ConversationState.from_json(row.state if row else None)
+
+
+def save_state(session: Session, channel: str, sender: str, state: ConversationState) -> None:
+    query = select(Conversation).where(Conversation.channel == channel, Conversation.sender == sender)
+    row = session.scalars(query).one_or_none()
+    if row is None:
+        session.add(Conversation(channel=channel, sender=sender, state=state.to_json()))
+    else:
+        row.state = state.to_json()
+    session.flush()
+
+
+def process(
+    engine_or_session: Engine | Session,
+    inbound: Inbound,
+    now: dt.datetime | None = None,
+    *,
+    services: Callable[[Session], Any] | None = None,
+) -> list[Reply]:
+    """Handle one inbound message exactly once and return the replies to send.
+
+    Given an ``Engine``, each attempt runs in its own transaction and a lost race (the same message or a
+    new sender's first row inserted concurrently) is retried; given a ``Session``, the caller's
+    transaction is used.
+    ``services`` builds the records port for the engine from the session.
+    """
+    moment = now or dt.datetime.now(dt.UTC)
+    if isinstance(engine_or_session, Session):
+        return _process(engine_or_session, inbound, moment, services)
+    from api.db import transaction
+
+    for attempt in range(RETRIES):
+        try:
+            with transaction(engine_or_session) as session:
+                return _process(session, inbound, moment, services)
+        except IntegrityError:
+            if attempt == RETRIES - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _process(session: Session, inbound: Inbound, now: dt.datetime,
+             services: Callable[[Session], Any] | None) -> list[Reply]:
+    from bot.engine.engine import handle
+
+    message_id = inbound.message_id or f"local-{uuid.uuid4().hex}"
+    stored = session.scalars(select(InboundMessage).where(
+        InboundMessage.channel == inbound.channel, InboundMessage.message_id == message_id)).one_or_none()
+    if stored is not None:
+        return [reply_from_json(raw) for raw in stored.replies or []]
+    record = InboundMessage(channel=inbound.channel, message_id=message_id, sender=inbound.sender,
+                            text=(inbound.text or "")[:TEXT_LIMIT], received_at=inbound.received_at or now,
+                            replies=[])
+    session.add(record)
+    session.flush()  # the first write: claims the message id and, on SQLite, the write lock
+    state = load_state(session, inbound.channel, inbound.sender, lock=True)
+    new_state, replies = handle(state, inbound, now=now, services=services(session) if services else None)
+    save_state(session, inbound.channel, inbound.sender, new_state)
+    record.replies = [reply_to_json(reply) for reply in replies]
+    return replies
