@@ -1,0 +1,67 @@
+"""Mainland China mobile numbers: the only phones the SMS gateway can reach and households reliably have.
+
+People write them as ``+86 138-0013-8000``, ``0086 13800138000`` or in full-width digits from a Chinese input
+method; :func:`validate_mobile` reduces all of those to the 11 digits stored and compared everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from api.domain.errors import InvalidPhone
+
+__all__ = ["InvalidPhone", "mask_phone", "validate_mobile"]
+
+# Separators people type inside a number: whitespace (removed separately), hyphens, dashes, minus signs.
+_SEPARATORS = re.compile(r"[\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uFE63\uFF0D]")
+_DIGITS = re.compile(r"\+?[0-9]+")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+
+
+def _normalise(raw: str) -> str:
+    text = unicodedata.normalize("NFKC", raw)
+    return _SEPARATORS.sub("", "".join(text.split()))
+
+
+def _fail(reason: str, message: str) -> InvalidPhone:
+    return InvalidPhone(message, reason=reason)
+
+
+def validate_mobile(raw: str) -> str:
+    """The 11-digit number (``1[3-9]`` + 9 digits), or :class:`InvalidPhone` saying what is wrong."""
+    s = _normalise(raw)
+    if not s:
+        raise _fail("empty", "请填写手机号 / the mobile number is empty")
+    if not _DIGITS.fullmatch(s):
+        raise _fail("characters", "手机号只能包含数字，可带 +86 / a mobile number may contain only digits "
+                                  "and an optional +86")
+    if s.startswith("+"):
+        if not s.startswith("+86"):
+            raise _fail("country", "只支持中国大陆手机号（+86） / only mainland China mobile numbers (+86) "
+                                   "are supported")
+        s = s[3:]
+    elif s.startswith("0086") and len(s) == 15:
+        s = s[4:]
+    elif s.startswith("86") and len(s) == 13:
+        s = s[2:]
+    if len(s) != 11:
+        raise _fail("length", f"手机号应为11位，现为{len(s)}位 / a mobile number has 11 digits, not {len(s)}")
+    if not _MOBILE.fullmatch(s):
+        raise _fail("prefix", "手机号应以 13–19 开头（不支持座机号） / a mobile number starts with 13–19 "
+                              "(landlines are not accepted)")
+    return s
+
+
+def mask_phone(phone: str) -> str:
+    """``138****5678`` for logs and citizen-facing output. Never raises.
+
+    Input that is not a valid mobile keeps only its last four digits behind a fixed ``****``, so neither
+    its length nor its prefix leaks.
+    """
+    try:
+        p = validate_mobile(phone)
+    except InvalidPhone:
+        digits = re.sub(r"[^0-9]", "", unicodedata.normalize("NFKC", phone))
+        return "****" + digits[-4:] if len(digits) >= 8 else "****"
+    return f"{p[:3]}****{p[-4:]}"
