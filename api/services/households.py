@@ -34,7 +34,10 @@ def scoped(query: Select, actor: Actor, village_col, township_col, county_col) -
 
 def village_in_scope(session: Session, actor: Actor, village_id: int, field: str = "village_id") -> Area:
     """The village, if it is one and the actor covers it (a foreign one is 404, never 403)."""
-    area = visible_area(session, actor, village_id)
+    try:
+        area = visible_area(session, actor, village_id)
+    except NotFound as exc:
+        raise NotFound(exc.message.replace("area", field, 1), field=field) from None
     if area.level is not AreaLevel.village:
         raise ValidationFailed(f"{field}: 区域 {village_id}（{area.name}）不是村 / area is a "
                                f"{area.level.value}, not a village", field=field)
