@@ -98,3 +98,12 @@ def test_the_cli_rejects_bad_input_with_a_message(args, message, capsys):
     assert main(["screen", *args]) == 2
     err = capsys.readouterr().err
     assert err.startswith("错误 / error:") and message in err
+
+
+def test_korean_is_served_where_the_rules_have_it(client, capsys):
+    payload = {"county": "222400", "answers": {"house_grade": "A"}, "language": "ko"}
+    body = client.post("/api/v1/screenings", json=payload).json()
+    assert "위험주택" in body["reasons"][0]["text"] and body["reasons"][0]["citation"] == "000 重监管"
+    assert main(["screen", "--county", "延边", "--answers", '{"house_grade": "A"}', "--language", "ko"]) == 0
+    assert json.loads(capsys.readouterr().out) == body
+    assert client.post("/api/v1/screenings", json={**payload, "language": "fr"}).status_code == 422

@@ -270,3 +270,12 @@ def test_through_the_engine_a_detour_to_the_menu_keeps_the_answers():
     state, _ = converse(["资格", "山阴县", "2", "2"])
     state, transcript = converse(["菜单", "筛查"], state=state)
     assert transcript[-1].startswith("第3问")
+
+
+def test_a_korean_speaker_in_yanbian_gets_the_reasons_in_korean():
+    chat = Chat(county="222400")
+    chat.state.language = "ko"
+    chat.send("资格")
+    chat.send("3")                       # 分散供养特困人员
+    replies = chat.send("3")             # A级
+    assert "위험주택" in replies[1].text

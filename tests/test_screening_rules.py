@@ -90,3 +90,13 @@ def test_common_lists_every_fact_of_the_issue():
         "previously_renovated", "redamaged_by_disaster", "in_disaster_rebuild_programme",
         "financially_supported_staff", "bought_urban_house", "owns_vehicle", "registered_company",
         "state_enterprise_staff", "relocation_village"}
+
+
+def test_a_county_serving_another_language_has_every_text_in_it():
+    profiles = load_profiles()
+    for code, rules in load_all().items():
+        for language in set(profiles[code].languages) - {"zh_Hans"}:
+            texts = [*rules.rules, *rules.next_steps, rules.disclaimer, *rules.unknown.values()]
+            texts += list(load_common().contradictions)
+            missing = [t.text for t in texts if not getattr(t, f"text_{language}")]
+            assert not missing, f"{code} lacks {language}: {missing[:2]}"

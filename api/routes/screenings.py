@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict
@@ -26,6 +26,7 @@ class ScreeningIn(BaseModel):
 
     county: str
     answers: dict[str, Any] = {}
+    language: Literal["zh_Hans", "ko", "en"] | None = None   # the rule files' own translations, where given
 
 
 class LeadOut(BaseModel):
@@ -59,7 +60,7 @@ class LeadPage(BaseModel):
 def create_screening(body: ScreeningIn, response: Response, session: SessionDep) -> dict[str, Any]:
     """The same judgement the bot and ``anju screen`` give; stored without personal data. No token needed."""
     answers = parse_answers(body.answers)
-    result = evaluate(answers, body.county)
+    result = evaluate(answers, body.county, language=body.language)
     record = records.record_screening(session, result, answers, channel="api")
     response.headers["Location"] = f"/api/v1/screenings/{record.id}"
     return result.to_json()

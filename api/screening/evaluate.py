@@ -144,9 +144,9 @@ def _procedure(profile: CountyProfile, _: Translate) -> list[Step]:
     return steps
 
 
-def _reasons(analysis: _Analysis, rules: CountyRules, _: Translate) -> list[Reason]:
+def _reasons(analysis: _Analysis, rules: CountyRules, _: Translate, language: str | None) -> list[Reason]:
     def reason(rule: Rule) -> Reason:
-        return Reason(rule.code, rule.text, rule.citation)
+        return Reason(rule.code, rule.say(language), rule.citation)
 
     rank = analysis.outcome_rank
     notes = [reason(r) for r in analysis.fired if r.effect == "note"]
@@ -155,31 +155,33 @@ def _reasons(analysis: _Analysis, rules: CountyRules, _: Translate) -> list[Reas
     found = [reason(r) for r in analysis.fired if r.effect == "verify"]
     for fact in analysis.missing:
         rule = max((r for r in analysis.relevant if fact in r.when), key=lambda r: RANK[r.effect])
-        text, citation = rule.text, rule.citation
+        text, citation = rule.say(language), rule.citation
         if fact in rules.unknown:
-            text, citation = rules.unknown[fact].text, rules.unknown[fact].citation
+            text, citation = rules.unknown[fact].say(language), rules.unknown[fact].citation
         label = _(QUESTIONS[fact].label)
         found.append(Reason(f"unknown:{fact}", _("“{label}”还不清楚。").format(label=label) + text, citation))
     return found + [reason(r) for r in analysis.fired if r.effect == "pass"] + notes
 
 
-def evaluate(answers: Mapping[str, Value], county: str, gettext: Translate | None = None) -> Result:
+def evaluate(answers: Mapping[str, Value], county: str, gettext: Translate | None = None,
+             language: str | None = None) -> Result:
     """The preliminary judgement for these answers in this county: reasons, next steps, what is missing.
 
-    ``answers`` must already be checked (``parse_answers``); ``gettext`` translates the texts composed here.
+    ``answers`` must already be checked (``parse_answers``); ``gettext`` translates the texts composed here,
+    ``language`` picks the rule files' own translations (text_ko, text_en) where they have them.
     """
     _ = gettext or _identity
     rules = county_rules(county)
     analysis = _analyse(answers, rules)
     outcome = OUTCOME_OF_RANK[analysis.outcome_rank]
-    reasons = _reasons(analysis, rules, _)
+    reasons = _reasons(analysis, rules, _, language)
     codes = {r.code for r in reasons}
-    steps = [Step(s.text, s.citation) for s in rules.next_steps
+    steps = [Step(s.say(language), s.citation) for s in rules.next_steps
              if outcome in s.outcomes and (not s.if_reasons or codes & set(s.if_reasons))]
     if outcome in ("likely_eligible", "needs_appraisal"):
         steps += _procedure(get_profile(rules.county), _)
-    conflicts = tuple(Conflict(c.code, tuple(c.when), c.text) for c in analysis.conflicts)
-    disclaimer = Step(rules.disclaimer.text, rules.disclaimer.citation)
+    conflicts = tuple(Conflict(c.code, tuple(c.when), c.say(language)) for c in analysis.conflicts)
+    disclaimer = Step(rules.disclaimer.say(language), rules.disclaimer.citation)
     return Result(rules.county, outcome, tuple(reasons), tuple(steps), analysis.missing, conflicts,
                   disclaimer)
 

@@ -44,10 +44,20 @@ class Fact(_Strict):
         return UNKNOWN in self.values
 
 
-class Contradiction(_Strict):
+class _Said(_Strict):
+    """A text in Chinese, optionally also in Korean (延边) and English; ``say`` falls back to Chinese."""
+
+    text: str
+    text_ko: str | None = None
+    text_en: str | None = None
+
+    def say(self, language: str | None) -> str:
+        return {"ko": self.text_ko, "en": self.text_en}.get(language or "") or self.text
+
+
+class Contradiction(_Said):
     code: str
     when: dict[str, tuple[Value, ...]]
-    text: str
 
 
 class Common(_Strict):
@@ -64,17 +74,15 @@ class Common(_Strict):
         return self
 
 
-class Rule(_Strict):
+class Rule(_Said):
     code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     when: dict[str, tuple[Value, ...]]
     effect: Effect
-    text: str
     citation: str
 
 
-class NextStep(_Strict):
+class NextStep(_Said):
     outcomes: tuple[Outcome, ...]
-    text: str
     citation: str | None
     if_reasons: tuple[str, ...] = ()   # shown only when one of these reasons decided the outcome
 
@@ -92,8 +100,7 @@ class Case(_Strict):
     expect: Expect
 
 
-class Disclaimer(_Strict):
-    text: str
+class Disclaimer(_Said):
     citation: str
 
 

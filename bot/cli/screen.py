@@ -9,6 +9,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     screen = subparsers.add_parser("screen", help="eligibility pre-screening for one household's answers")
     screen.add_argument("--county", required=True, help="division code or name, e.g. 140621 or 山阴县")
     screen.add_argument("--answers", default="{}", help='JSON object, e.g. \'{"house_grade": "C"}\'')
+    screen.add_argument("--language", choices=("zh_Hans", "ko", "en"), default=None,
+                        help="use the rule files' translations where they have them")
     screen.set_defaults(func=_screen)
 
 
@@ -23,6 +25,6 @@ def _screen(args: argparse.Namespace) -> int:
     except json.JSONDecodeError as exc:
         raise ValidationFailed(f"--answers 不是合法的 JSON：{exc} / --answers is not valid JSON",
                                field="answers") from exc
-    result = evaluate(parse_answers(raw), args.county)
+    result = evaluate(parse_answers(raw), args.county, language=args.language)
     print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     return 0

@@ -18,6 +18,7 @@ from api.screening import evaluate, next_question
 from api.screening.questions import QUESTIONS
 from api.screening.records import normalise_phone
 from api.screening.rules import UNKNOWN, Value
+from bot.engine.context import reply_language
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.flows.screening_replies import question_reply, result_replies
 from bot.i18n import N_
@@ -156,7 +157,7 @@ class ScreeningFlow(Flow):
 
     def _reopen_conflicts(self, turn: Turn, data: dict[str, Any]) -> list[Reply]:
         """Answers that contradict each other are both asked again, after saying why."""
-        result = evaluate(data["answers"], turn.state.county or "", turn._)
+        result = evaluate(data["answers"], turn.state.county or "", turn._, reply_language(turn))
         if not result.conflicts:
             return []
         for conflict in result.conflicts:
@@ -185,7 +186,7 @@ class ScreeningFlow(Flow):
 
     def _judge(self, turn: Turn, data: dict[str, Any]) -> list[Reply]:
         county = turn.state.county or ""
-        result = evaluate(data["answers"], county, turn._)
+        result = evaluate(data["answers"], county, turn._, reply_language(turn))
         record = getattr(turn.services, "record_screening", None)
         data["screening_id"] = record(result, data["answers"], turn.inbound.channel) if record else None
         replies = result_replies(result, get_profile(county), turn._)
