@@ -62,5 +62,7 @@ class ChannelUser(Base):
     opted_out: Mapped[bool] = mapped_column(Boolean, default=False)   # 退订: no notifications
     stopped: Mapped[bool] = mapped_column(Boolean, default=False)     # blocked the bot (Telegram 403)
     throttle_notice_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # SMS only: the rest of a long reply, a JSON list of messages sent one by one when the user replies 0.
+    pending_sms: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

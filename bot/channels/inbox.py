@@ -30,7 +30,7 @@ def receive(session: Session, inbound: Inbound, *, now: dt.datetime, settings: S
     word = token(normalize(inbound.text))
     change = requested_change(session, inbound.channel, inbound.sender, word)
     if change is not None:
-        if not _first_delivery(session, inbound, now):
+        if not first_delivery(session, inbound, now):
             return []
         gettext = translator(reply_language(session, inbound))
         return apply_change(session, inbound.channel, inbound.sender, change, gettext)
@@ -52,7 +52,7 @@ def reply_language(session: Session, inbound: Inbound) -> str | None:
     return chosen or canonical_language(inbound.language_hint)
 
 
-def _first_delivery(session: Session, inbound: Inbound, now: dt.datetime) -> bool:
+def first_delivery(session: Session, inbound: Inbound, now: dt.datetime) -> bool:
     """Record a message the engine never sees (opt-out/in), so a gateway retry of it has no second effect."""
     if inbound.message_id is None:
         return True

@@ -15,10 +15,13 @@ log = logging.getLogger("anju.sms.console")
 class ConsoleSender(SmsSender):
     records_only = True
 
+    def __init__(self, signature: str = "") -> None:
+        self.signature = signature
+
     @classmethod
-    def from_settings(cls, _settings: Settings) -> ConsoleSender:
-        return cls()
+    def from_settings(cls, settings: Settings) -> ConsoleSender:
+        return cls(settings.sms_signature)
 
     def send(self, message: Outgoing) -> str | None:
-        log.info("SMS to %s: %s", mask(message.recipient), message.text)
+        log.info("SMS to %s: %s%s", mask(message.recipient), self.signature, message.text)
         return None

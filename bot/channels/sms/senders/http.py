@@ -1,6 +1,7 @@
 """A generic HTTP gateway: POST JSON to a configured URL, signed with our HMAC, with an idempotency key.
 
-Request body ``{"to", "text", "idempotency_key"}``; a 2xx answer may carry ``{"message_id": …}`` for receipts.
+Request body ``{"to", "text", "signature", "idempotency_key"}`` (Chinese gateways add the registered
+signature themselves); a 2xx answer may carry ``{"message_id": …}`` for receipts.
 A 4xx other than 408/429 is permanent (a retry would get the same answer); anything else is worth retrying.
 """
 
@@ -17,8 +18,8 @@ from bot.channels.sms.signature import HEADER, sign
 
 @register("http")
 class HttpSender(SmsSender):
-    def __init__(self, url: str, secret: str, timeout: float = 10.0) -> None:
-        self.url, self.secret = url, secret
+    def __init__(self, url: str, secret: str, timeout: float = 10.0, signature: str = "") -> None:
+        self.url, self.secret, self.signature = url, secret, signature
         self.client = httpx.Client(timeout=timeout)
 
     @classmethod
@@ -26,10 +27,10 @@ class HttpSender(SmsSender):
         if not settings.sms_http_url:
             raise ValueError("ANJU_SMS_HTTP_URL must be set for the http SMS gateway")
         secret = settings.sms_hmac_secret.get_secret_value()
-        return cls(settings.sms_http_url, secret, settings.sms_http_timeout)
+        return cls(settings.sms_http_url, secret, settings.sms_http_timeout, settings.sms_signature)
 
     def send(self, message: Outgoing) -> str | None:
-        body = json.dumps({"to": message.recipient, "text": message.text,
+        body = json.dumps({"to": message.recipient, "text": message.text, "signature": self.signature,
                            "idempotency_key": message.idempotency_key}, ensure_ascii=False).encode()
         headers = {"Content-Type": "application/json", HEADER: sign(self.secret, body),
                    "Idempotency-Key": message.idempotency_key}

@@ -12,11 +12,11 @@ from bot.channels.sms.senders.base import Outgoing, SendError, SmsSender, regist
 @register("twilio")
 class TwilioSender(SmsSender):
     def __init__(self, account_sid: str, auth_token: str, from_: str, status_callback: str | None = None,
-                 http_client: Any = None) -> None:
+                 http_client: Any = None, signature: str = "") -> None:
         from twilio.rest import Client
 
         self.client = Client(account_sid, auth_token, http_client=http_client)
-        self.from_, self.status_callback = from_, status_callback
+        self.from_, self.status_callback, self.signature = from_, status_callback, signature
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TwilioSender:
@@ -25,12 +25,13 @@ class TwilioSender(SmsSender):
         base = settings.twilio_public_url
         callback = base.rstrip("/") + "/sms/twilio/status" if base else None
         return cls(settings.twilio_account_sid, settings.twilio_auth_token.get_secret_value(),
-                   settings.twilio_from, callback)
+                   settings.twilio_from, callback, signature=settings.sms_signature)
 
     def send(self, message: Outgoing) -> str | None:
         from twilio.base.exceptions import TwilioRestException
 
-        kwargs: dict[str, Any] = {"to": e164(message.recipient), "from_": self.from_, "body": message.text}
+        kwargs: dict[str, Any] = {"to": e164(message.recipient), "from_": self.from_,
+                                  "body": self.signature + message.text}
         if self.status_callback:
             kwargs["status_callback"] = self.status_callback
         try:

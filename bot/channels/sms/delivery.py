@@ -1,0 +1,139 @@
+"""Sending queued SMS after the commit, and what delivery receipts do to the record.
+
+Rows are claimed with ``FOR UPDATE SKIP LOCKED`` (a no-op on SQLite, which has one writer anyway), so any
+number of workers can deliver at once and each message is sent by one of them. Caps are the gateway's rules:
+a message to a number that already got ``sms_daily_cap_per_number`` today fails as capped, unsent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from api.db import transaction
+from api.models._types import utcnow
+from api.models.messages import OutboundMessage, OutboundStatus
+from api.settings import Settings
+from bot.channels.sms.phone import mask
+from bot.channels.sms.senders.base import Outgoing, SendError, SmsSender
+from bot.channels.users import may_notify
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "sms"
+MAX_ATTEMPTS = 5
+_DONE = (OutboundStatus.sent, OutboundStatus.delivered)
+
+
+def deliver(engine: Engine, ids: Iterable[int], sender: SmsSender, settings: Settings,
+            now: dt.datetime | None = None) -> int:
+    """Send the given queued rows; returns how many were sent. Safe to call twice for the same ids."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return 0
+    now = now or utcnow()
+    with transaction(engine) as session:
+        rows = list(session.scalars(
+            select(OutboundMessage)
+            .where(OutboundMessage.id.in_(wanted), OutboundMessage.status == OutboundStatus.queued)
+            .order_by(OutboundMessage.id).with_for_update(skip_locked=True)))
+        return _send_rows(session, rows, sender, settings, now)
+
+
+def deliver_due(engine: Engine, sender: SmsSender, settings: Settings, *, older_than_seconds: int = 30,
+                limit: int = 100, now: dt.datetime | None = None) -> int:
+    """For a periodic job: send what the after-commit step missed (a crash, a gateway outage)."""
+    now = now or utcnow()
+    with transaction(engine) as session:
+        rows = list(session.scalars(
+            select(OutboundMessage)
+            .where(OutboundMessage.channel == CHANNEL, OutboundMessage.status == OutboundStatus.queued,
+                   OutboundMessage.created_at <= now - dt.timedelta(seconds=older_than_seconds),
+                   OutboundMessage.attempts < MAX_ATTEMPTS)
+            .order_by(OutboundMessage.id).limit(limit).with_for_update(skip_locked=True)))
+        return _send_rows(session, rows, sender, settings, now)
+
+
+def _send_rows(session: Session, rows: list[OutboundMessage], sender: SmsSender, settings: Settings,
+               now: dt.datetime) -> int:
+    sent = 0
+    day_start = _local_day_start(now, settings.timezone)
+    counts: dict[str, int] = {}
+    for row in rows:
+        if row.in_reply_to is None and not may_notify(session, CHANNEL, row.recipient):
+            _fail(row, "opted out or stopped")
+            continue
+        if row.recipient not in counts:
+            counts[row.recipient] = _sent_since(session, row.recipient, day_start)
+        if counts[row.recipient] >= settings.sms_daily_cap_per_number:
+            _fail(row, "daily cap per number reached")
+            log.warning("SMS to %s not sent: daily cap reached", mask(row.recipient))
+            continue
+        row.attempts += 1
+        try:
+            row.gateway_message_id = sender.send(Outgoing(row.recipient, row.text, row.idempotency_key))
+        except SendError as exc:
+            row.error = str(exc)[:500]
+            if exc.permanent or row.attempts >= MAX_ATTEMPTS:
+                row.status = OutboundStatus.failed
+            log.warning("SMS to %s failed (attempt %d): %s", mask(row.recipient), row.attempts, exc)
+            continue
+        row.status, row.sent_at, row.error = OutboundStatus.sent, now, None
+        counts[row.recipient] += 1
+        sent += 1
+    return sent
+
+
+def _fail(row: OutboundMessage, reason: str) -> None:
+    row.status, row.error = OutboundStatus.failed, reason
+
+
+def _sent_since(session: Session, recipient: str, since: dt.datetime) -> int:
+    return session.scalar(select(func.count()).select_from(OutboundMessage).where(
+        OutboundMessage.channel == CHANNEL, OutboundMessage.recipient == recipient,
+        OutboundMessage.status.in_(_DONE), OutboundMessage.sent_at >= since)) or 0
+
+
+def _local_day_start(now: dt.datetime, timezone: str) -> dt.datetime:
+    """Gateways count "per day" in local time; Chinese midnight is 16:00 UTC."""
+    local = now.astimezone(ZoneInfo(timezone))
+    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(dt.UTC)
+
+
+# --- delivery receipts ---
+
+_RECEIPT_STATUS = {
+    "delivered": OutboundStatus.delivered, "failed": OutboundStatus.failed,
+    "undelivered": OutboundStatus.failed, "sent": OutboundStatus.sent,
+}
+
+
+def apply_receipt(session: Session, gateway_message_id: str, status: str, error: str | None = None,
+                  now: dt.datetime | None = None) -> bool:
+    """Move the message on; delivered is final and recorded once, so a repeated receipt changes nothing.
+
+    Returns False for an unknown id or a status that says nothing new (queued, sending, accepted).
+    """
+    target = _RECEIPT_STATUS.get(status.strip().lower())
+    if target is None:
+        return False
+    now = now or utcnow()
+    row = session.scalar(select(OutboundMessage)
+                         .where(OutboundMessage.gateway_message_id == gateway_message_id).with_for_update())
+    if row is None or row.status == OutboundStatus.delivered:
+        return False
+    if target == OutboundStatus.delivered:
+        row.status, row.delivered_at, row.error = target, now, None
+    elif target == OutboundStatus.failed:
+        row.status, row.error = target, (error or "undelivered")[:500]
+    elif row.status == OutboundStatus.queued:
+        row.status, row.sent_at = target, row.sent_at or now
+    else:
+        return False
+    return True
+

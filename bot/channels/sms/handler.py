@@ -1,0 +1,66 @@
+"""One gateway callback, start to finish inside one unit of work: dedup id → dialog → replies queued.
+
+Delivery happens after the commit (``delivery.deliver``), so a crash in between leaves queued rows for the
+periodic job instead of a sent message with no record, or a record of a message never sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from api.db import transaction
+from api.models._types import utcnow
+from api.models.messages import OutboundMessage
+from api.settings import Settings
+from bot.channels.inbox import first_delivery, receive, reply_language
+from bot.channels.sms.inbound import SmsIn, message_id_for, to_inbound
+from bot.channels.sms.outbox import CONTINUE_WORD, keep_pending, queue_replies, queue_texts, take_pending
+from bot.channels.sms.phone import mask
+from bot.channels.users import channel_user, find_user
+from bot.engine.normalize import normalize, token
+from bot.engine.types import Inbound
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "sms"
+
+
+def handle_sms(engine: Engine, sms: SmsIn, settings: Settings, now: dt.datetime | None = None) -> list[int]:
+    """The ids of the outbox rows to deliver; [] for a duplicate (a gateway retry has one effect)."""
+    now = now or utcnow()
+    try:
+        with transaction(engine) as session:
+            message_id = message_id_for(session, sms, now, settings.sms_dedup_window_seconds)
+            rows = _handle(session, to_inbound(sms, message_id), settings, now)
+            session.flush()
+            return [row.id for row in rows]
+    except IntegrityError:
+        # The same message committed by a concurrent request first, or queued before: that one answers it.
+        log.info("duplicate SMS from %s dropped", mask(sms.sender))
+        return []
+
+
+def _handle(session: Session, inbound: Inbound, settings: Settings,
+            now: dt.datetime) -> list[OutboundMessage]:
+    message_id = inbound.message_id or ""
+    user = find_user(session, CHANNEL, inbound.sender)
+    if user is not None and user.pending_sms:
+        if token(normalize(inbound.text)) == CONTINUE_WORD:
+            if not first_delivery(session, inbound, now):
+                return []
+            return queue_texts(session, inbound.sender, take_pending(user), in_reply_to=message_id,
+                               settings=settings, now=now)
+        user.pending_sms = None
+    replies = receive(session, inbound, now=now, settings=settings)
+    if not replies:
+        return []
+    rows, rest = queue_replies(session, inbound.sender, replies, in_reply_to=message_id, settings=settings,
+                               now=now, language=reply_language(session, inbound))
+    if rest:
+        keep_pending(user or channel_user(session, CHANNEL, inbound.sender), rest)
+    return rows

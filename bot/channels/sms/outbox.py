@@ -1,0 +1,74 @@
+"""A turn's replies as outbox rows: rendered for SMS, cut to the configured parts and the gateway's cap.
+
+Only the first message of a long answer is queued; the rest waits on the sender's ``pending_sms`` and goes out
+one message per "0" (sms_render ends each cut message with "回复0继续"). Any other message drops the rest, so
+"0" means the menu again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from api.models.messages import ChannelUser, OutboundMessage, OutboundStatus
+from api.settings import Settings
+from bot.channels.sms_render import cost, render, split_for_sms
+from bot.engine.types import Reply
+
+CHANNEL = "sms"
+CONTINUE_WORD = "0"
+
+
+def queue_replies(session: Session, recipient: str, replies: Sequence[Reply], *, in_reply_to: str,
+                  settings: Settings, now: dt.datetime,
+                  language: str | None) -> tuple[list[OutboundMessage], list[str]]:
+    """The first message queued now, and the rest of a long answer for the caller to keep."""
+    body = render(replies, language)
+    if not body.strip():
+        return [], []
+    messages = split_for_sms(body, _max_parts(settings), signature=settings.sms_signature, language=language)
+    rows = queue_texts(session, recipient, messages[:1], in_reply_to=in_reply_to, settings=settings, now=now)
+    return rows, messages[1:]
+
+
+def keep_pending(user: ChannelUser, rest: list[str]) -> None:
+    user.pending_sms = json.dumps(rest, ensure_ascii=False) if rest else None
+
+
+def take_pending(user: ChannelUser) -> list[str]:
+    """The next message of a cut reply, removing it from what is pending."""
+    pending: list[str] = json.loads(user.pending_sms or "[]")
+    user.pending_sms = json.dumps(pending[1:], ensure_ascii=False) if len(pending) > 1 else None
+    return pending[:1]
+
+
+def queue_texts(session: Session, recipient: str, texts: Sequence[str], *, in_reply_to: str,
+                settings: Settings, now: dt.datetime) -> list[OutboundMessage]:
+    rows = []
+    for index, text in enumerate(texts):
+        clipped = _cap(text, settings)
+        row = OutboundMessage(channel=CHANNEL, recipient=recipient, text=clipped,
+                              parts=cost(clipped, settings.sms_signature).segments,
+                              idempotency_key=f"sms:{in_reply_to}:{index}", status=OutboundStatus.queued,
+                              in_reply_to=in_reply_to, attempts=0, created_at=now)
+        session.add(row)
+        rows.append(row)
+    return rows
+
+
+def _max_parts(settings: Settings) -> int:
+    """The configured parts, fewer if the gateway's content cap could not carry that many (67 per part)."""
+    parts = max(1, settings.sms_max_parts)
+    room = settings.sms_content_cap - len(settings.sms_signature)
+    while parts > 1 and parts * 67 > room:
+        parts -= 1
+    return parts
+
+
+def _cap(text: str, settings: Settings) -> str:
+    """A last guard: never hand a gateway more characters than it accepts."""
+    room = max(1, settings.sms_content_cap - len(settings.sms_signature))
+    return text if len(text) <= room else text[: room - 1] + "…"
