@@ -19,7 +19,7 @@ def detect(text: str) -> tuple[str | None, bool]:
         return "ko", hangul >= 2 and hangul >= han and hangul * 2 >= latin
     if han:
         return "zh_Hans", False
-    if latin >= 3:
+    if latin >= 6 and " " in text.strip():  # a sentence; a lone Latin word is as likely pinyin ("shanyin")
         return "en", False
     return None, False
 
