@@ -279,3 +279,15 @@ def test_a_korean_speaker_in_yanbian_gets_the_reasons_in_korean():
     chat.send("3")                       # 分散供养特困人员
     replies = chat.send("3")             # A级
     assert "위험주택" in replies[1].text
+
+
+def test_on_sms_each_question_is_one_message_with_numbered_answers():
+    from bot.channels.sms_render import cost, render
+
+    chat = Chat()
+    body = render(chat.send("资格")[1:])
+    assert body.splitlines()[1:] == ["回复1 是", "2 否", "3 不知道"]
+    for answer in ["2", "2"]:
+        body = render(chat.send(answer))
+        assert body.startswith("第") and "回复1 " in body
+        assert cost(body).segments <= 4
