@@ -115,6 +115,8 @@ def _cut(text: str, budget: int, charset: str) -> int:
     head = text[:limit]
     for breaks in (_SENTENCE_ENDS, _SOFT_BREAKS):
         best = max(head.rfind(ch) for ch in breaks)
+        if breaks == _SENTENCE_ENDS:  # a Latin full stop ends a sentence only before a space (not in 1.5)
+            best = max(best, head.rfind(". "))
         if best + 1 >= limit // 3 and best >= 0:
             return best + 1
     return max(1, limit)
