@@ -11,7 +11,7 @@ from typing import Literal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.domain.errors import Conflict, NotFound, ValidationFailed, WindowClosed
+from api.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed, WindowClosed
 from api.domain.phone import validate_mobile
 from api.models import ApplicationState as S
 from api.models import Area, NoticeEntry, NoticeStatus, Objection, ObjectionStatus, PublicityNotice
@@ -116,8 +116,8 @@ def decide_objection(session: Session, actor: Actor, objection_id: int, *, outco
         raise Conflict(f"异议 {objection.number} 已有结论（{objection.status.value}） / already decided",
                        field="objection_id")
     if actor.level is not stage.area_level:
-        raise Conflict(f"此异议由{'村委会' if stage.area_level.value == 'village' else '乡镇'}调查处理 / "
-                       f"investigated by the {stage.area_level.value}", field="objection_id")
+        raise Forbidden(f"此异议由{'村委会' if stage.area_level.value == 'village' else '乡镇'}调查处理 / "
+                        f"investigated by the {stage.area_level.value}", field="objection_id")
     investigation, reason = investigation.strip(), reason.strip()
     if not investigation:
         raise ValidationFailed("investigation: 请记录调查情况 / record the investigation",
