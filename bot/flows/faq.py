@@ -1,0 +1,155 @@
+"""Policy questions in the farmer's own words: the county's answer with its source, or an honest "not here".
+
+Free text lands here (the engine's default). A confident match gets its county's short answer — the default
+answer where the county's documents are silent — in the user's language, with "回复1 看详情" when there is
+more; an uncertain one gets the two or three nearest topics to pick from; a question outside the programme or
+about a place we do not serve is told so, with where to ask instead. No figure is ever produced here: every
+number a farmer reads comes from the FAQ text of the county it names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.profiles import load_profiles
+from bot.engine.context import reply_language
+from bot.engine.normalize import token
+from bot.engine.types import Flow, Option, Reply, Turn
+from bot.faq.citation import checked_sources, compact_citation, short_name
+from bot.faq.loader import Answer, FaqEntry, load_faq
+from bot.flows import county as county_flow
+from bot.flows import menu
+from bot.i18n import N_
+from bot.nlu.retriever import Result, retriever
+
+NAME = "faq"
+DETAIL_KEY = "1"
+MENU_SIZE = 3
+ASK, ANSWERED, CHOOSE = "ask", "answered", "choose"
+
+
+def _language(turn: Turn) -> str:
+    return reply_language(turn) or "zh_Hans"
+
+
+def where_to_ask(turn: Turn, county: str | None) -> str:
+    """The county's hotline and its note, or the general advice when the county is unknown."""
+    profile = load_profiles().get(county or "")
+    if profile is None:
+        return turn._("请向村委会、乡镇政府或县住建局咨询。")
+    if profile.hotline:
+        text = turn._("咨询电话：{hotline}。{note}")
+        return text.format(hotline=profile.hotline, note=profile.hotline_note)
+    return profile.hotline_note
+
+
+def _citation(turn: Turn, answer: Answer, county: str | None) -> str | None:
+    """The answer's compact source; for a default answer, the county's documents that were checked."""
+    if answer.cite is not None:
+        return compact_citation(answer.cite)
+    checked = checked_sources(county)
+    return turn._("{sources}（未写明）").format(sources=checked) if checked else None
+
+
+class FaqFlow(Flow):
+    name = NAME
+    keywords = ()
+    menu_label = N_("政策问答（直接输入问题）")
+    needs_county = True
+
+    def start(self, turn: Turn) -> list[Reply]:
+        turn.flow_data(NAME).clear()
+        if not turn.text.strip():
+            turn.enter(NAME, ASK)
+            return [Reply(turn._("请直接输入您的问题，例如：“公示几天”“补助多少钱”。"))]
+        return self._ask(turn, turn.text)
+
+    def resume(self, turn: Turn) -> list[Reply]:
+        data = turn.flow_data(NAME)
+        key = token(turn.text)
+        if turn.state.step == CHOOSE and key.isdigit():
+            options: list[str] = data.get("options") or []
+            if 1 <= int(key) <= len(options):
+                return self._answer(turn, options[int(key) - 1], data.get("county"))
+            return self._no_such_option(turn)
+        if turn.state.step == ANSWERED and key == DETAIL_KEY and data.get("detail_of"):
+            return self._detail(turn, data)
+        if key.isdigit():
+            return self._no_such_option(turn)
+        return self._ask(turn, turn.text)
+
+    # ---------------------------------------------------------------------------------------------- asking
+
+    def _ask(self, turn: Turn, text: str) -> list[Reply]:
+        data = turn.flow_data(NAME)
+        data.clear()
+        named = county_flow.find_in_text(text)
+        county = named or turn.state.county
+        result = retriever().search(text)
+        if result.outcome == "out_of_scope":
+            return self._out_of_scope(turn, result, county)
+        if result.outcome == "clarify":
+            return self._clarify(turn, result, county)
+        assert result.top is not None
+        return self._answer(turn, result.top.faq_id, county)
+
+    def _out_of_scope(self, turn: Turn, result: Result, county: str | None) -> list[Reply]:
+        turn.finish()
+        if result.topic == "place" and result.place:
+            served = "、".join(short_name(p) for p in load_profiles().values())
+            text = turn._("抱歉，我只能回答{counties}的农村危房改造政策，回答不了“{place}”的问题，"
+                          "请向当地住建部门咨询。").format(counties=served, place=result.place)
+            return [Reply(text)]
+        sorry = turn._("抱歉，这个问题我回答不了（我只解答农村危房改造政策）。")
+        return [Reply(sorry + "\n" + where_to_ask(turn, county))]
+
+    def _clarify(self, turn: Turn, result: Result, county: str | None) -> list[Reply]:
+        entries = load_faq()
+        ids = [hit.faq_id for hit in result.hits[:MENU_SIZE] if hit.faq_id in entries]
+        data = turn.flow_data(NAME)
+        data.update(options=ids, county=county)
+        turn.enter(NAME, CHOOSE)
+        language = _language(turn)
+        options = tuple(Option(str(n), entries[i].title_in(language)) for n, i in enumerate(ids, 1))
+        return [Reply(turn._("您想问的是哪一个？请回复数字；都不是就换个说法再问。"), options=options)]
+
+    def _no_such_option(self, turn: Turn) -> list[Reply]:
+        turn.finish()
+        return [menu.show(turn, turn._("没有这个选项。"))]
+
+    # --------------------------------------------------------------------------------------------- answers
+
+    def _answer(self, turn: Turn, faq_id: str, county: str | None) -> list[Reply]:
+        data = turn.flow_data(NAME)
+        data.clear()
+        entry: FaqEntry = load_faq()[faq_id]
+        answer = entry.answer_for(county)
+        if answer is None:
+            turn.finish()
+            silent = turn._("“{title}”这个问题，您所在地的文件里没有写。")
+            text = silent.format(title=entry.title_in(_language(turn)))
+            return [Reply(text + "\n" + where_to_ask(turn, county))]
+        language = _language(turn)
+        text = answer.text_in(language)
+        profile = load_profiles().get(county or "")
+        if profile is not None and county != turn.state.county:
+            text = turn._("【{county}的规定】").format(county=short_name(profile)) + text
+        options: tuple[Option, ...] = ()
+        if answer.detail:
+            label = turn._("看详情") if language == "zh_Hans" else turn._("看详情（中文）")
+            options = (Option(DETAIL_KEY, label),)
+            data.update(detail_of=faq_id, county=county)
+        turn.enter(NAME, ANSWERED)
+        return [Reply(text, options=options, citation=_citation(turn, answer, county))]
+
+    def _detail(self, turn: Turn, data: dict[str, Any]) -> list[Reply]:
+        entry = load_faq()[data["detail_of"]]
+        county = data.get("county")
+        answer = entry.answer_for(county)
+        data.pop("detail_of", None)
+        if answer is None or not answer.detail:
+            return self._no_such_option(turn)
+        return [Reply(answer.detail, citation=_citation(turn, answer, county))]
+
+
+FLOW = FaqFlow()

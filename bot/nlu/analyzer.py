@@ -1,0 +1,108 @@
+"""From a message to the tokens retrieval compares: fold, segment, map synonyms, repair homophones.
+
+The index and the question go through the same steps, except that only a question gets homophone repair: the
+FAQ is spelled right, a farmer's phone may not be.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.engine.normalize import is_han
+from bot.nlu import normalize
+from bot.nlu.fuzzy import Homophones
+from bot.nlu.lexicon import load_lexicon
+from bot.nlu.scope import ScopeRules, load_rules, not_places
+from bot.nlu.synonyms import SYNONYMS, Synonyms, load_synonyms
+from bot.nlu.tokenizer import USERDICT, Segmenter, segmenter_words
+from content import CONTENT_DIR
+
+
+class _Indexed(Protocol):
+    title: str
+    questions: list[str]
+
+
+@dataclass
+class Analyzer:
+    segmenter: Segmenter
+    synonyms: Synonyms
+    pinyin: Mapping[str, str]
+
+    @staticmethod
+    def fold(text: str) -> str:
+        return normalize.fold(text)
+
+    def surface(self, text: str, limit: int | None = None) -> list[str]:
+        """The words of ``text`` as segmented, before synonyms."""
+        return self.segmenter.cut(normalize.fold(text, limit=limit))
+
+    def canonical(self, surface: list[str]) -> list[str]:
+        return self.synonyms.apply(surface)
+
+    def tokens(self, text: str) -> list[str]:
+        """Canonical tokens of ``text`` (folded, segmented, synonyms mapped, stopwords dropped)."""
+        return self.canonical(self.surface(text))
+
+    @staticmethod
+    def repair(surface: list[str], homophones: Homophones) -> list[str]:
+        """``surface`` with runs of stray single characters replaced by the words they sound like ("维房" →
+        危房).
+
+        A mistyped word is not in the dictionary, so it falls apart into single characters; only there is a
+        homophone looked for, and only among words the index holds.
+        """
+        tokens = list(surface)
+        repaired: list[str] = []
+        for start, end in _single_char_runs(tokens):
+            fixes = homophones.repairs("".join(tokens[start:end]))
+            covered = {start + i for first, last, _ in fixes for i in range(first, last)}
+            for index in covered:
+                tokens[index] = ""
+            repaired += [word for _, _, word in fixes]
+        return [token for token in tokens if token] + repaired
+
+    @staticmethod
+    def bigrams(tokens: Iterable[str]) -> list[str]:
+        return normalize.bigrams("".join(tokens))
+
+
+def _single_char_runs(tokens: list[str]) -> list[tuple[int, int]]:
+    """(start, end) of runs of two or more one-character Han tokens: where a mistyped word falls apart."""
+    runs: list[tuple[int, int]] = []
+    start = None
+    for index, token in enumerate([*tokens, ""]):
+        single = len(token) == 1 and is_han(token)
+        if single and start is None:
+            start = index
+        elif not single and start is not None:
+            if index - start >= 2:
+                runs.append((start, index))
+            start = None
+    return runs
+
+
+def content_text(entries: Iterable[_Indexed]) -> str:
+    """All text the segmenter must know the words of: the FAQ and our own NLU files."""
+    parts: list[str] = []
+    for entry in entries:
+        parts += [entry.title, *entry.questions]
+        for answer in getattr(entry, "answers", ()):
+            parts += [getattr(answer, "text", "") or "", getattr(answer, "detail", "") or ""]
+    for path in (SYNONYMS, USERDICT, CONTENT_DIR / "nlu" / "out_of_scope.yaml"):
+        parts.append(path.read_text(encoding="utf-8"))
+    return normalize.fold("\n".join(parts), limit=None).replace(" ", "\n")
+
+
+def build_analyzer(entries: Iterable[_Indexed]) -> tuple[Analyzer, ScopeRules]:
+    """The analyzer and scope rules for ``entries``; the heavy lexicon comes from the on-disk cache if
+    current."""
+    entries = list(entries)
+    excluded = not_places()
+    lexicon = load_lexicon(content_text(entries), excluded)
+    synonyms = load_synonyms()
+    scope = load_rules(lexicon.places)
+    words = segmenter_words(lexicon, synonyms.words() | scope.words())
+    return Analyzer(Segmenter(words), synonyms, lexicon.pinyin), scope

@@ -1,0 +1,180 @@
+"""Which FAQ entry a free-text question asks: ranked (faq_id, score, confidence), or "not ours".
+
+Each entry is indexed four ways: its phrasings one by one (the best phrasing counts), all phrasings and the
+title together, its answers (lower weight, for words only an answer uses), and character bigrams of its
+phrasings (which survive a segmentation the farmer's wording provoked). Each field's BM25 is divided by the
+most the query could score in it, so fields and queries compare on one 0-1 scale; a rapidfuzz bonus rewards a
+near-verbatim phrasing. Confidence is the top score minus the runner-up's.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal, Protocol
+
+from bot.engine.normalize import is_han
+from bot.nlu.analyzer import Analyzer, build_analyzer
+from bot.nlu.bm25 import BM25
+from bot.nlu.fuzzy import Homophones, closest
+from bot.nlu.scope import ScopeRules
+
+log = logging.getLogger(__name__)
+
+Outcome = Literal["answer", "clarify", "out_of_scope"]
+
+# Field weights (sum to 1) and the decision thresholds, tuned on the FAQ's own phrasings and the dev questions
+# in tests/test_nlu_retriever.py — never on the labelled evaluation set.
+WEIGHTS = {"phrasing": 0.40, "entry": 0.20, "answer": 0.10, "bigram": 0.30}
+FUZZY_WEIGHT = 0.25          # bonus for a near-verbatim phrasing, scaled from a 0.6 ratio upwards
+FUZZY_FLOOR = 0.6
+UNKNOWN_WEIGHT = 0.5         # an unseen query word counts as half the rarest word (see BM25.max_score)
+MIN_SCORE = 0.12             # below this nothing in the FAQ is about the question
+ANSWER_CONFIDENCE = 0.30     # at or above: answer directly; below: offer the nearest topics
+MAX_HITS = 5
+
+
+class Entry(Protocol):
+    id: str
+    title: str
+    questions: list[str]
+
+    @property
+    def answers(self) -> Sequence[object]: ...
+
+
+@dataclass(frozen=True)
+class Hit:
+    faq_id: str
+    score: float
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Result:
+    outcome: Outcome
+    hits: tuple[Hit, ...] = ()
+    topic: str | None = None      # why it is out of scope ("pension", "place", "unknown")
+    place: str | None = None      # the other place named, when topic == "place"
+
+    @property
+    def top(self) -> Hit | None:
+        return self.hits[0] if self.hits else None
+
+
+def _answer_text(entry: Entry) -> str:
+    parts: list[str] = []
+    for answer in entry.answers:
+        parts.append(getattr(answer, "text", "") or "")
+        parts.append(getattr(answer, "detail", "") or "")
+    return " ".join(parts)
+
+
+class Retriever:
+    """The FAQ indexed for retrieval; build once, then ``search`` is a millisecond or two."""
+
+    def __init__(self, entries: Mapping[str, Entry], analyzer: Analyzer, scope: ScopeRules) -> None:
+        self.analyzer, self.scope = analyzer, scope
+        self.ids = list(entries)
+        self._variant_owner: list[int] = []
+        self._variant_text: list[str] = []
+        variants: list[list[str]] = []
+        merged: list[list[str]] = []
+        grams: list[list[str]] = []
+        words: set[str] = set()
+        for index, entry in enumerate(entries.values()):
+            merged.append([])
+            grams.append([])
+            for phrasing in [entry.title, *entry.questions]:
+                surface = analyzer.surface(phrasing)
+                words.update(surface)
+                tokens = analyzer.canonical(surface)
+                variants.append(tokens)
+                self._variant_owner.append(index)
+                self._variant_text.append("".join(tokens))
+                merged[index] += tokens
+                grams[index] += analyzer.bigrams(tokens)
+        answers = [analyzer.tokens(_answer_text(entry)) for entry in entries.values()]
+        self.fields = {"phrasing": BM25(variants), "entry": BM25(merged), "answer": BM25(answers, b=0.9),
+                       "bigram": BM25(grams)}
+        words |= {variant for variant, canonical in analyzer.synonyms.mapping.items()
+                  if any(token in self.fields["entry"].idf for token in canonical)}
+        self.homophones = Homophones((w for w in words if all(is_han(ch) for ch in w)), analyzer.pinyin)
+
+    def _field(self, name: str, query: list[str]) -> list[float]:
+        index = self.fields[name]
+        ceiling = index.max_score(query, unknown=UNKNOWN_WEIGHT)
+        if ceiling <= 0:
+            return [0.0] * len(self.ids)
+        raw = index.scores(query)
+        if name != "phrasing":
+            return [min(score / ceiling, 1.0) for score in raw]
+        best = [0.0] * len(self.ids)
+        for variant, score in enumerate(raw):
+            owner = self._variant_owner[variant]
+            best[owner] = max(best[owner], min(score / ceiling, 1.0))
+        return best
+
+    def rank(self, tokens: list[str]) -> list[Hit]:
+        """Every entry with a positive score for canonical ``tokens``, best first; the first carries
+        confidence."""
+        if not tokens:
+            return []
+        totals = [0.0] * len(self.ids)
+        for name, weight in WEIGHTS.items():
+            query = self.analyzer.bigrams(tokens) if name == "bigram" else tokens
+            for index, score in enumerate(self._field(name, query)):
+                totals[index] += weight * score
+        bonus: dict[int, float] = {}
+        for variant, ratio in closest("".join(tokens), self._variant_text):
+            owner = self._variant_owner[variant]
+            bonus[owner] = max(bonus.get(owner, 0.0), (ratio - FUZZY_FLOOR) / (1 - FUZZY_FLOOR))
+        for owner, value in bonus.items():
+            totals[owner] += FUZZY_WEIGHT * max(value, 0.0)
+        order = sorted((i for i, s in enumerate(totals) if s > 0), key=lambda i: -totals[i])
+        hits: list[Hit] = []
+        for rank, index in enumerate(order):
+            runner_up = totals[order[1]] if len(order) > 1 else 0.0
+            confidence = totals[index] - runner_up if rank == 0 else 0.0
+            hits.append(Hit(self.ids[index], round(totals[index], 4), round(confidence, 4)))
+        return hits
+
+    def search(self, text: str) -> Result:
+        """The decision for ``text``: answer the top entry, offer the nearest few, or hand off."""
+        folded = self.analyzer.fold(text)
+        verdict = self.scope.verdict(folded)
+        if verdict.topic:
+            return Result("out_of_scope", topic=verdict.topic, place=verdict.place)
+        surface = self.analyzer.surface(self.scope.without_our_places(folded))
+        tokens = self.analyzer.canonical(surface)
+        hits = self.rank(tokens)
+        if not hits or hits[0].confidence < ANSWER_CONFIDENCE:  # a typo may be why: try the homophones
+            repaired = self.analyzer.canonical(self.analyzer.repair(surface, self.homophones))
+            if repaired != tokens:
+                second = self.rank(repaired)
+                if second and (not hits or second[0].confidence > hits[0].confidence):
+                    hits = second
+        if not hits or hits[0].score < MIN_SCORE:
+            return Result("out_of_scope", hits=tuple(hits[:MAX_HITS]), topic="unknown")
+        outcome: Outcome = "answer" if hits[0].confidence >= ANSWER_CONFIDENCE else "clarify"
+        return Result(outcome, hits=tuple(hits[:MAX_HITS]))
+
+
+def build_retriever(entries: Mapping[str, Entry]) -> Retriever:
+    started = time.perf_counter()
+    analyzer, scope = build_analyzer(entries.values())
+    retriever_ = Retriever(entries, analyzer, scope)
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    log.info("FAQ retriever ready: %d entries in %.0f ms", len(entries), elapsed_ms)
+    return retriever_
+
+
+@lru_cache(maxsize=1)
+def retriever() -> Retriever:
+    """The process-wide retriever over content/faq, built on first use (call it at start-up to warm it)."""
+    from bot.faq.loader import load_faq
+
+    return build_retriever(load_faq())

@@ -1,0 +1,121 @@
+"""Is a question ours to answer? Other programmes, other places and small talk are handed off, not guessed.
+
+The word lists live in content/nlu/out_of_scope.yaml (see its header for the rule). The five counties' own
+names, provinces and parents come from their profiles, so a farmer who writes "长治市屯留区" is not sent away.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.nlu.data import read_yaml
+from content import CONTENT_DIR
+
+OUT_OF_SCOPE = CONTENT_DIR / "nlu" / "out_of_scope.yaml"
+# A place named next to these words is where the farmer works, not what the question is about.
+AWAY_WORDS = ("打工", "在外", "外出", "外地", "务工", "上班")
+_SUFFIXES = "省市县州区旗"
+
+
+@dataclass(frozen=True)
+class ScopeVerdict:
+    topic: str | None = None      # the out-of-scope topic id ("pension", "place", …), None when in scope
+    place: str | None = None      # the other place named, when topic == "place"
+
+
+@dataclass(frozen=True)
+class ScopeRules:
+    anchors: tuple[str, ...]
+    topics: tuple[tuple[str, tuple[str, ...], bool], ...]   # (id, words, beats_anchors)
+    other_places: frozenset[str]                           # names (with or without a suffix) we do not serve
+    our_places: frozenset[str]
+    not_places: tuple[str, ...]
+
+    def words(self) -> set[str]:
+        """Every listed word, so the segmenter and lexicon know them."""
+        found = set(self.anchors) | set(self.our_places)
+        for _, words, _ in self.topics:
+            found.update(words)
+        return found
+
+    def topic(self, text: str) -> str | None:
+        """The out-of-scope topic ``text`` is about, or None."""
+        anchored = any(anchor in text for anchor in self.anchors)
+        for topic, words, beats_anchors in self.topics:
+            if (beats_anchors or not anchored) and any(word in text for word in words):
+                return topic
+        return None
+
+    def other_place(self, text: str) -> str | None:
+        """A county, city or province named in ``text`` that is none of ours (longest name first), or None."""
+        if any(word in text for word in AWAY_WORDS):
+            return None
+        best: str | None = None
+        for end in range(len(text)):
+            for size in range(2, 11):
+                start = end - size + 1
+                if start < 0:
+                    break
+                name = text[start : end + 1]
+                if name in self.our_places or name.endswith(self.not_places):
+                    continue
+                if name in self.other_places and (best is None or len(name) > len(best)):
+                    best = name
+        if best and any(best in ours or ours in best for ours in self.our_places if len(ours) >= 2):
+            return None  # "山阴县" found inside a longer place of ours, or the other way round
+        return best
+
+    def without_our_places(self, text: str) -> str:
+        """``text`` with the names of our own counties removed: they say where, not what, and would only
+        dilute the match ("山阴县公示几天" asks what "公示几天" asks)."""
+        for name in sorted(self.our_places, key=len, reverse=True):
+            if len(name) >= 2 and name in text:
+                text = text.replace(name, " ")
+        return text
+
+    def verdict(self, text: str) -> ScopeVerdict:
+        place = self.other_place(text)
+        if place:
+            return ScopeVerdict(topic="place", place=place)
+        return ScopeVerdict(topic=self.topic(text))
+
+
+def _name_variants(name: str) -> set[str]:
+    variants = {name}
+    for suffix in ("朝鲜族自治州", "自治州", "省", "市", "县", "区", "州"):
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            variants.add(name[: -len(suffix)])
+    return variants
+
+
+def our_place_names() -> set[str]:
+    """Every spelling of the five counties, their provinces and parents."""
+    from api.profiles import load_profiles
+
+    names: set[str] = set()
+    for profile in load_profiles().values():
+        for name in [*profile.names, profile.province, profile.parent or ""]:
+            if name:
+                names |= _name_variants(name)
+    return names
+
+
+def load_rules(places: Iterable[str], path: Path = OUT_OF_SCOPE) -> ScopeRules:
+    """The rules from ``path``; ``places`` are suffixed place names (from the lexicon) to treat as other
+    places."""
+    raw = read_yaml(path) or {}
+    ours = our_place_names() | {str(p) for p in raw.get("local_places", [])}
+    not_places = tuple(str(p) for p in raw.get("not_places", []))
+    others = {p for p in places if p[-1] in _SUFFIXES} | {str(p) for p in raw.get("other_places", [])}
+    topics = tuple((str(t["id"]), tuple(str(w).casefold() for w in t["words"]), bool(t.get("beats_anchors")))
+                   for t in raw.get("topics", []))
+    return ScopeRules(anchors=tuple(raw.get("anchors", [])), topics=topics,
+                      other_places=frozenset(others - ours), our_places=frozenset(ours),
+                      not_places=not_places)
+
+
+def not_places(path: Path = OUT_OF_SCOPE) -> tuple[str, ...]:
+    raw = read_yaml(path) or {}
+    return tuple(str(p) for p in raw.get("not_places", []))

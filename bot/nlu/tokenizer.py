@@ -1,0 +1,92 @@
+"""Our own jieba segmenter: a dedicated ``jieba.Tokenizer`` over a small dictionary, never the global one.
+
+The dictionary is our user dictionary (content/nlu/userdict.txt), every synonym variant, and the words of
+jieba's big dictionary that occur in our content (see ``lexicon``). Segmentation runs without the HMM: with a
+small dictionary the HMM glues unknown characters into invented words, while single characters still match
+through the character-bigram field and the homophone pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from bot.nlu.lexicon import Lexicon, cache_dir
+from content import CONTENT_DIR
+
+USERDICT = CONTENT_DIR / "nlu" / "userdict.txt"
+DEFAULT_FREQ = 300   # for a user-dictionary word given without a frequency
+EXTRA_FREQ = 3000    # synonym variants and scope words: kept whole by the segmenter
+
+
+
+def _import_jieba():  # type: ignore[no-untyped-def]
+    """jieba, imported without pkg_resources (0.5 s of start-up it only uses to find its own files).
+
+    jieba falls back to opening its files by path when ``import pkg_resources`` fails, so we make that import
+    fail for the moment jieba is imported, unless something has already paid for pkg_resources.
+    """
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        import jieba
+    else:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+        try:
+            import jieba
+        finally:
+            del sys.modules["pkg_resources"]
+    jieba.setLogLevel(logging.WARNING)  # jieba logs every dictionary load at INFO
+    return jieba
+
+
+def read_userdict(path: Path = USERDICT) -> dict[str, tuple[int, str]]:
+    """word → (frequency, tag) from a jieba user dictionary ("word [freq] [tag]" per line, # comments)."""
+    entries: dict[str, tuple[int, str]] = {}
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        parts = raw.split("#", 1)[0].split()
+        if not parts:
+            continue
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else DEFAULT_FREQ
+        tag = parts[-1] if len(parts) > 1 and not parts[-1].isdigit() else "n"
+        entries[parts[0].casefold()] = (freq, tag)
+    return entries
+
+
+class Segmenter:
+    """Segments text with a private jieba tokenizer built from ``words``."""
+
+    def __init__(self, words: dict[str, tuple[int, str]], workdir: Path | None = None) -> None:
+        directory = workdir or cache_dir()
+        if directory is None:
+            raise RuntimeError("no writable directory for the segmenter's dictionary")
+        lines = sorted(f"{word} {freq} {tag}" for word, (freq, tag) in words.items() if " " not in word)
+        text = "\n".join(lines) + "\n"
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+        path = directory / f"nlu-dict-{digest}.txt"
+        if not path.exists():
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(path)
+        self._jieba = _import_jieba().Tokenizer(dictionary=str(path))
+        self._jieba.tmp_dir = str(directory)
+        self._jieba.initialize()
+        self.vocabulary = frozenset(words)
+
+    def cut(self, text: str) -> list[str]:
+        """Tokens of ``text`` without spaces; no HMM (see the module docstring)."""
+        return [tok for tok in self._jieba.lcut(text, HMM=False) if tok.strip()]
+
+
+def segmenter_words(lexicon: Lexicon, extra: Iterable[str]) -> dict[str, tuple[int, str]]:
+    """The segmenter's dictionary: content words from jieba, then our user dictionary, then ``extra``
+    words."""
+    words = dict(lexicon.words)
+    for word, (freq, tag) in read_userdict().items():
+        words[word] = (max(freq, words.get(word, (0, ""))[0]), tag)
+    for word in extra:  # synonym variants must win over the everyday words they overlap ("多大" vs "大的")
+        if len(word) > 1:
+            words[word] = (max(EXTRA_FREQ, words.get(word, (0, ""))[0]), words.get(word, (0, "n"))[1])
+    return words
