@@ -9,6 +9,7 @@ from bot.engine.types import Flow
 
 FLOW_MODULES: tuple[str, ...] = (
     "bot.flows.menu",
+    "bot.flows.faq",
     "bot.flows.screening",
     "bot.flows.county",
     "bot.flows.language",
