@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from api.models import Application, ApplicationEvent
@@ -80,6 +80,7 @@ def run_deadline_checks(session: Session, today: dt.date) -> DeadlineReport:
 def list_overdue(session: Session, actor: Actor, today: dt.date, *, state: S | None = None,
                  limit: int = 50, offset: int = 0) -> tuple[list[Application], int]:
     """Active applications past their step's deadline, and agreements flagged for a late start."""
-    condition = or_(Application.due_on < today, Application.start_overdue.is_(True))
+    condition = or_(Application.due_on < today,
+                    and_(Application.start_overdue.is_(True), Application.state == S.agreement_signed))
     return list_scoped(session, actor, condition, Application.state.in_(ACTIVE), state=state,
                        limit=limit, offset=offset)
