@@ -107,8 +107,9 @@ def _analyse(answers: Mapping[str, Value], rules: CountyRules) -> _Analysis:
     for conflict in conflicts:             # neither side of a contradiction is trusted
         for fact in conflict.when:
             facts.pop(fact, None)
-    fired = tuple(r for r in rules.rules if _holds(r.when, facts) is True)
-    open_rules = [r for r in rules.rules if _holds(r.when, facts) is None]
+    status = [(rule, _holds(rule.when, facts)) for rule in rules.rules]
+    fired = tuple(r for r, holds in status if holds is True)
+    open_rules = [r for r, holds in status if holds is None]
     decided = max((RANK[r.effect] for r in fired), default=0)
     if decided >= RANK["block"]:
         relevant = tuple(r for r in open_rules if RANK[r.effect] > decided)

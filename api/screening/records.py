@@ -40,9 +40,9 @@ def find_village(session: Session, county_code: str, name: str) -> Area | None:
     wanted = name.strip().removesuffix("村")
     if not wanted:
         return None
-    villages = session.scalars(select(Area).where(Area.county_code == county_code,
-                                                  Area.level == AreaLevel.village)).all()
-    matches = [v for v in villages if v.name.removesuffix("村") == wanted]
+    query = select(Area).where(Area.county_code == county_code, Area.level == AreaLevel.village,
+                               Area.name.in_([wanted, f"{wanted}村"]))
+    matches = session.scalars(query).all()
     return matches[0] if len(matches) == 1 else None
 
 

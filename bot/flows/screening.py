@@ -19,6 +19,7 @@ from api.screening.questions import QUESTIONS
 from api.screening.records import normalise_phone
 from api.screening.rules import UNKNOWN, Value
 from bot.engine.context import reply_language
+from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.flows.screening_replies import question_reply, result_replies
 from bot.i18n import N_
@@ -44,14 +45,10 @@ CONSENT = (("1", N_("同意")), ("2", N_("不用了")))
 SAME_PHONE = (("1", N_("是")), ("2", N_("换一个号码")))
 
 
-def _clean(text: str) -> str:
-    return re.sub(r"[\s。！!？?，,.]+$", "", text.strip()).strip()
-
-
 def parse_choice(key: str, text: str) -> Value | None:
     """The value a reply chooses for question ``key``: its number, or the words a farmer would type."""
     question = QUESTIONS[key]
-    text = _clean(text)
+    text = token(text)
     if text.isdigit() and 1 <= int(text) <= len(question.choices):
         return question.choices[int(text) - 1][0]
     for value, label in question.choices:
@@ -101,7 +98,7 @@ class ScreeningFlow(Flow):
 
     def resume(self, turn: Turn) -> list[Reply]:
         data = self._progress(turn)
-        text = _clean(turn.text)
+        text = token(turn.text)
         if text in RESTART or "answers" not in data:
             return self._fresh(turn)
         step = turn.state.step
@@ -213,25 +210,26 @@ class ScreeningFlow(Flow):
 
     def _lead(self, turn: Turn, data: dict[str, Any], step: str, text: str) -> list[Reply]:
         lead = data.setdefault("lead", {})
+        raw = turn.text.strip()              # names keep their case and inner punctuation
         if step == "lead_name":
-            if not text or len(text) > 20:
+            if not raw or len(raw) > 20:
                 return [Reply(turn._("请回复您的姓名。"))]
-            lead["name"] = text
+            lead["name"] = raw
             if turn.state.village_id is None:
                 self._enter(turn, data, "lead_village")
                 return [Reply(turn._("请回复您所在的村（例如：张庄村）。"))]
             return self._ask_phone(turn, data)
         if step == "lead_village":
-            if not text:
+            if not raw:
                 return [Reply(turn._("请回复您所在的村（例如：张庄村）。"))]
-            lead["village"] = text
+            lead["village"] = raw
             return self._ask_phone(turn, data)
         if step == "lead_phone_confirm":
             if text in ("1", *YES):
                 return self._make_lead(turn, data, lead["known_phone"])
             self._enter(turn, data, "lead_phone")
             return [Reply(turn._("请回复您的手机号码。"), request_contact=True)]
-        return self._make_lead(turn, data, turn.inbound.verified_phone or text)
+        return self._make_lead(turn, data, turn.inbound.verified_phone or raw)
 
     def _ask_phone(self, turn: Turn, data: dict[str, Any]) -> list[Reply]:
         lead = data["lead"]
