@@ -109,3 +109,14 @@ def test_a_lead_needs_a_mobile_number_and_a_name(session):
         create_lead(session, record.id, name=" ", village="", phone="13800138000")
     lead = create_lead(session, record.id, name="王五", village="", phone="138-0013-8000")
     assert session.get(Lead, lead.id).phone == "13800138000"
+
+
+def test_staff_of_the_county_can_read_a_stored_screening(client, world, engine):
+    tokens, _ids = world
+    created = client.post("/api/v1/screenings", json={"county": "140621", "answers": {"house_grade": "B"}})
+    path = created.headers["location"]
+    body = _get(client, tokens["east"], path).json()
+    assert body["outcome"] == "not_eligible" and body["answers"] == {"house_grade": "B"}
+    assert client.get(path).status_code == 401
+    other = client.post("/api/v1/screenings", json={"county": "230400", "answers": {}}).headers["location"]
+    assert _get(client, tokens["east"], other).status_code == 404

@@ -29,6 +29,18 @@ class ScreeningIn(BaseModel):
     language: Literal["zh_Hans", "ko", "en"] | None = None   # the rule files' own translations, where given
 
 
+class ScreeningOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    county_code: str
+    outcome: str
+    answers: dict[str, Any]
+    missing: list[str]
+    channel: str
+    created_at: dt.datetime
+
+
 class LeadOut(BaseModel):
     id: int
     name: str
@@ -64,6 +76,12 @@ def create_screening(body: ScreeningIn, response: Response, session: SessionDep)
     record = records.record_screening(session, result, answers, channel="api")
     response.headers["Location"] = f"/api/v1/screenings/{record.id}"
     return result.to_json()
+
+
+@router.get("/screenings/{screening_id}", response_model=ScreeningOut)
+def get_screening(screening_id: int, session: SessionDep, actor: ActorDep) -> ScreeningOut:
+    """A stored screening (no personal data), for staff of its county."""
+    return ScreeningOut.model_validate(records.get_screening(session, actor, screening_id))
 
 
 @router.get("/leads", response_model=LeadPage)

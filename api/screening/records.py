@@ -35,6 +35,14 @@ def record_screening(session: Session, result: Result, answers: Mapping[str, Val
     return record
 
 
+def get_screening(session: Session, actor: Actor, screening_id: int) -> ScreeningRecord:
+    record = session.get(ScreeningRecord, screening_id)
+    if record is None or record.county_code != actor.county_code:
+        raise NotFound(f"筛查记录 {screening_id} 不存在 / screening {screening_id} not found",
+                       field="screening_id")
+    return record
+
+
 def find_village(session: Session, county_code: str, name: str) -> Area | None:
     """The county's village called ``name``, with or without its 村 suffix; None when absent or ambiguous."""
     wanted = name.strip().removesuffix("村")
