@@ -7,17 +7,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from api.screening import evaluate, next_question
-from api.screening.questions import CHECKS_GROUP, QUESTIONS
+from api.screening.questions import CHECKS_GROUP, QUESTIONS, RESIDENCE_GROUP
 from api.screening.rules import UNKNOWN, load_all, load_common
 
 COUNTIES = sorted(load_all())
+CHECKS = QUESTIONS[CHECKS_GROUP].facts
 TYPICAL = {"relocation_village": False, "category": "低保户", "house_grade": "D", "hukou_local": True,
            "resides_locally": True, "other_safe_house": False, "previously_renovated": False,
-           "redamaged_by_disaster": False, "in_disaster_rebuild_programme": False}
-CHECKS = QUESTIONS[CHECKS_GROUP].facts
+           "redamaged_by_disaster": False, "in_disaster_rebuild_programme": False,
+           **dict.fromkeys(CHECKS, False)}
 
 
-def run(county: str, truth: dict, *, checks_answer: object = False) -> tuple[list[str], dict]:
+def run(county: str, truth: dict) -> tuple[list[str], dict]:
     """Answer each asked question from ``truth`` (不知道 where it has none), as the bot's farmer would."""
     answers: dict = {}
     groups: set[str] = set()
@@ -25,11 +26,13 @@ def run(county: str, truth: dict, *, checks_answer: object = False) -> tuple[lis
     while (key := next_question(answers, county, groups)) is not None:
         asked.append(key)
         assert len(asked) < 20, asked
-        if key == CHECKS_GROUP:
-            if checks_answer is True:
-                groups.add(key)
+        question = QUESTIONS[key]
+        if question.facts:
+            values = {truth.get(f, UNKNOWN) for f in question.facts}
+            if len(values) == 1 and values != {question.expand}:
+                answers.update(dict.fromkeys(question.facts, values.pop()))
             else:
-                answers.update(dict.fromkeys(CHECKS, checks_answer))
+                groups.add(key)
         else:
             answers[key] = truth.get(key, UNKNOWN)
     return asked, answers
@@ -42,15 +45,15 @@ def test_a_typical_eligible_household_answers_at_most_eight_questions(county):
     assert evaluate(answers, county).outcome == "likely_eligible"
 
 
-def test_shanyin_asks_the_department_checks_as_one_question():
+def test_shanyin_asks_residence_and_the_department_checks_as_one_question_each():
     asked, _ = run("140621", TYPICAL)
-    assert asked == ["relocation_village", "category", "house_grade", "hukou_local", "resides_locally",
-                     "other_safe_house", "previously_renovated", CHECKS_GROUP]
+    assert asked == ["relocation_village", "category", "house_grade", RESIDENCE_GROUP, "other_safe_house",
+                     "previously_renovated", CHECKS_GROUP]
 
 
 def test_a_yes_to_the_checks_asks_each_one_and_stops_at_the_first_that_decides():
     truth = {**TYPICAL, "financially_supported_staff": False, "bought_urban_house": True}
-    asked, answers = run("140621", truth, checks_answer=True)
+    asked, answers = run("140621", truth)
     assert asked[-3:] == [CHECKS_GROUP, "financially_supported_staff", "bought_urban_house"]
     assert evaluate(answers, "140621").outcome == "not_eligible"
 
@@ -79,7 +82,7 @@ def test_it_asks_only_about_a_disaster_rebuild_where_the_documents_forbid_double
 
 @pytest.mark.parametrize("county", COUNTIES)
 def test_dont_know_to_everything_ends_in_a_weaker_outcome_never_a_no(county):
-    _asked, answers = run(county, {}, checks_answer=UNKNOWN)
+    _asked, answers = run(county, {})
     result = evaluate(answers, county)
     assert result.outcome == "needs_appraisal"
     assert result.missing
@@ -124,7 +127,7 @@ def test_dont_know_never_produces_not_eligible_by_itself(answers, county):
 def test_what_is_missing_is_what_the_questionnaire_would_still_ask(answers, county):
     result = evaluate(answers, county)
     unanswered = {k: v for k, v in answers.items() if v != UNKNOWN or k == "house_grade"}
-    question = next_question(unanswered, county, {CHECKS_GROUP})
+    question = next_question(unanswered, county, {CHECKS_GROUP, RESIDENCE_GROUP})
     if result.conflicts:
         return
     assert (question is None) == (not [m for m in result.missing if m not in unanswered])

@@ -199,5 +199,6 @@ def next_question(answers: Mapping[str, Value], county: str, asked_groups: Itera
         if fact in answers and fact not in conflicted:
             continue
         group = GROUP_OF.get(fact)
-        return group if group and group not in groups else fact
+        fresh = group and group not in groups and not any(f in answers for f in QUESTIONS[group].facts)
+        return group if fresh else fact
     return None

@@ -1,7 +1,8 @@
 """The questions that establish each fact, worded for a farmer; texts are gettext message ids.
 
-One question per fact, plus one group question for the household checks, so a typical household answers them
-all with a single "都没有" and the screening stays within a handful of SMS messages.
+One question per fact, plus group questions that settle several facts with one typical answer (都是 for the
+residence conditions, 都没有 for the household checks), so the screening stays within a handful of SMS
+messages; only the group's ``expand`` answer goes on to ask its facts one by one.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ class Question:
     text: str
     label: str                                 # short noun phrase, for "still unclear: …"
     choices: tuple[tuple[Value, str], ...]     # (value, label) in the order the options are numbered
-    facts: tuple[str, ...] = ()                # a group question: "no" sets all of these to false
+    facts: tuple[str, ...] = ()                # a group question settles these facts …
+    expand: Value | None = None                # … except with this answer, which asks them one by one
 
 
 YES_NO: tuple[tuple[Value, str], ...] = ((True, N_("是")), (False, N_("否")), (UNKNOWN, N_("不知道")))
@@ -33,6 +35,7 @@ def _yes_no(key: str, text: str, label: str) -> Question:
 
 
 CHECKS_GROUP = "household_checks"
+RESIDENCE_GROUP = "residence"
 
 QUESTIONS: dict[str, Question] = {q.key: q for q in (
     _yes_no("relocation_village", N_("您家所在的村，是不是已经或规划为地质灾害治理搬迁村、整体移民搬迁村？"),
@@ -56,6 +59,9 @@ QUESTIONS: dict[str, Question] = {q.key: q for q in (
         ("no_house", N_("没有自己的房子（倒塌了或借住）")),
         (UNKNOWN, N_("还没鉴定/不知道")),
     )),
+    Question(RESIDENCE_GROUP, N_("您是本地农业户口（农村户口），并且长期住在户口所在地吗？"),
+             N_("户口和居住情况"), ((True, N_("都是")), (False, N_("不全是")), (UNKNOWN, N_("不知道"))),
+             facts=("hukou_local", "resides_locally"), expand=False),
     _yes_no("hukou_local", N_("您是本地农业户口（农村户口）吗？"), N_("是否本地农业户口")),
     _yes_no("resides_locally", N_("您长期住在户口所在地吗？"), N_("是否长期在户籍地居住")),
     _yes_no("other_safe_house", N_("除了现在住的房子，您家还有别的安全住房吗？"), N_("是否另有安全住房")),
@@ -68,7 +74,7 @@ QUESTIONS: dict[str, Question] = {q.key: q for q in (
                               "开办公司或入股合作社、有人在国有或集体企业在编？"), N_("家庭其他情况"),
              ((False, N_("都没有")), (True, N_("有")), (UNKNOWN, N_("不知道"))),
              facts=("financially_supported_staff", "bought_urban_house", "owns_vehicle", "registered_company",
-                    "state_enterprise_staff")),
+                    "state_enterprise_staff"), expand=True),
     _yes_no("financially_supported_staff", N_("家里有财政供养人员（吃财政饭的）吗？"),
             N_("是否有财政供养人员")),
     _yes_no("bought_urban_house", N_("家里在县城或更大的城市买过房吗？"), N_("是否在城里买房")),

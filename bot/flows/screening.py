@@ -142,7 +142,7 @@ class ScreeningFlow(Flow):
         if value is None:
             return [self._not_understood(turn), question_reply(key, turn._, len(data["history"]) + 1)]
         question = QUESTIONS[key]
-        if question.facts and value is True:         # "有": ask each of the group's facts in turn
+        if question.facts and value == question.expand:     # ask each of the group's facts in turn
             data["groups"].append(key)
             set_facts: list[str] = []
         else:
