@@ -39,10 +39,10 @@ def _sender(request: Request, settings: Settings) -> SmsSender:
 
 
 async def _accept(request: Request, background: BackgroundTasks, sms: SmsIn, settings: Settings) -> None:
-    engine = request.app.state.engine
-    ids = await run_in_threadpool(handle_sms, engine, sms, settings)
+    engine, sender = request.app.state.engine, _sender(request, settings)
+    ids = await run_in_threadpool(handle_sms, engine, sms, settings, None, sender)
     if ids:
-        background.add_task(deliver, engine, ids, _sender(request, settings), settings)
+        background.add_task(deliver, engine, ids, sender, settings)
 
 
 @router.post("/inbound", status_code=200, response_class=Response)

@@ -42,7 +42,7 @@ def deliver(engine: Engine, ids: Iterable[int], sender: SmsSender, settings: Set
             select(OutboundMessage)
             .where(OutboundMessage.id.in_(wanted), OutboundMessage.status == OutboundStatus.queued)
             .order_by(OutboundMessage.id).with_for_update(skip_locked=True)))
-        return _send_rows(session, rows, sender, settings, now)
+        return send_rows(session, rows, sender, settings, now)
 
 
 def deliver_due(engine: Engine, sender: SmsSender, settings: Settings, *, older_than_seconds: int = 30,
@@ -56,11 +56,12 @@ def deliver_due(engine: Engine, sender: SmsSender, settings: Settings, *, older_
                    OutboundMessage.created_at <= now - dt.timedelta(seconds=older_than_seconds),
                    OutboundMessage.attempts < MAX_ATTEMPTS)
             .order_by(OutboundMessage.id).limit(limit).with_for_update(skip_locked=True)))
-        return _send_rows(session, rows, sender, settings, now)
+        return send_rows(session, rows, sender, settings, now)
 
 
-def _send_rows(session: Session, rows: list[OutboundMessage], sender: SmsSender, settings: Settings,
-               now: dt.datetime) -> int:
+def send_rows(session: Session, rows: list[OutboundMessage], sender: SmsSender, settings: Settings,
+              now: dt.datetime) -> int:
+    """Send rows the caller holds (claimed, or just queued for a records-only gateway); record outcomes."""
     sent = 0
     day_start = _local_day_start(now, settings.timezone)
     counts: dict[str, int] = {}

@@ -1,7 +1,8 @@
 """One gateway callback, start to finish inside one unit of work: dedup id → dialog → replies queued.
 
 Delivery happens after the commit (``delivery.deliver``), so a crash in between leaves queued rows for the
-periodic job instead of a sent message with no record, or a record of a message never sent.
+periodic job instead of a sent message with no record, or a record of a message never sent. A records-only
+gateway (console) sends nothing, so its rows are logged and marked sent in the same transaction.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from api.models._types import utcnow
 from api.models.messages import OutboundMessage
 from api.settings import Settings
 from bot.channels.inbox import first_delivery, receive, reply_language
+from bot.channels.sms.delivery import send_rows
 from bot.channels.sms.inbound import SmsIn, message_id_for, to_inbound
 from bot.channels.sms.outbox import CONTINUE_WORD, keep_pending, queue_replies, queue_texts, take_pending
 from bot.channels.sms.phone import mask
+from bot.channels.sms.senders import SmsSender
 from bot.channels.users import channel_user, find_user
 from bot.engine.normalize import normalize, token
 from bot.engine.types import Inbound
@@ -30,14 +33,18 @@ log = logging.getLogger(__name__)
 CHANNEL = "sms"
 
 
-def handle_sms(engine: Engine, sms: SmsIn, settings: Settings, now: dt.datetime | None = None) -> list[int]:
-    """The ids of the outbox rows to deliver; [] for a duplicate (a gateway retry has one effect)."""
+def handle_sms(engine: Engine, sms: SmsIn, settings: Settings, now: dt.datetime | None = None,
+               sender: SmsSender | None = None) -> list[int]:
+    """The ids of the outbox rows still to deliver; [] for a duplicate (a gateway retry has one effect)."""
     now = now or utcnow()
     try:
         with transaction(engine) as session:
             message_id = message_id_for(session, sms, now, settings.sms_dedup_window_seconds)
             rows = _handle(session, to_inbound(sms, message_id), settings, now)
             session.flush()
+            if sender is not None and sender.records_only:
+                send_rows(session, rows, sender, settings, now)
+                return []
             return [row.id for row in rows]
     except IntegrityError:
         # The same message committed by a concurrent request first, or queued before: that one answers it.

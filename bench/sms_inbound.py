@@ -1,0 +1,235 @@
+"""Benchmark of the SMS inbound path end to end, over real HTTP.
+
+    python bench/sms_inbound.py                       # SQLite, then PostgreSQL if it answers
+    python bench/sms_inbound.py --db sqlite --senders 400 --concurrency 32 --workers 1
+    python bench/sms_inbound.py --db postgresql --pg-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+Starts the web app under uvicorn on 127.0.0.1 (a free port, ``--workers`` processes) on a fresh database
+(a temporary SQLite file, or a new PostgreSQL schema dropped afterwards), then plays gateways:
+``--concurrency`` connections post signed callbacks for ``--senders`` farmers, each farmer's messages in
+order (a conversation: menu, screening start, county, two answers). Every request goes callback →
+signature → dedup → flood check → dialog → state, inbound record and reply committed in one transaction →
+200 (the console gateway marks the reply sent in that transaction). Reports messages/s and latency
+percentiles, and checks afterwards that every message was recorded once and answered.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SECRET = "bench-secret"
+CONVERSATION = ("菜单", "资格", "屯留区", "1", "2")
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def server_app():  # type: ignore[no-untyped-def]
+    """uvicorn's factory in each worker process: the real app on the URL the parent prepared."""
+    from api.app import create_app
+    from api.db import make_engine
+
+    return create_app(make_engine(os.environ["ANJU_DATABASE_URL"]))
+
+
+@dataclass
+class Result:
+    db: str
+    workers: int
+    concurrency: int
+    messages: int
+    seconds: float
+    latencies_ms: list[float]
+    errors: int
+
+    def line(self) -> str:
+        lat = sorted(self.latencies_ms)
+        p50 = statistics.median(lat)
+        p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
+        return (f"{self.db:<10} workers={self.workers} concurrency={self.concurrency:<3} "
+                f"messages={self.messages:<5} {self.messages / self.seconds:7.0f} msg/s   "
+                f"p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   errors {self.errors}")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _prepare(db: str, pg_url: str, tmp: Path) -> tuple[str, str | None]:
+    """A database with the schema and the counties; returns its URL and the schema to drop, if any."""
+    from sqlalchemy import text
+
+    import api.models  # noqa: F401
+    from api.bootstrap import seed_counties
+    from api.db import Base, make_engine
+
+    if db == "sqlite":
+        url = f"sqlite:///{tmp / 'bench.db'}"
+        schema = None
+    else:
+        schema = f"bench_{uuid.uuid4().hex[:8]}"
+        admin = make_engine(pg_url)
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+        admin.dispose()
+        url = f"{pg_url}?options=-csearch_path%3D{schema}"
+    engine = make_engine(url)
+    Base.metadata.create_all(engine)
+    seed_counties(engine)
+    engine.dispose()
+    return url, schema
+
+
+def _drop(pg_url: str, schema: str) -> None:
+    from sqlalchemy import text
+
+    from api.db import make_engine
+
+    admin = make_engine(pg_url)
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    admin.dispose()
+
+
+def _start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "ANJU_DATABASE_URL": url, "ANJU_SMS_HMAC_SECRET": SECRET,
+           "ANJU_SMS_GATEWAY": "console", "ANJU_ENVIRONMENT": "development", "PYTHONPATH": str(ROOT)}
+    env.pop("ANJU_TELEGRAM_TOKEN", None)
+    command = [sys.executable, "-m", "uvicorn", "--factory", "sms_inbound:server_app",
+               "--app-dir", str(Path(__file__).parent), "--host", "127.0.0.1", "--port", str(port),
+               "--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+    process = subprocess.Popen(command, env=env, cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("the server exited during start-up")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("the server did not start within 60 s")
+
+
+async def _play(port: int, senders: int, concurrency: int, prefix: str) -> tuple[float, list[float], int]:
+    """Each task is a gateway connection working through a queue of farmers, each one's messages in order."""
+    import aiohttp
+
+    from bot.channels.sms.signature import HEADER, sign
+
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for index in range(senders):
+        queue.put_nowait(index)
+    latencies: list[float] = []
+    errors = 0
+    url = f"http://127.0.0.1:{port}/sms/inbound"
+    base = uuid.uuid4().int % 10_000   # a fresh block of numbers per run, so warm-up senders are not reused
+
+    async def gateway(session: aiohttp.ClientSession) -> None:
+        nonlocal errors
+        while True:
+            try:
+                index = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            phone = f"13{base:04d}{index:05d}"
+            for turn, text in enumerate(CONVERSATION):
+                body = json.dumps({"message_id": f"{prefix}-{index}-{turn}", "from": phone, "to": "106900",
+                                   "text": text}, ensure_ascii=False).encode()
+                started = time.perf_counter()
+                async with session.post(url, data=body, headers={HEADER: sign(SECRET, body),
+                                                                 "Content-Type": "application/json"}) as resp:
+                    await resp.read()
+                    if resp.status != 200:
+                        errors += 1
+                latencies.append((time.perf_counter() - started) * 1000)
+
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    timeout = aiohttp.ClientTimeout(total=60)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        started = time.perf_counter()
+        await asyncio.gather(*(gateway(session) for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return elapsed, latencies, errors
+
+
+def _check(url: str, expected: int) -> str:
+    """Every message recorded once and answered once; the console marked every reply sent."""
+    from sqlalchemy import func, select
+
+    from api.db import make_engine, transaction
+    from api.models.conversations import InboundMessage
+    from api.models.messages import OutboundMessage, OutboundStatus
+
+    engine = make_engine(url)
+    time.sleep(1.0)   # the last background deliveries
+    with transaction(engine) as session:
+        inbound = session.scalar(select(func.count()).select_from(InboundMessage))
+        outbound = session.scalar(select(func.count()).select_from(OutboundMessage))
+        sent = session.scalar(select(func.count()).select_from(OutboundMessage)
+                              .where(OutboundMessage.status == OutboundStatus.sent))
+    engine.dispose()
+    ok = inbound == expected and outbound == expected and sent == expected
+    return f"check: inbound {inbound}, replies queued {outbound}, sent {sent} of {expected} → " \
+           f"{'ok' if ok else 'MISMATCH'}"
+
+
+def run(db: str, args: argparse.Namespace) -> Result:
+    with tempfile.TemporaryDirectory() as tmp:
+        url, schema = _prepare(db, args.pg_url, Path(tmp))
+        port = _free_port()
+        server = _start_server(url, port, args.workers)
+        try:
+            warm = asyncio.run(_play(port, max(4, args.concurrency // 4), min(4, args.concurrency), "warm"))
+            del warm
+            seconds, latencies, errors = asyncio.run(
+                _play(port, args.senders, args.concurrency, f"run{uuid.uuid4().hex[:6]}"))
+            result = Result(db, args.workers, args.concurrency, len(latencies), seconds, latencies, errors)
+            print(result.line(), flush=True)
+            warm_messages = max(4, args.concurrency // 4) * len(CONVERSATION)
+            print("  " + _check(url, len(latencies) + warm_messages), flush=True)
+            return result
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+            if schema:
+                _drop(args.pg_url, schema)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--pg-url", default=os.environ.get("ANJU_BENCH_PG_URL", DEFAULT_PG))
+    parser.add_argument("--senders", type=int, default=600, help="farmers, each sending the conversation")
+    parser.add_argument("--concurrency", type=int, default=32, help="simultaneous gateway connections")
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    args = parser.parse_args()
+    print(f"{os.cpu_count()} CPUs; {args.senders} senders × {len(CONVERSATION)} messages; "
+          f"conversation {' → '.join(CONVERSATION)}", flush=True)
+    for db in (["sqlite", "postgresql"] if args.db == "both" else [args.db]):
+        run(db, args)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
