@@ -36,8 +36,13 @@ class Analyzer:
         return normalize.fold(text)
 
     def surface(self, text: str, limit: int | None = None) -> list[str]:
-        """The words of ``text`` as segmented, before synonyms."""
-        return self.segmenter.cut(normalize.fold(text, limit=limit))
+        """The words of ``text`` as segmented, before synonyms; Korean is left out (see ``korean``)."""
+        text = normalize.amounts_as_words(normalize.without_hangul(normalize.fold(text, limit=limit)))
+        return self.segmenter.cut(text)
+
+    def korean(self, text: str) -> list[str]:
+        """Canonical tokens for the Korean in ``text``, through the glossary in synonyms.yaml."""
+        return self.synonyms.korean_tokens(normalize.fold(text)) if normalize.has_hangul(text) else []
 
     def canonical(self, surface: list[str]) -> list[str]:
         return self.synonyms.apply(surface)

@@ -50,3 +50,72 @@ def closest(query: str, phrasings: Sequence[str], limit: int = 5) -> list[tuple[
         return []
     hits = process.extract(query, phrasings, scorer=fuzz.ratio, limit=limit)
     return [(index, score / 100.0) for _, score, index in hits]
+
+
+class PinyinReader:
+    """Reads pinyin typed instead of characters ("bu zhu duo shao") as the words it spells (补助 多少).
+
+    Some phones cannot type Chinese at all; their owners spell it. The letters of a run of Latin words are
+    split into vocabulary words by their toneless pinyin, preferring fewer, longer words; a letter no word
+    explains is skipped at a cost, and a grade letter before "ji" ("c ji") reads as the grade (c级).
+    """
+
+    SKIP_COST = 3.0
+    MAX_LETTERS = 24
+
+    def __init__(self, vocabulary: Iterable[str], pinyin: Mapping[str, str]) -> None:
+        self._words: dict[str, str] = {}
+        for word in sorted(vocabulary, key=lambda w: (-len(w), w)):
+            readings = [pinyin.get(ch) for ch in word]
+            if all(readings) and len(word) >= 2:
+                self._words.setdefault("".join(readings), word)  # type: ignore[arg-type]
+
+    def read(self, letters: str) -> list[str]:
+        """The words ``letters`` (lower-case a–z, no spaces) spell; [] when they spell nothing we know."""
+        size = len(letters)
+        best: list[tuple[float, list[str]] | None] = [None] * (size + 1)
+        best[0] = (0.0, [])
+        for start in range(size):
+            if best[start] is None:
+                continue
+            cost, words = best[start]  # type: ignore[misc]
+            for end in range(start + 1, min(size, start + self.MAX_LETTERS) + 1):
+                word = self._words.get(letters[start:end])
+                if word is not None:
+                    candidate = (cost + 1.0, [*words, word])
+                    if best[end] is None or candidate[0] < best[end][0]:  # type: ignore[index]
+                        best[end] = candidate
+            skipped = (cost + self.SKIP_COST, words)
+            if best[start + 1] is None or skipped[0] < best[start + 1][0]:  # type: ignore[index]
+                best[start + 1] = skipped
+        final = best[size]
+        return final[1] if final else []
+
+    def replace_latin(self, tokens: list[str]) -> list[str]:
+        """``tokens`` with each run of Latin-letter tokens replaced by the words its pinyin spells."""
+        out: list[str] = []
+        run: list[str] = []
+        for token in [*tokens, ""]:
+            if token.isascii() and token.isalpha():
+                run.append(token.lower())
+                continue
+            out += self._read_run(run)
+            run = []
+            if token:
+                out.append(token)
+        return out
+
+    def _read_run(self, run: list[str]) -> list[str]:
+        if not run:
+            return []
+        words: list[str] = []
+        pending: list[str] = []
+        for index, token in enumerate(run):
+            if len(token) == 1 and token in "abcd" and index + 1 < len(run) and run[index + 1] == "ji":
+                words += [*self.read("".join(pending)), f"{token}级"]
+                pending = []
+                continue
+            if token == "ji" and index > 0 and run[index - 1] in ("a", "b", "c", "d"):
+                continue
+            pending.append(token)
+        return words + self.read("".join(pending))

@@ -19,7 +19,7 @@ from typing import Literal, Protocol
 from bot.engine.normalize import is_han
 from bot.nlu.analyzer import Analyzer, build_analyzer
 from bot.nlu.bm25 import BM25
-from bot.nlu.fuzzy import Homophones, closest
+from bot.nlu.fuzzy import Homophones, PinyinReader, closest
 from bot.nlu.scope import ScopeRules
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,9 @@ UNKNOWN_WEIGHT = 0.5         # an unseen query word counts as half the rarest wo
 MIN_SCORE = 0.12             # below this nothing in the FAQ is about the question
 ANSWER_CONFIDENCE = 0.30     # at or above: answer directly; below: offer the nearest topics
 MAX_HITS = 5
+LONG_MESSAGE = 24            # characters from which a message of several clauses gets a focus (its last one)
+MIN_FOCUS = 4                # a shorter last clause ("该咋弄") says too little; take the one before
+FOCUS_WEIGHT = 0.5
 
 
 class Entry(Protocol):
@@ -102,7 +105,9 @@ class Retriever:
                        "bigram": BM25(grams)}
         words |= {variant for variant, canonical in analyzer.synonyms.mapping.items()
                   if any(token in self.fields["entry"].idf for token in canonical)}
-        self.homophones = Homophones((w for w in words if all(is_han(ch) for ch in w)), analyzer.pinyin)
+        han_words = [word for word in words if word and all(is_han(ch) for ch in word)]
+        self.homophones = Homophones(han_words, analyzer.pinyin)
+        self.pinyin = PinyinReader(han_words, analyzer.pinyin)
 
     def _field(self, name: str, query: list[str]) -> list[float]:
         index = self.fields[name]
@@ -118,12 +123,26 @@ class Retriever:
             best[owner] = max(best[owner], min(score / ceiling, 1.0))
         return best
 
-    def rank(self, tokens: list[str]) -> list[Hit]:
-        """Every entry with a positive score for canonical ``tokens``, best first; the first carries
-        confidence."""
-        if not tokens:
-            return []
+    def rank(self, tokens: list[str], focus: list[str] | None = None) -> list[Hit]:
+        """Every entry with a positive score for ``tokens``, best first; the first carries the confidence.
+
+        ``focus`` is the last clause of a long, rambling message, where farmers usually put the question; it
+        counts again at FOCUS_WEIGHT.
+        """
+        totals = self._scores(tokens)
+        if focus and focus != tokens:
+            again = self._scores(focus)
+            totals = [whole + FOCUS_WEIGHT * last for whole, last in zip(totals, again, strict=True)]
+        order = sorted((i for i, s in enumerate(totals) if s > 0), key=lambda i: -totals[i])
+        runner_up = totals[order[1]] if len(order) > 1 else 0.0
+        return [Hit(self.ids[index], round(totals[index], 4),
+                    round(totals[index] - runner_up, 4) if rank == 0 else 0.0)
+                for rank, index in enumerate(order)]
+
+    def _scores(self, tokens: list[str]) -> list[float]:
         totals = [0.0] * len(self.ids)
+        if not tokens:
+            return totals
         for name, weight in WEIGHTS.items():
             query = self.analyzer.bigrams(tokens) if name == "bigram" else tokens
             for index, score in enumerate(self._field(name, query)):
@@ -134,13 +153,7 @@ class Retriever:
             bonus[owner] = max(bonus.get(owner, 0.0), (ratio - FUZZY_FLOOR) / (1 - FUZZY_FLOOR))
         for owner, value in bonus.items():
             totals[owner] += FUZZY_WEIGHT * max(value, 0.0)
-        order = sorted((i for i, s in enumerate(totals) if s > 0), key=lambda i: -totals[i])
-        hits: list[Hit] = []
-        for rank, index in enumerate(order):
-            runner_up = totals[order[1]] if len(order) > 1 else 0.0
-            confidence = totals[index] - runner_up if rank == 0 else 0.0
-            hits.append(Hit(self.ids[index], round(totals[index], 4), round(confidence, 4)))
-        return hits
+        return totals
 
     def search(self, text: str) -> Result:
         """The decision for ``text``: answer the top entry, offer the nearest few, or hand off."""
@@ -148,19 +161,31 @@ class Retriever:
         verdict = self.scope.verdict(folded)
         if verdict.topic:
             return Result("out_of_scope", topic=verdict.topic, place=verdict.place)
-        surface = self.analyzer.surface(self.scope.without_our_places(folded))
-        tokens = self.analyzer.canonical(surface)
-        hits = self.rank(tokens)
+        question = self.scope.without_our_places(folded)
+        korean = self.analyzer.korean(question)
+        surface = self.pinyin.replace_latin(self.analyzer.surface(question))
+        tokens = self.analyzer.canonical(surface) + korean
+        focus = self._focus(question)
+        hits = self.rank(tokens, focus)
         if not hits or hits[0].confidence < ANSWER_CONFIDENCE:  # a typo may be why: try the homophones
-            repaired = self.analyzer.canonical(self.analyzer.repair(surface, self.homophones))
+            repaired = self.analyzer.canonical(self.analyzer.repair(surface, self.homophones)) + korean
             if repaired != tokens:
-                second = self.rank(repaired)
+                second = self.rank(repaired, focus)
                 if second and (not hits or second[0].confidence > hits[0].confidence):
                     hits = second
         if not hits or hits[0].score < MIN_SCORE:
             return Result("out_of_scope", hits=tuple(hits[:MAX_HITS]), topic="unknown")
         outcome: Outcome = "answer" if hits[0].confidence >= ANSWER_CONFIDENCE else "clarify"
         return Result(outcome, hits=tuple(hits[:MAX_HITS]))
+
+
+    def _focus(self, question: str) -> list[str] | None:
+        """The tokens of the last clause of a long message with several clauses, else None."""
+        clauses = [clause for clause in question.split(" ") if clause]
+        if len(clauses) < 2 or sum(len(c) for c in clauses) < LONG_MESSAGE:
+            return None
+        last = next((c for c in reversed(clauses) if len(c) >= MIN_FOCUS), None)
+        return self.analyzer.canonical(self.analyzer.surface(last)) if last else None
 
 
 def build_retriever(entries: Mapping[str, Entry]) -> Retriever:

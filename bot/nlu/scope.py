@@ -16,6 +16,9 @@ from content import CONTENT_DIR
 OUT_OF_SCOPE = CONTENT_DIR / "nlu" / "out_of_scope.yaml"
 # A place named next to these words is where the farmer works, not what the question is about.
 AWAY_WORDS = ("打工", "在外", "外出", "外地", "务工", "上班")
+# A place right after these is where someone is, lives or bought ("户口在河北", "在太原买了楼"), not the
+# subject.
+LOCATIVE = ("在", "到", "去", "从", "户口", "户籍")
 _SUFFIXES = "省市县州区旗"
 
 
@@ -26,9 +29,17 @@ class ScopeVerdict:
 
 
 @dataclass(frozen=True)
+class Topic:
+    id: str
+    words: tuple[str, ...]
+    beats_anchors: bool = False      # another housing programme: handed off even when our words appear
+    max_chars: int | None = None     # small talk: only a message at most this long
+
+
+@dataclass(frozen=True)
 class ScopeRules:
     anchors: tuple[str, ...]
-    topics: tuple[tuple[str, tuple[str, ...], bool], ...]   # (id, words, beats_anchors)
+    topics: tuple[Topic, ...]
     other_places: frozenset[str]                           # names (with or without a suffix) we do not serve
     our_places: frozenset[str]
     not_places: tuple[str, ...]
@@ -36,16 +47,21 @@ class ScopeRules:
     def words(self) -> set[str]:
         """Every listed word, so the segmenter and lexicon know them."""
         found = set(self.anchors) | set(self.our_places)
-        for _, words, _ in self.topics:
-            found.update(words)
+        for topic in self.topics:
+            found.update(topic.words)
         return found
 
     def topic(self, text: str) -> str | None:
         """The out-of-scope topic ``text`` is about, or None."""
         anchored = any(anchor in text for anchor in self.anchors)
-        for topic, words, beats_anchors in self.topics:
-            if (beats_anchors or not anchored) and any(word in text for word in words):
-                return topic
+        length = len(text.replace(" ", ""))
+        for topic in self.topics:
+            if anchored and not topic.beats_anchors:
+                continue
+            if topic.max_chars is not None and length > topic.max_chars:
+                continue
+            if any(word in text for word in topic.words):
+                return topic.id
         return None
 
     def other_place(self, text: str) -> str | None:
@@ -61,7 +77,8 @@ class ScopeRules:
                 name = text[start : end + 1]
                 if name in self.our_places or name.endswith(self.not_places):
                     continue
-                if name in self.other_places and (best is None or len(name) > len(best)):
+                longer = best is None or len(name) > len(best)
+                if name in self.other_places and longer and not text[:start].rstrip().endswith(LOCATIVE):
                     best = name
         if best and any(best in ours or ours in best for ours in self.our_places if len(ours) >= 2):
             return None  # "山阴县" found inside a longer place of ours, or the other way round
@@ -109,7 +126,8 @@ def load_rules(places: Iterable[str], path: Path = OUT_OF_SCOPE) -> ScopeRules:
     ours = our_place_names() | {str(p) for p in raw.get("local_places", [])}
     not_places = tuple(str(p) for p in raw.get("not_places", []))
     others = {p for p in places if p[-1] in _SUFFIXES} | {str(p) for p in raw.get("other_places", [])}
-    topics = tuple((str(t["id"]), tuple(str(w).casefold() for w in t["words"]), bool(t.get("beats_anchors")))
+    topics = tuple(Topic(id=str(t["id"]), words=tuple(str(w).casefold() for w in t["words"]),
+                         beats_anchors=bool(t.get("beats_anchors")), max_chars=t.get("max_chars"))
                    for t in raw.get("topics", []))
     return ScopeRules(anchors=tuple(raw.get("anchors", [])), topics=topics,
                       other_places=frozenset(others - ours), our_places=frozenset(ours),

@@ -7,7 +7,7 @@ tokens without the FAQ having to list every way a farmer says a thing.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.nlu.data import read_yaml
@@ -20,6 +20,8 @@ SYNONYMS = CONTENT_DIR / "nlu" / "synonyms.yaml"
 class Synonyms:
     mapping: dict[str, tuple[str, ...]]   # variant → canonical tokens
     stopwords: frozenset[str]
+    korean: dict[str, tuple[str, ...]] = field(default_factory=dict)  # Korean term → canonical tokens
+    _korean_max: int = 0
 
     def apply(self, tokens: Iterable[str]) -> list[str]:
         """Each token replaced by its canonical tokens, stopwords (after mapping) dropped."""
@@ -29,6 +31,24 @@ class Synonyms:
                 if canonical not in self.stopwords:
                     out.append(canonical)
         return out
+
+    def korean_tokens(self, text: str) -> list[str]:
+        """Canonical tokens for the Korean glossary terms in ``text``, longest match first, left to right.
+
+        Korean attaches particles to words ("보조금은", "공시는"), so terms are found inside words.
+        """
+        found: list[str] = []
+        position = 0
+        while position < len(text):
+            for size in range(min(self._korean_max, len(text) - position), 0, -1):
+                canonical = self.korean.get(text[position : position + size])
+                if canonical is not None:
+                    found.extend(token for token in canonical if token not in self.stopwords)
+                    position += size
+                    break
+            else:
+                position += 1
+        return found
 
     def words(self) -> set[str]:
         """Every variant and canonical token, so the segmenter knows them as words."""
@@ -52,4 +72,10 @@ def load_synonyms(path: Path = SYNONYMS) -> Synonyms:
                 raise ValueError(f"{path.name}: {variant!r} is in two groups ({groups})")
             mapping[variant] = canonical
     stopwords = frozenset(str(word).casefold() for word in raw.get("stopwords", []))
-    return Synonyms(mapping=mapping, stopwords=stopwords)
+    korean: dict[str, tuple[str, ...]] = {}
+    for group in raw.get("korean", []):
+        canonical = tuple(str(group["canonical"]).casefold().split())
+        for term in group.get("ko", []):
+            korean[str(term)] = canonical
+    return Synonyms(mapping=mapping, stopwords=stopwords, korean=korean,
+                    _korean_max=max((len(term) for term in korean), default=0))
