@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "bot.cli.i18n",
     "bot.cli.chat",
     "bot.cli.ask",
+    "bot.cli.faq_score",
 )
 
 
