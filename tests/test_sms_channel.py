@@ -197,3 +197,12 @@ def _deliver_all(engine: Engine) -> int:
                                    .where(OutboundMessage.status == OutboundStatus.queued)))
     settings = get_settings()
     return deliver(engine, ids, build_sender(settings), settings)
+
+
+def test_sms_options_follow_the_language_chosen(client: TestClient, engine: Engine) -> None:
+    sms(client, "한국어")
+    sms(client, "메뉴")
+    assert "회신" in last_text(engine)
+    sms(client, "English")
+    sms(client, "menu")
+    assert "Reply 1" in last_text(engine)

@@ -45,15 +45,9 @@ def receive(session: Session, inbound: Inbound, *, now: dt.datetime, settings: S
 
 
 def reply_language(session: Session, inbound: Inbound) -> str | None:
-    """The language the sender chose in the dialog, else the one their client reports.
-
-    The conversation the engine just saved is still in the session, so this usually costs no query.
-    """
-    state = next((obj.state for obj in session.identity_map.values() if isinstance(obj, Conversation)
-                  and obj.channel == inbound.channel and obj.sender == inbound.sender), None)
-    if state is None:
-        state = session.scalar(select(Conversation.state).where(Conversation.channel == inbound.channel,
-                                                                Conversation.sender == inbound.sender))
+    """The language the sender chose in the dialog, else the one their client reports."""
+    state = session.scalar(select(Conversation.state).where(Conversation.channel == inbound.channel,
+                                                            Conversation.sender == inbound.sender))
     chosen = (state or {}).get("language")
     return chosen or canonical_language(inbound.language_hint)
 

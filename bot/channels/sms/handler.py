@@ -18,10 +18,17 @@ from api.db import transaction
 from api.models._types import utcnow
 from api.models.messages import OutboundMessage
 from api.settings import Settings
-from bot.channels.inbox import first_delivery, receive, reply_language
+from bot.channels.inbox import first_delivery, receive
 from bot.channels.sms.delivery import send_rows
 from bot.channels.sms.inbound import SmsIn, message_id_for, to_inbound
-from bot.channels.sms.outbox import CONTINUE_WORD, keep_pending, queue_replies, queue_texts, take_pending
+from bot.channels.sms.outbox import (
+    CONTINUE_WORD,
+    keep_pending,
+    language_of,
+    queue_replies,
+    queue_texts,
+    take_pending,
+)
 from bot.channels.sms.phone import mask
 from bot.channels.sms.senders import SmsSender
 from bot.channels.users import channel_user, find_user
@@ -41,10 +48,12 @@ def handle_sms(engine: Engine, sms: SmsIn, settings: Settings, now: dt.datetime 
         with transaction(engine) as session:
             message_id = message_id_for(session, sms, now, settings.sms_dedup_window_seconds)
             rows = _handle(session, to_inbound(sms, message_id), settings, now)
-            session.flush()
             if sender is not None and sender.records_only:
-                send_rows(session, rows, sender, settings, now)
+                with session.no_autoflush:   # insert the rows already marked sent: one statement each
+                    send_rows(session, rows, sender, settings, now)
+                session.flush()
                 return []
+            session.flush()
             return [row.id for row in rows]
     except IntegrityError:
         # The same message committed by a concurrent request first, or queued before: that one answers it.
@@ -67,7 +76,7 @@ def _handle(session: Session, inbound: Inbound, settings: Settings,
     if not replies:
         return []
     rows, rest = queue_replies(session, inbound.sender, replies, in_reply_to=message_id, settings=settings,
-                               now=now, language=reply_language(session, inbound))
+                               now=now, language=language_of(replies))
     if rest:
         keep_pending(user or channel_user(session, CHANNEL, inbound.sender), rest)
     return rows

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from api.models.messages import ChannelUser, OutboundMessage, OutboundStatus
 from api.settings import Settings
 from bot.channels.sms_render import cost, render, split_for_sms
+from bot.engine.normalize import script_counts
 from bot.engine.types import Reply
 
 CHANNEL = "sms"
@@ -36,6 +37,23 @@ def queue_replies(session: Session, recipient: str, replies: Sequence[Reply], *,
 
 def keep_pending(user: ChannelUser, rest: list[str]) -> None:
     user.pending_sms = json.dumps(rest, ensure_ascii=False) if rest else None
+
+
+def language_of(replies: Sequence[Reply]) -> str | None:
+    """The language the engine wrote these replies in, read off their script: no query needed.
+
+    Citations stay in Chinese in every language, so Korean wins on any real share of Hangul and English on
+    more Latin letters than Han characters.
+    """
+    hangul = han = latin = 0
+    for reply in replies:
+        h, c, latin_letters = script_counts(reply.text)
+        hangul, han, latin = hangul + h, han + c, latin + latin_letters
+    if hangul and hangul * 3 >= hangul + han + latin:
+        return "ko"
+    if latin > han:
+        return "en"
+    return "zh_Hans" if han else None
 
 
 def take_pending(user: ChannelUser) -> list[str]:
