@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from api.profiles import CountyProfile, Period, get_profile
+from api.profiles import CountyProfile, Period, PeriodName, get_profile
 from api.screening.questions import GROUP_OF, N_, QUESTIONS
 from api.screening.rules import (
     OUTCOME_OF_RANK,
@@ -31,7 +31,7 @@ from api.screening.rules import (
 Translate = Callable[[str], str]
 
 # The county-profile periods worth telling an applicant, with how to name each stage.
-_STAGES: tuple[tuple[str, str], ...] = (
+_STAGES: tuple[tuple[PeriodName, str], ...] = (
     ("village_publicity", N_("村里评议后公示")),
     ("township_review", N_("乡镇审查")),
     ("township_publicity", N_("乡镇审查后公示")),
@@ -138,7 +138,7 @@ def _duration(period: Period, _: Translate) -> str:
 def _procedure(profile: CountyProfile, _: Translate) -> list[Step]:
     steps = []
     for name, stage in _STAGES:
-        period = profile.period(name)  # type: ignore[arg-type]
+        period = profile.period(name)
         if period is not None:
             steps.append(Step(_("{stage}：{duration}").format(stage=_(stage), duration=_duration(period, _)),
                               period.citation))
