@@ -60,14 +60,14 @@ class Analyzer:
         homophone looked for, and only among words the index holds.
         """
         tokens = list(surface)
-        repaired: list[str] = []
         for start, end in _single_char_runs(tokens):
             fixes = homophones.repairs("".join(tokens[start:end]))
             covered = {start + i for first, last, _ in fixes for i in range(first, last)}
             for index in covered:
                 tokens[index] = ""
-            repaired += [word for _, _, word in fixes]
-        return [token for token in tokens if token] + repaired
+            for first, _, word in fixes:  # the word takes the place of its first character, keeping the order
+                tokens[start + first] += (" " if tokens[start + first] else "") + word
+        return [word for token in tokens for word in token.split(" ") if word]
 
     @staticmethod
     def bigrams(tokens: Iterable[str]) -> list[str]:

@@ -33,7 +33,8 @@ FUZZY_WEIGHT = 0.25          # bonus for a near-verbatim phrasing, scaled from a
 FUZZY_FLOOR = 0.6
 UNKNOWN_WEIGHT = 0.5         # an unseen query word counts as half the rarest word (see BM25.max_score)
 MIN_SCORE = 0.12             # below this nothing in the FAQ is about the question
-ANSWER_CONFIDENCE = 0.30     # at or above: answer directly; below: offer the nearest topics
+ANSWER_CONFIDENCE = 0.12     # at or above: answer directly; below: offer the nearest topics
+MIN_COVERAGE = 0.4           # an entry must hold at least this share of the content words to be answered
 MAX_HITS = 5
 LONG_MESSAGE = 24            # characters from which a message of several clauses gets a focus (its last one)
 MIN_FOCUS = 4                # a shorter last clause ("该咋弄") says too little; take the one before
@@ -100,9 +101,12 @@ class Retriever:
                 self._variant_text.append("".join(tokens))
                 merged[index] += tokens
                 grams[index] += analyzer.bigrams(tokens)
+        self._entry_terms = [frozenset(tokens) for tokens in merged]
+        self._known: frozenset[str] = frozenset().union(*self._entry_terms)  # completed below with answers
         answers = [analyzer.tokens(_answer_text(entry)) for entry in entries.values()]
         self.fields = {"phrasing": BM25(variants), "entry": BM25(merged), "answer": BM25(answers, b=0.9),
                        "bigram": BM25(grams)}
+        self._known |= frozenset(self.fields["answer"].idf)
         words |= {variant for variant, canonical in analyzer.synonyms.mapping.items()
                   if any(token in self.fields["entry"].idf for token in canonical)}
         han_words = [word for word in words if word and all(is_han(ch) for ch in word)]
@@ -167,16 +171,36 @@ class Retriever:
         tokens = self.analyzer.canonical(surface) + korean
         focus = self._focus(question)
         hits = self.rank(tokens, focus)
-        if not hits or hits[0].confidence < ANSWER_CONFIDENCE:  # a typo may be why: try the homophones
+        unknown = any(t not in self._known for t in tokens if t not in self.analyzer.synonyms.question_words)
+        if not hits or hits[0].confidence < ANSWER_CONFIDENCE or unknown:  # a typo? try the homophones
             repaired = self.analyzer.canonical(self.analyzer.repair(surface, self.homophones)) + korean
             if repaired != tokens:
                 second = self.rank(repaired, focus)
                 if second and (not hits or second[0].confidence > hits[0].confidence):
-                    hits = second
-        if not hits or hits[0].score < MIN_SCORE:
+                    hits, tokens = second, repaired
+        content = {t for t in tokens if t not in self.analyzer.synonyms.question_words}
+        if not hits or hits[0].score < MIN_SCORE or self._strange(content, folded):
             return Result("out_of_scope", hits=tuple(hits[:MAX_HITS]), topic="unknown")
-        outcome: Outcome = "answer" if hits[0].confidence >= ANSWER_CONFIDENCE else "clarify"
-        return Result(outcome, hits=tuple(hits[:MAX_HITS]))
+        covered = self.coverage(content, hits[0].faq_id)
+        if focus:
+            covered = max(covered, self.coverage(set(focus) - self.analyzer.synonyms.question_words,
+                                                 hits[0].faq_id))
+        sure = hits[0].confidence >= ANSWER_CONFIDENCE and covered >= MIN_COVERAGE
+        return Result("answer" if sure else "clarify", hits=tuple(hits[:MAX_HITS]))
+
+    def _strange(self, content: set[str], folded: str) -> bool:
+        """More words the FAQ never uses than words it does (single characters aside), and none of ours:
+        small talk such as "今天吃什么" shares a character or two with the FAQ but is not about it."""
+        words = {token for token in content if len(token) >= 2}
+        known = words & self._known
+        return len(words - known) > len(known) and not self.scope.anchored(folded)
+
+    def coverage(self, content: set[str], faq_id: str) -> float:
+        """The share of a message's content words (question words aside) that the entry's phrasings hold."""
+        if not content:
+            return 1.0
+        terms = self._entry_terms[self.ids.index(faq_id)]
+        return len(content & terms) / len(content)
 
 
     def _focus(self, question: str) -> list[str] | None:

@@ -51,9 +51,13 @@ class ScopeRules:
             found.update(topic.words)
         return found
 
+    def anchored(self, text: str) -> bool:
+        """``text`` holds a word only our programme uses (危房, 改造, 公示…)."""
+        return any(anchor in text for anchor in self.anchors)
+
     def topic(self, text: str) -> str | None:
         """The out-of-scope topic ``text`` is about, or None."""
-        anchored = any(anchor in text for anchor in self.anchors)
+        anchored = self.anchored(text)
         length = len(text.replace(" ", ""))
         for topic in self.topics:
             if anchored and not topic.beats_anchors:

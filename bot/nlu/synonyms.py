@@ -21,6 +21,7 @@ class Synonyms:
     mapping: dict[str, tuple[str, ...]]   # variant → canonical tokens
     stopwords: frozenset[str]
     korean: dict[str, tuple[str, ...]] = field(default_factory=dict)  # Korean term → canonical tokens
+    question_words: frozenset[str] = frozenset()
     _korean_max: int = 0
 
     def apply(self, tokens: Iterable[str]) -> list[str]:
@@ -77,5 +78,6 @@ def load_synonyms(path: Path = SYNONYMS) -> Synonyms:
         canonical = tuple(str(group["canonical"]).casefold().split())
         for term in group.get("ko", []):
             korean[str(term)] = canonical
-    return Synonyms(mapping=mapping, stopwords=stopwords, korean=korean,
+    question_words = frozenset(str(word).casefold() for word in raw.get("question_words", []))
+    return Synonyms(mapping=mapping, stopwords=stopwords, korean=korean, question_words=question_words,
                     _korean_max=max((len(term) for term in korean), default=0))
