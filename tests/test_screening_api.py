@@ -6,6 +6,8 @@ import json
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from api.app import create_app
@@ -107,3 +109,21 @@ def test_korean_is_served_where_the_rules_have_it(client, capsys):
     assert main(["screen", "--county", "延边", "--answers", '{"house_grade": "A"}', "--language", "ko"]) == 0
     assert json.loads(capsys.readouterr().out) == body
     assert client.post("/api/v1/screenings", json={**payload, "language": "fr"}).status_code == 422
+
+
+_scalar = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+_json = st.recursive(_scalar | st.text(max_size=8),
+                     lambda inner: st.lists(inner, max_size=3)
+                     | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=6)
+_keys = st.sampled_from(["house_grade", "category", "owns_vehicle", "hukou_local", "x"]) | st.text(max_size=6)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(county=st.sampled_from(["140621", "230400", "延边", "", "0"]) | st.text(max_size=6),
+       answers=st.dictionaries(_keys, _json | st.sampled_from(["A", "unknown", "低保户", True]), max_size=4))
+def test_any_json_gets_a_judgement_or_a_precise_4xx_never_a_500(client, county, answers):
+    response = client.post("/api/v1/screenings", json={"county": county, "answers": answers})
+    assert response.status_code in (201, 404, 422), response.text
+    if response.status_code != 201:
+        field = response.json()["field"]
+        assert field in ("county", "answers") or field.startswith("answers.")
