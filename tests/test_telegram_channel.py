@@ -166,3 +166,49 @@ def test_redelivered_update_has_one_effect(engine: Engine, monkeypatch: pytest.M
             assert len(fake.sent(CHAT)) == 2
 
         _polling(engine, settings, conversation)
+
+
+def test_notifications_skip_stopped_and_opted_out_chats(engine: Engine) -> None:
+    from telegram import Bot
+
+    from bot.channels.telegram.delivery import send_queued
+    from bot.channels.users import channel_user
+
+    def notify(key: str, chat: int) -> int:
+        with transaction(engine) as session:
+            row = OutboundMessage(channel="telegram", recipient=str(chat), text="您的申请已通过乡镇审核。",
+                                  parts=1, idempotency_key=key, status=OutboundStatus.queued)
+            session.add(row)
+            session.flush()
+            return row.id
+
+    with transaction(engine) as session:
+        channel_user(session, "telegram", "1").stopped = True
+        channel_user(session, "telegram", "2").opted_out = True
+    with fake_bot_api() as fake:
+        ids = [notify("n1", 1), notify("n2", 2), notify("n3", 3)]
+
+        async def run() -> int:
+            async with Bot(TOKEN, base_url=fake.base_url) as bot:
+                return await send_queued(bot, engine, ids)
+
+        assert asyncio.run(run()) == 1
+        assert [m["chat_id"] for m in fake.sent()] == [3]
+    with transaction(engine) as session:
+        statuses = dict(session.execute(select(OutboundMessage.idempotency_key,
+                                               OutboundMessage.status)).all())
+    assert statuses == {"n1": OutboundStatus.failed, "n2": OutboundStatus.failed, "n3": OutboundStatus.sent}
+
+
+def test_opt_out_on_telegram_is_confirmed(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    with fake_bot_api() as fake:
+        settings = _settings(monkeypatch, fake)
+
+        async def conversation() -> None:
+            fake.push(fake.text_update(CHAT, "退订"))
+            confirmation = (await fake.sent_async(1, CHAT))[-1]
+            assert "退订" in confirmation["text"]
+
+        _polling(engine, settings, conversation)
+    user = _user(engine)
+    assert user is not None and user.opted_out
