@@ -34,11 +34,15 @@ class Lexicon:
 
 
 def cache_dir() -> Path | None:
-    """A writable directory for derived files: $ANJU_CACHE_DIR, $ANJU_DATA_DIR/cache, ~/.cache/anju or tmp."""
-    candidates = [os.environ.get("ANJU_CACHE_DIR")]
+    """A writable directory for derived files: $ANJU_CACHE_DIR, ~/.cache/anju, $ANJU_DATA_DIR/cache or tmp.
+
+    The home cache comes before the data directory so that every test (each with its own data directory) and
+    every worker on a host share one copy.
+    """
+    candidates = [os.environ.get("ANJU_CACHE_DIR"), str(Path.home() / ".cache" / "anju")]
     if os.environ.get("ANJU_DATA_DIR"):
         candidates.append(str(Path(os.environ["ANJU_DATA_DIR"]) / "cache"))
-    candidates += [str(Path.home() / ".cache" / "anju"), str(Path(tempfile.gettempdir()) / "anju-cache")]
+    candidates.append(str(Path(tempfile.gettempdir()) / "anju-cache"))
     for candidate in filter(None, candidates):
         path = Path(candidate)
         try:

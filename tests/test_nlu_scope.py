@@ -1,0 +1,35 @@
+"""Out of scope: other programmes, other places, small talk — and what must stay in scope."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlu.retriever import retriever
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("养老金咋领", "pension"), ("明天下雨吗", "weather"), ("新农合报销比例多少", "medical"),
+    ("低保咋申请", "dibao"), ("城里棚户区改造怎么补", "other_housing"), ("买车能贷款吗", "money_unrelated"),
+    ("北京的危房改造补助多少", "place"), ("河南那边危房改造补多少", "place"), ("你好", "chit_chat"),
+    ("今天吃什么", "unknown"), ("연금 언제 나와요", "pension"),
+])
+def test_handed_off(text: str, topic: str) -> None:
+    result = retriever().search(text)
+    assert (result.outcome, result.topic) == ("out_of_scope", topic)
+
+
+@pytest.mark.parametrize("text", [
+    "低保户能申请危改吗",                     # 低保 with our anchor: ours
+    "我在北京打工 老家房子能申请危改吗",      # a place where the farmer works, not the subject
+    "俺户口在河北 在这村住了十来年 能申请危房改造不",
+    "长治市屯留区公示几天",                   # our county with its parent city
+    "延边州补助多少",
+    "你好 请问公示几天",                      # a greeting before a question
+])
+def test_kept_in_scope(text: str) -> None:
+    assert retriever().search(text).outcome != "out_of_scope"
+
+
+def test_other_place_is_named() -> None:
+    result = retriever().search("太原市公示几天")
+    assert result.topic == "place" and result.place in {"太原", "太原市"}
