@@ -98,3 +98,21 @@ def test_two_workers_on_one_sender_lose_no_update(engine: Engine) -> None:
         thread.join()
     with transaction(engine) as session:
         assert load_state(session, "sms", "13800000005").data["tally"] == {"n": 16}
+
+
+def test_the_same_message_delivered_twice_at_once_is_handled_once(engine: Engine) -> None:
+    barrier = threading.Barrier(4)
+    answers: list[list[Reply]] = []
+
+    def deliver() -> None:
+        barrier.wait()
+        with transaction(engine) as session:
+            answers.append(process(session, Inbound("sms", "13800000006", "count", message_id="race"), NOW))
+
+    threads = [threading.Thread(target=deliver) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [[Reply("n=1")]] * 4
+    assert _count(engine, InboundMessage) == 1

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -52,6 +52,23 @@ def save_state(session: Session, channel: str, sender: str, state: ConversationS
     session.flush()
 
 
+def _insert_once(session: Session, model: type, **values: Any) -> bool | None:
+    """INSERT … ON CONFLICT DO NOTHING: True if inserted, False if the row existed; None on other backends.
+
+    On PostgreSQL a conflicting insert waits for the transaction that holds the row and then does nothing, so
+    two processes never both proceed and neither fails.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        return None
+    statement = insert(model).values(**values).on_conflict_do_nothing().returning(model.id)  # type: ignore[attr-defined]
+    return session.execute(statement).first() is not None
+
+
 def process(
     engine_or_session: Engine | Session,
     inbound: Inbound,
@@ -86,17 +103,28 @@ def _process(session: Session, inbound: Inbound, now: dt.datetime,
     from bot.engine.engine import handle
 
     message_id = inbound.message_id or f"local-{uuid.uuid4().hex}"
-    stored = session.scalars(select(InboundMessage).where(
-        InboundMessage.channel == inbound.channel, InboundMessage.message_id == message_id)).one_or_none()
-    if stored is not None:
-        return [reply_from_json(raw) for raw in stored.replies or []]
-    record = InboundMessage(channel=inbound.channel, message_id=message_id, sender=inbound.sender,
-                            text=(inbound.text or "")[:TEXT_LIMIT], received_at=inbound.received_at or now,
-                            replies=[])
-    session.add(record)
-    session.flush()  # the first write: claims the message id and, on SQLite, the write lock
+    record = {"channel": inbound.channel, "message_id": message_id, "sender": inbound.sender,
+              "text": (inbound.text or "")[:TEXT_LIMIT], "received_at": inbound.received_at or now,
+              "replies": []}
+    # The first write: claims the message id and, on SQLite, the write lock.
+    inserted = _insert_once(session, InboundMessage, **record)
+    if inserted is None:
+        session.add(InboundMessage(**record))
+        session.flush()
+    if not inserted and inserted is not None:
+        return _stored_replies(session, inbound.channel, message_id)
+    _insert_once(session, Conversation, channel=inbound.channel, sender=inbound.sender, state={})
     state = load_state(session, inbound.channel, inbound.sender, lock=True)
     new_state, replies = handle(state, inbound, now=now, services=services(session) if services else None)
     save_state(session, inbound.channel, inbound.sender, new_state)
-    record.replies = [reply_to_json(reply) for reply in replies]
+    session.execute(update(InboundMessage)
+                    .where(InboundMessage.channel == inbound.channel, InboundMessage.message_id == message_id)
+                    .values(replies=[reply_to_json(reply) for reply in replies]))
     return replies
+
+
+def _stored_replies(session: Session, channel: str, message_id: str) -> list[Reply]:
+    """The replies given the first time this message was handled (a redelivery)."""
+    raw = session.scalar(select(InboundMessage.replies).where(
+        InboundMessage.channel == channel, InboundMessage.message_id == message_id))
+    return [reply_from_json(item) for item in raw or []]
