@@ -86,7 +86,8 @@ def test_a_typical_eligible_household_finishes_by_sms_in_seven_questions(engine,
     assert len(chat.questions) == 7
     text = "\n".join(r.text for r in replies)
     assert "符合申请条件" in text and "初步判断" in text and "村委会" in text
-    assert "山危扶办〔2021〕1号 四(五)3(1)" in text          # every reason names its source
+    assert replies[0].citation == "山危扶办〔2021〕1号 四(二); 四(三); 四(四)"   # the document, named once
+    assert "（四(五)3(1)）" in text                                # then every reason cites its section
     assert "身份证" in text and "10个工作日" in text
     assert [o.key for o in replies[-1].options] == ["1", "2"]     # consent to pass it on
     chat.send("1")

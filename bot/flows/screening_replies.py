@@ -30,33 +30,43 @@ def question_reply(key: str, _: Translate, number: int) -> Reply:
     return Reply(_("第{n}问：").format(n=number) + _(question.text), options=options)
 
 
-def cite(profile: CountyProfile, citation: str | None) -> str:
-    """ "004 四(五)3(1)" as a farmer can look it up: the document's number (or title) and the section."""
+def cite(profile: CountyProfile, citation: str | None, *, section_only: bool = False) -> str:
+    """ "004 四(五)3(1)" as a farmer can look it up: the document's number (or title) and the section.
+
+    With ``section_only`` (the county has one document, already named above) just the section.
+    """
     if not citation:
         return ""
     doc, _sep, section = citation.partition(" ")
+    if section_only:
+        return section
     source = next((s for s in profile.sources if s.doc == doc), None)
     name = (source.number or f"《{source.title}》") if source else doc
     return f"{name} {section}".strip()
 
 
 def result_replies(result: Result, profile: CountyProfile, _: Translate) -> list[Reply]:
-    """The judgement, why (each reason with its source), and what to do next; the disclaimer comes first."""
+    """The judgement, why (each reason with its source), and what to do next; the disclaimer comes first.
+
+    The document is named once, on the disclaimer; each line then cites only its section, which keeps the SMS
+    a few segments shorter.
+    """
+    short = len(profile.sources) == 1
     headline = _(HEADLINES[result.outcome])
-    disclaimer = result.disclaimer.text
-    replies = [Reply(f"{headline}\n{disclaimer}", citation=cite(profile, result.disclaimer.citation))]
+    source = cite(profile, result.disclaimer.citation)
+    replies = [Reply(f"{headline}\n{result.disclaimer.text}", citation=source)]
     if result.conflicts:
         replies.append(Reply("\n".join(c.text for c in result.conflicts)))
-    replies.append(_numbered(_("理由："), [(r.text, r.citation) for r in result.reasons], profile, _))
+    reasons = [(r.text, cite(profile, r.citation, section_only=short)) for r in result.reasons]
+    replies.append(_numbered(_("理由："), reasons, _))
     if result.next_steps:
-        steps = [(s.text, s.citation) for s in result.next_steps]
-        replies.append(_numbered(_("下一步："), steps, profile, _))
+        steps = [(s.text, cite(profile, s.citation, section_only=short)) for s in result.next_steps]
+        replies.append(_numbered(_("下一步："), steps, _))
     return replies
 
 
-def _numbered(title: str, items: list[tuple[str, str | None]], profile: CountyProfile, _: Translate) -> Reply:
+def _numbered(title: str, items: list[tuple[str, str]], _: Translate) -> Reply:
     lines = [title]
-    for i, (text, citation) in enumerate(items, start=1):
-        source = cite(profile, citation)
-        lines.append(f"{i}. {text}" + (_("（依据：{source}）").format(source=source) if source else ""))
+    for i, (text, source) in enumerate(items, start=1):
+        lines.append(f"{i}. {text}" + (_("（{source}）").format(source=source) if source else ""))
     return Reply("\n".join(lines))
