@@ -1,10 +1,11 @@
 """Where the engine meets the database: every channel hands its ``Inbound`` to ``process``.
 
-One transaction records the inbound message, loads the sender's state, runs the pure engine and saves the new
-state with the replies, so a crash leaves either everything or nothing. The message is inserted first:
-the unique (channel, message_id) makes a redelivery a no-op that returns the replies already given, and on
-SQLite that first write takes the database's write lock, so two processes serving one sender take turns.
-On PostgreSQL the conversation row is locked with SELECT … FOR UPDATE for the same effect.
+One transaction records the inbound message, loads the sender's state, runs the pure engine and saves the
+new state with the replies, so a crash leaves either everything or nothing. The message row is inserted
+first with ON CONFLICT DO NOTHING: a redelivery (even one arriving while the first is being handled) finds
+it and returns the replies already given. On SQLite that first write takes the database's write lock, so two
+processes serving one sender take turns; on PostgreSQL the conversation row is locked with SELECT … FOR
+UPDATE for the same effect.
 """
 
 from __future__ import annotations
