@@ -292,3 +292,21 @@ def test_on_sms_each_question_is_one_message_with_numbered_answers():
         body = render(chat.send(answer))
         assert body.startswith("第") and "回复1 " in body
         assert cost(body).segments <= 4
+
+
+def test_unfinished_answers_are_forgotten_after_a_month():
+    chat = Chat()
+    chat.send("资格")
+    chat.send("2")
+    chat.state.flow = chat.state.step = None            # as the engine leaves a stale step
+    replies = chat.send("资格", after=dt.timedelta(days=31))
+    assert "欢迎回来" not in replies[0].text and replies[-1].text.startswith("第1问")
+
+
+def test_an_unclear_consent_reply_asks_again(engine):
+    chat = Chat(county="140405", services=Port(engine))
+    chat.send("筛查")
+    for answer in ["2", "1", "2", "1"]:
+        chat.send(answer)
+    again = chat.send("什么意思")
+    assert [o.key for o in again[0].options] == ["1", "2"] and chat.state.step == "consent"
