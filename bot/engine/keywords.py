@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-MENU_WORDS = frozenset({"0", "菜单", "主菜单", "帮助", "返回", "메뉴", "도움말", "menu", "help", "?", "？"})
+MENU_WORDS = frozenset({"0", "菜单", "主菜单", "帮助", "返回", "메뉴", "도움말",
+                        "menu", "help", "/menu", "/help"})
 GREETINGS = frozenset({"你好", "您好", "在吗", "喂", "hi", "hello", "안녕", "안녕하세요", "start", "/start"})
 LANGUAGE_WORDS = frozenset({"语言", "語言", "언어", "language", "lang", "/language"})
 LANGUAGE_NAMES: dict[str, str] = {
