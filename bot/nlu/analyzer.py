@@ -35,10 +35,13 @@ class Analyzer:
     def fold(text: str) -> str:
         return normalize.fold(text)
 
-    def surface(self, text: str, limit: int | None = None) -> list[str]:
-        """The words of ``text`` as segmented, before synonyms; Korean is left out (see ``korean``)."""
+    def surface(self, text: str, limit: int | None = None, content: bool = False) -> list[str]:
+        """The words of ``text`` as segmented, before synonyms; Korean is left out (see ``korean``).
+
+        ``content`` marks the FAQ's own text, whose segmentation is remembered across processes.
+        """
         text = normalize.amounts_as_words(normalize.without_hangul(normalize.fold(text, limit=limit)))
-        return self.segmenter.cut(text)
+        return self.segmenter.cut_content(text) if content else self.segmenter.cut(text)
 
     def korean(self, text: str) -> list[str]:
         """Canonical tokens for the Korean in ``text``, through the glossary in synonyms.yaml."""
@@ -47,9 +50,9 @@ class Analyzer:
     def canonical(self, surface: list[str]) -> list[str]:
         return self.synonyms.apply(surface)
 
-    def tokens(self, text: str) -> list[str]:
+    def tokens(self, text: str, content: bool = False) -> list[str]:
         """Canonical tokens of ``text`` (folded, segmented, synonyms mapped, stopwords dropped)."""
-        return self.canonical(self.surface(text))
+        return self.canonical(self.surface(text, content=content))
 
     @staticmethod
     def repair(surface: list[str], homophones: Homophones) -> list[str]:

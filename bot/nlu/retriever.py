@@ -93,7 +93,7 @@ class Retriever:
             merged.append([])
             grams.append([])
             for phrasing in [entry.title, *entry.questions]:
-                surface = analyzer.surface(phrasing)
+                surface = analyzer.surface(phrasing, content=True)
                 words.update(surface)
                 tokens = analyzer.canonical(surface)
                 variants.append(tokens)
@@ -103,7 +103,8 @@ class Retriever:
                 grams[index] += analyzer.bigrams(tokens)
         self._entry_terms = [frozenset(tokens) for tokens in merged]
         self._known: frozenset[str] = frozenset().union(*self._entry_terms)  # completed below with answers
-        answers = [analyzer.tokens(_answer_text(entry)) for entry in entries.values()]
+        answers = [analyzer.tokens(_answer_text(entry), content=True) for entry in entries.values()]
+        analyzer.segmenter.save_memo()
         self.fields = {"phrasing": BM25(variants), "entry": BM25(merged), "answer": BM25(answers, b=0.9),
                        "bigram": BM25(grams)}
         self._known |= frozenset(self.fields["answer"].idf)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import pickle
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -70,14 +71,55 @@ class Segmenter:
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_text(text, encoding="utf-8")
             tmp.replace(path)
-        self._jieba = _import_jieba().Tokenizer(dictionary=str(path))
-        self._jieba.tmp_dir = str(directory)
-        self._jieba.initialize()
+        self._dictionary, self._directory = path, directory
+        self._jieba = None
         self.vocabulary = frozenset(words)
+        self._memo_path = directory / f"nlu-cuts-{digest}.pickle"
+        self._memo: dict[str, list[str]] = _read_memo(self._memo_path)
+        self._memo_dirty = False
+
+    def _tokenizer(self):  # type: ignore[no-untyped-def]
+        if self._jieba is None:
+            tokenizer = _import_jieba().Tokenizer(dictionary=str(self._dictionary))
+            tokenizer.tmp_dir = str(self._directory)
+            tokenizer.initialize()
+            self._jieba = tokenizer
+        return self._jieba
 
     def cut(self, text: str) -> list[str]:
         """Tokens of ``text`` without spaces; no HMM (see the module docstring)."""
-        return [tok for tok in self._jieba.lcut(text, HMM=False) if tok.strip()]
+        return [tok for tok in self._tokenizer().lcut(text, HMM=False) if tok.strip()]
+
+    def cut_content(self, text: str) -> list[str]:
+        """``cut`` for the FAQ's own text, remembered on disk: building the index needs no segmenting
+        (the FAQ's ~100,000 characters cost ~0.3 s to segment, a third of a cold ``anju ask``)."""
+        cached = self._memo.get(text)
+        if cached is None:
+            cached = self._memo[text] = self.cut(text)
+            self._memo_dirty = True
+        return list(cached)
+
+    def save_memo(self) -> None:
+        """Write the remembered content segmentation, when something new was segmented."""
+        if not self._memo_dirty:
+            return
+        tmp = self._memo_path.with_suffix(f".{os.getpid()}.tmp")
+        try:
+            with tmp.open("wb") as handle:
+                pickle.dump(self._memo, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(self._memo_path)
+            self._memo_dirty = False
+        except OSError:
+            pass  # a read-only cache only costs the next start-up its segmenting
+
+
+def _read_memo(path: Path) -> dict[str, list[str]]:
+    try:
+        with path.open("rb") as handle:
+            memo = pickle.load(handle)
+        return memo if isinstance(memo, dict) else {}
+    except (OSError, pickle.UnpicklingError, EOFError):
+        return {}
 
 
 def segmenter_words(lexicon: Lexicon, extra: Iterable[str]) -> dict[str, tuple[int, str]]:
