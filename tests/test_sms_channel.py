@@ -38,7 +38,7 @@ def client(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClie
 
 
 def post(client: TestClient, payload: Any, *, secret: str | None = SECRET, raw: bytes | None = None) -> Any:
-    body = raw if raw is not None else json.dumps(payload, ensure_ascii=False).encode()
+    body = raw if raw is not None else json.dumps(payload).encode()   # \uXXXX escapes, as many gateways send
     headers = {"Content-Type": "application/json"}
     if secret is not None:
         headers[HEADER] = sign(secret, body)
@@ -158,12 +158,18 @@ def test_retried_opt_out_is_confirmed_once(client: TestClient, engine: Engine) -
 
 
 @pytest.mark.parametrize("text", ["", "   ", "😀😀😀", "🏠", "啊" * 5000, "x" * 5000, None, 42, ["菜单"],
-                                  "\x00\x01", "１"])
+                                  "\x00\x01", "菜\x00单", "\ud800", "１"])
 def test_odd_messages_get_a_sensible_reply(client: TestClient, engine: Engine, text: Any) -> None:
     sms(client, text)
     [row] = outbox(engine)
     assert row.text.strip()
     assert row.parts <= get_settings().sms_max_parts
+
+
+def test_nul_and_surrogates_in_ids_are_stored_safely(client: TestClient, engine: Engine) -> None:
+    sms(client, "菜单", message_id="a\x00b")
+    sms(client, "菜单", message_id="\udc00")
+    assert len(outbox(engine)) == 2
 
 
 @pytest.mark.parametrize("raw", [b"not json", b"[1,2]", b'{"text": "no sender"}', b"", b'"x"'])

@@ -23,6 +23,12 @@ from bot.i18n import canonical_language, translator
 MAX_INBOUND_CHARS = 2000   # what InboundMessage keeps; nothing a farmer means needs more
 
 
+def clean_text(text: str) -> str:
+    """What any database can store: no NUL (PostgreSQL refuses it), no lone surrogates, bounded length."""
+    safe = text[:MAX_INBOUND_CHARS].replace("\x00", "")
+    return safe.encode("utf-8", "replace").decode("utf-8")
+
+
 def receive(session: Session, inbound: Inbound, *, now: dt.datetime, settings: Settings) -> list[Reply]:
     """Replies for one message; [] for a duplicate or a throttled sender who was already told to slow down."""
     from bot.engine.store import process

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.models.conversations import InboundMessage
-from bot.channels.inbox import MAX_INBOUND_CHARS
+from bot.channels.inbox import clean_text
 from bot.channels.sms.phone import normalise
 from bot.engine.types import Inbound
 
@@ -92,13 +92,15 @@ def message_id_for(session: Session, sms: SmsIn, now: dt.datetime, window_second
 
 
 def _clip(text: str) -> str:
-    return text[:MAX_INBOUND_CHARS]
+    return clean_text(text)
 
 
 def _message_id(raw: Any) -> str | None:
     if raw is None or str(raw).strip() == "":
         return None
-    value = str(raw).strip()
+    value = clean_text(str(raw)).strip()
+    if not value:
+        return None
     if len(value) <= MAX_ID_CHARS:
         return value
     return "l:" + hashlib.sha256(value.encode()).hexdigest()

@@ -20,7 +20,7 @@ from telegram.ext import ContextTypes
 from api.db import transaction
 from api.models._types import utcnow
 from api.settings import Settings
-from bot.channels.inbox import receive, reply_language
+from bot.channels.inbox import clean_text, receive, reply_language
 from bot.channels.sms.phone import mask, normalise
 from bot.channels.telegram.delivery import CHANNEL, queue_replies, send_queued
 from bot.channels.users import channel_user
@@ -71,7 +71,7 @@ def _inbound(update: Update, text: str, message_id: str | None = None) -> Inboun
         attachments = (message.photo[-1].file_id,)
     if message_id is None:
         message_id = f"{chat.id}:{message.message_id}" if message is not None else f"u:{update.update_id}"
-    return Inbound(channel=CHANNEL, sender=str(chat.id), text=text, message_id=message_id,
+    return Inbound(channel=CHANNEL, sender=str(chat.id), text=clean_text(text), message_id=message_id,
                    language_hint=user.language_code if user else None, attachments=attachments,
                    received_at=utcnow())
 
