@@ -45,6 +45,10 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"  API docs:  http://{host}:{port}/docs")
     print('  Chat:      anju chat --county 山阴县      (or: anju ask --county 140621 "公示几天")')
     print("  Staff token: anju token create --area 140621 --role admin --name 管理员")
+    print(f"  SMS:       gateway {settings.sms_gateway}; callbacks at /sms/inbound, /sms/twilio")
+    if settings.telegram_token is not None:   # started and stopped with the app (api/routes/telegram.py)
+        mode = f"webhook {settings.telegram_webhook_url}" if settings.telegram_webhook_url else "long polling"
+        print(f"  Telegram:  {mode}")
     try:
         uvicorn.run(create_app(engine), host=host, port=port, log_level="info")
     finally:
