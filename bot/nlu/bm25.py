@@ -28,6 +28,10 @@ class BM25:
             for term, tf in Counter(doc).items():
                 self.postings.setdefault(term, []).append((index, tf))
         self.idf = {term: self.idf_of(len(posts)) for term, posts in self.postings.items()}
+        # Each (term, document) contribution is fixed once the index is built: precompute it, so a query
+        # is a few additions per posting.
+        self.weights = {term: [(index, self.term_score(tf, self.lengths[index], self.idf[term]))
+                               for index, tf in posts] for term, posts in self.postings.items()}
 
     def idf_of(self, df: int) -> float:
         return math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
@@ -39,12 +43,16 @@ class BM25:
     def scores(self, query: Iterable[str]) -> list[float]:
         """BM25 of every document for the distinct terms of ``query``."""
         totals = [0.0] * self.size
+        for index, score in self.sparse_scores(query).items():
+            totals[index] = score
+        return totals
+
+    def sparse_scores(self, query: Iterable[str]) -> dict[int, float]:
+        """BM25 of the documents that hold at least one term of ``query``."""
+        totals: dict[int, float] = {}
         for term in set(query):
-            idf = self.idf.get(term)
-            if idf is None:
-                continue
-            for index, tf in self.postings[term]:
-                totals[index] += self.term_score(tf, self.lengths[index], idf)
+            for index, weight in self.weights.get(term, ()):
+                totals[index] = totals.get(index, 0.0) + weight
         return totals
 
     def max_score(self, query: Iterable[str], unknown: float = 0.0) -> float:

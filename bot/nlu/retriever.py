@@ -115,17 +115,18 @@ class Retriever:
         self.pinyin = PinyinReader(han_words, analyzer.pinyin)
 
     def _field(self, name: str, query: list[str]) -> list[float]:
+        """Each entry's score in field ``name`` over the most ``query`` could score there (at most 1)."""
         index = self.fields[name]
+        best = [0.0] * len(self.ids)
         ceiling = index.max_score(query, unknown=UNKNOWN_WEIGHT)
         if ceiling <= 0:
-            return [0.0] * len(self.ids)
-        raw = index.scores(query)
-        if name != "phrasing":
-            return [min(score / ceiling, 1.0) for score in raw]
-        best = [0.0] * len(self.ids)
-        for variant, score in enumerate(raw):
-            owner = self._variant_owner[variant]
-            best[owner] = max(best[owner], min(score / ceiling, 1.0))
+            return best
+        owners = self._variant_owner if name == "phrasing" else None
+        for doc, score in index.sparse_scores(query).items():
+            owner = owners[doc] if owners is not None else doc
+            share = score / ceiling
+            if share > best[owner]:
+                best[owner] = share if share < 1.0 else 1.0
         return best
 
     def rank(self, tokens: list[str], focus: list[str] | None = None) -> list[Hit]:
