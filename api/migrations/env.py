@@ -7,15 +7,24 @@ from sqlalchemy import engine_from_config, pool
 
 import api.models  # noqa: F401  (registers every table on Base.metadata)
 from api.db import Base
+from api.models._types import UTCDateTime
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+    """Write our column types as plain SQLAlchemy types, so migrations never import application code."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        render_item=_render_item,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )
