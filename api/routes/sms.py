@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, BackgroundTasks, Request, Response
+from fastapi import APIRouter, BackgroundTasks, FastAPI, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.db import transaction
@@ -24,10 +26,24 @@ from bot.channels.sms.signature import HEADER, verify, verify_twilio
 
 log = logging.getLogger(__name__)
 
-router = APIRouter(prefix="/sms", tags=["sms"])
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The configured gateway, built at start-up: a misconfiguration stops the server, not a reply."""
+    sender = app.state.sms_sender = build_sender(get_settings())
+    try:
+        yield
+    finally:
+        sender.close()
+
+
+router = APIRouter(prefix="/sms", tags=["sms"], lifespan=lifespan)
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
-FORBIDDEN = Response(status_code=403)
+
+
+def _forbidden() -> Response:
+    return Response(status_code=403)
 
 
 def _sender(request: Request, settings: Settings) -> SmsSender:
@@ -51,7 +67,7 @@ async def generic_inbound(request: Request, background: BackgroundTasks) -> Resp
     settings = get_settings()
     body = await request.body()
     if not verify(settings.sms_hmac_secret.get_secret_value(), body, request.headers.get(HEADER)):
-        return FORBIDDEN
+        return _forbidden()
     try:
         sms = parse_generic(json.loads(body))
     except (ValueError, MalformedCallback) as exc:
@@ -66,7 +82,7 @@ async def twilio_inbound(request: Request, background: BackgroundTasks) -> Respo
     settings = get_settings()
     form = await _twilio_form(request, settings)
     if form is None:
-        return FORBIDDEN
+        return _forbidden()
     try:
         sms = parse_twilio(form)
     except MalformedCallback as exc:
@@ -81,7 +97,7 @@ async def generic_status(request: Request) -> Response:
     settings = get_settings()
     body = await request.body()
     if not verify(settings.sms_hmac_secret.get_secret_value(), body, request.headers.get(HEADER)):
-        return FORBIDDEN
+        return _forbidden()
     try:
         payload: Any = json.loads(body)
         gateway_id, status = str(payload["message_id"]), str(payload["status"])
@@ -98,7 +114,7 @@ async def twilio_status(request: Request) -> Response:
     settings = get_settings()
     form = await _twilio_form(request, settings)
     if form is None:
-        return FORBIDDEN
+        return _forbidden()
     gateway_id, status = form.get("MessageSid"), form.get("MessageStatus")
     if not gateway_id or not status:
         return Response(content="MessageSid and MessageStatus are required", status_code=400,
