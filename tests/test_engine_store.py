@@ -116,3 +116,39 @@ def test_the_same_message_delivered_twice_at_once_is_handled_once(engine: Engine
         thread.join()
     assert answers == [[Reply("n=1")]] * 4
     assert _count(engine, InboundMessage) == 1
+
+
+class _Port:
+    def __init__(self, session: object) -> None:
+        self.session = session
+
+    def ping(self) -> str:
+        return "pong"
+
+
+def test_flows_reach_the_records_through_services_bound_to_the_session(
+        engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.engine.services import Services
+
+    seen: list[object] = []
+
+    class Probe(Flow):
+        name = "probe"
+        keywords = ("probe",)
+
+        def start(self, turn: Turn) -> list[Reply]:
+            seen.append(turn.services)
+            return [Reply(str(hasattr(turn.services, "record_screening")))]
+
+        def resume(self, turn: Turn) -> list[Reply]:
+            return self.start(turn)
+
+    flows = fake_flows(Probe())
+    monkeypatch.setattr("bot.flows.registry.flows", lambda: flows)
+    assert process(engine, Inbound("sms", "13800000007", "probe"), NOW) == [Reply("True")]
+    assert isinstance(seen[0], Services)
+
+    with transaction(engine) as session:
+        services = Services(session, ports=(f"{__name__}:_Port",))
+        assert services.ping() == "pong"
+        assert not hasattr(services, "create_lead")

@@ -82,7 +82,8 @@ def process(
     Given an ``Engine``, each attempt runs in its own transaction and a lost race (the same message or a
     new sender's first row inserted concurrently) is retried; given a ``Session``, the caller's
     transaction is used.
-    ``services`` builds the records port for the engine from the session.
+    ``services`` builds the records port for the flows from the session (default: every port in
+    ``bot.engine.services.PORTS``).
     """
     moment = now or dt.datetime.now(dt.UTC)
     if isinstance(engine_or_session, Session):
@@ -116,7 +117,11 @@ def _process(session: Session, inbound: Inbound, now: dt.datetime,
         return _stored_replies(session, inbound.channel, message_id)
     _insert_once(session, Conversation, channel=inbound.channel, sender=inbound.sender, state={})
     state = load_state(session, inbound.channel, inbound.sender, lock=True)
-    new_state, replies = handle(state, inbound, now=now, services=services(session) if services else None)
+    if services is None:
+        from bot.engine.services import Services
+
+        services = Services
+    new_state, replies = handle(state, inbound, now=now, services=services(session))
     save_state(session, inbound.channel, inbound.sender, new_state)
     session.execute(update(InboundMessage)
                     .where(InboundMessage.channel == inbound.channel, InboundMessage.message_id == message_id)
