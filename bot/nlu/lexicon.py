@@ -17,7 +17,6 @@ import re
 import tempfile
 import unicodedata
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -65,14 +64,18 @@ def _jieba_dict() -> Path:
 
 
 def _versions() -> str:
-    return ";".join(f"{name}={_version(name)}" for name in ("jieba", "pypinyin"))
+    """The installed jieba and pypinyin, by their files' size and time (importlib.metadata costs 80 ms)."""
+    import importlib.util
 
-
-def _version(name: str) -> str:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "absent"
+    marks = []
+    for name in ("jieba", "pypinyin"):
+        spec = importlib.util.find_spec(name)
+        if spec is None or not spec.origin:
+            marks.append(f"{name}=absent")
+            continue
+        stat = Path(spec.origin).stat()
+        marks.append(f"{name}={stat.st_size}:{int(stat.st_mtime)}")
+    return ";".join(marks)
 
 
 def _toneless(reading: str) -> str:
@@ -114,6 +117,22 @@ def _build(content: str, not_places: tuple[str, ...]) -> Lexicon:
                     and not word.endswith(not_places)):
                 places.add(word)
     return Lexicon(words=words, places=frozenset(places), pinyin=_pinyin_table())
+
+
+def content_digest() -> str:
+    """A digest of every file retrieval is built from (FAQ, NLU lists, county profiles) and of the libraries'
+    versions: the key of the cached retriever, so that editing any of them rebuilds it."""
+    from content import CONTENT_DIR
+
+    digest = hashlib.sha256(_versions().encode("utf-8"))
+    for folder in ("faq", "nlu", "counties"):
+        for path in sorted((CONTENT_DIR / folder).glob("*")):
+            if path.is_file():
+                digest.update(path.name.encode("utf-8"))
+                digest.update(path.read_bytes())
+    for module in sorted(Path(__file__).parent.glob("*.py")):  # the code that builds it, too
+        digest.update(module.read_bytes())
+    return digest.hexdigest()[:20]
 
 
 def load_lexicon(content: str, not_places: tuple[str, ...]) -> Lexicon:

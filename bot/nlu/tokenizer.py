@@ -99,6 +99,16 @@ class Segmenter:
             self._memo_dirty = True
         return list(cached)
 
+    def forget_memo(self) -> None:
+        """Drop the remembered segmentation (after building the index it is only dead weight)."""
+        self._memo = {}
+        self._memo_dirty = False
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state["_jieba"] = None  # jieba's tokenizer holds a lock; it is made again on first use
+        return state
+
     def save_memo(self) -> None:
         """Write the remembered content segmentation, when something new was segmented."""
         if not self._memo_dirty:
