@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
-from test_sms_channel import SECRET, outbox, sms
+from test_sms_channel import FARMER, SECRET, outbox, sms
 
 from api.app import create_app
 from api.settings import get_settings
@@ -34,3 +34,27 @@ def test_a_typical_household_is_screened_by_sms_within_eight_questions(client: T
     sms(client, "1")                                      # 家里情况都没有 → the judgement
     judgement = "\n".join(row.text for row in outbox(engine)[sent_before:])
     assert "初步判断" in judgement and "符合申请条件" in judgement
+
+
+def test_over_sms_the_screening_is_stored_and_a_consenting_farmer_becomes_a_lead(client: TestClient,
+                                                                                  engine: Engine):
+    from sqlalchemy import select
+
+    from api.db import transaction
+    from api.models import Lead, ScreeningRecord
+
+    for text in ["资格", "山阴县", "2", "2", "2", "1", "2", "2", "1"]:
+        sms(client, text)
+    parts = 1
+    while outbox(engine)[-1].text.endswith("回复0继续"):   # a long judgement comes in parts, 0 for the next
+        sms(client, "0")
+        parts += 1
+    assert "转给村委会" in outbox(engine)[-1].text and parts <= 4
+    for text in ["1", "赵六", "东村", "1"]:
+        sms(client, text)
+    assert "已转给村委会" in outbox(engine)[-1].text
+    with transaction(engine) as session:
+        record = session.scalars(select(ScreeningRecord)).one()
+        assert (record.outcome, record.channel) == ("likely_eligible", "sms")
+        lead = session.scalars(select(Lead)).one()
+        assert (lead.name, lead.phone, lead.screening_id) == ("赵六", FARMER, record.id)
