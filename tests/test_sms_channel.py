@@ -96,6 +96,21 @@ def test_whole_screening_conversation_with_continuation(client: TestClient, engi
     assert "回复1" in last_text(engine)
 
 
+def test_whole_faq_conversation(client: TestClient, engine: Engine) -> None:
+    sms(client, "公示几天")
+    assert "山阴县" in last_text(engine)           # the county comes first
+    sms(client, "山阴县")
+    answer = last_text(engine)
+    assert "7天" in answer and "依据" in answer and "回复1" in answer
+    sms(client, "1")                               # 看详情
+    assert "依据" in last_text(engine)
+    sms(client, "俺家房子裂了能补多少钱")
+    assert "补助" in last_text(engine)
+    sms(client, "今天天气怎么样")
+    assert "回答不了" in last_text(engine)
+    assert all(row.parts <= get_settings().sms_max_parts for row in outbox(engine))
+
+
 def test_bad_or_missing_signature_is_403_and_changes_nothing(client: TestClient, engine: Engine) -> None:
     payload = {"message_id": "x1", "from": FARMER, "text": "菜单"}
     assert post(client, payload, secret=None).status_code == 403

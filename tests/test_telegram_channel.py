@@ -81,6 +81,25 @@ def test_screening_by_buttons_over_long_polling(engine: Engine, monkeypatch: pyt
     assert statuses == {OutboundStatus.sent}
 
 
+def test_faq_conversation_with_buttons(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    with fake_bot_api() as fake:
+        settings = _settings(monkeypatch, fake)
+
+        async def conversation() -> None:
+            fake.push(fake.text_update(CHAT, "公示几天"))
+            counties = dict(_buttons((await fake.sent_async(1, CHAT))[-1]))
+            fake.push(fake.callback_update(CHAT, counties["山阴县"]))
+            await fake.sent_async(3, CHAT)
+            answer = fake.sent(CHAT)[-1]
+            assert "7天" in answer["text"] and "山危扶办" in answer["text"]
+            [(_label, key)] = _buttons(answer)
+            fake.push(fake.callback_update(CHAT, key))
+            details = (await fake.sent_async(4, CHAT))[-1]
+            assert "山危扶办" in details["text"]
+
+        _polling(engine, settings, conversation)
+
+
 def test_language_follows_language_code_until_chosen(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     with fake_bot_api() as fake:
         settings = _settings(monkeypatch, fake)
