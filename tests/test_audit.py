@@ -132,3 +132,27 @@ def test_cli_verify_exit_codes(engine: Engine, monkeypatch: pytest.MonkeyPatch,
         conn.execute(text("UPDATE audit_entries SET action = 'forged' WHERE id = 2"))
     assert anju(["audit", "verify"]) == 1
     assert "entry 2 (changed)" in capsys.readouterr().out
+
+
+def test_database_triggers_refuse_update_and_delete(engine: Engine) -> None:
+    """The DDL a migration installs: the database itself refuses to change or remove entries."""
+    from sqlalchemy.exc import DBAPIError
+
+    _write(engine, 2)
+    dialect = engine.dialect.name
+    with engine.begin() as conn:
+        for statement in audit.append_only_ddl(dialect):
+            conn.execute(text(statement))
+    try:
+        for statement in ("UPDATE audit_entries SET actor = 'x' WHERE id = 1", "DELETE FROM audit_entries"):
+            with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+                conn.execute(text(statement))
+        _write(engine, 1)  # appending still works, including the chain lock's no-op write
+        assert _verify(engine) == audit.VerifyResult(True, 3)
+    finally:
+        with engine.begin() as conn:
+            if dialect == "postgresql":
+                conn.execute(text("DROP TRIGGER IF EXISTS audit_entries_append_only ON audit_entries"))
+            else:
+                conn.execute(text("DROP TRIGGER IF EXISTS audit_entries_no_update"))
+                conn.execute(text("DROP TRIGGER IF EXISTS audit_entries_no_delete"))

@@ -145,6 +145,29 @@ def verify(session: Session) -> VerifyResult:
     return VerifyResult(True, count)
 
 
+def append_only_ddl(dialect: str) -> list[str]:
+    """Triggers that make the database itself refuse UPDATE and DELETE on audit entries, for a migration.
+
+    TRUNCATE is left alone (test fixtures empty tables with it); revoke it from the service's role instead.
+    """
+    if dialect == "postgresql":
+        return [
+            """CREATE OR REPLACE FUNCTION audit_entries_append_only() RETURNS trigger AS $$
+               BEGIN RAISE EXCEPTION 'audit_entries is append-only (% refused)', TG_OP; END;
+               $$ LANGUAGE plpgsql""",
+            "DROP TRIGGER IF EXISTS audit_entries_append_only ON audit_entries",
+            """CREATE TRIGGER audit_entries_append_only BEFORE UPDATE OR DELETE ON audit_entries
+               FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only()""",
+        ]
+    if dialect == "sqlite":
+        return [
+            f"""CREATE TRIGGER IF NOT EXISTS audit_entries_no_{op.lower()} BEFORE {op} ON audit_entries
+                BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only'); END"""
+            for op in ("UPDATE", "DELETE")
+        ]
+    return []
+
+
 @event.listens_for(Session, "before_flush")
 def _refuse_audit_changes(session: Session, _flush_context: object, _instances: object) -> None:
     """Entries are written once: the ORM refuses to update or delete them (the database refuses too, via a
