@@ -16,7 +16,7 @@ from bot.engine.context import reply_language
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.faq.citation import checked_sources, compact_citation, short_name
-from bot.faq.loader import Answer, FaqEntry, load_faq
+from bot.faq.loader import Answer, FaqEntry
 from bot.flows import county as county_flow
 from bot.flows import menu
 from bot.i18n import N_
@@ -26,6 +26,11 @@ NAME = "faq"
 DETAIL_KEY = "1"
 MENU_SIZE = 3
 ASK, ANSWERED, CHOOSE = "ask", "answered", "choose"
+
+
+def _entries() -> dict[str, FaqEntry]:
+    """The FAQ as indexed (the cached retriever carries it, so answering parses no YAML)."""
+    return retriever().entries  # type: ignore[return-value]
 
 
 def _language(turn: Turn) -> str:
@@ -104,7 +109,7 @@ class FaqFlow(Flow):
         return [Reply(sorry + "\n" + where_to_ask(turn, county))]
 
     def _clarify(self, turn: Turn, result: Result, county: str | None) -> list[Reply]:
-        entries = load_faq()
+        entries = _entries()
         ids = [hit.faq_id for hit in result.hits[:MENU_SIZE] if hit.faq_id in entries]
         data = turn.flow_data(NAME)
         data.update(options=ids, county=county)
@@ -122,7 +127,7 @@ class FaqFlow(Flow):
     def _answer(self, turn: Turn, faq_id: str, county: str | None) -> list[Reply]:
         data = turn.flow_data(NAME)
         data.clear()
-        entry: FaqEntry = load_faq()[faq_id]
+        entry: FaqEntry = _entries()[faq_id]
         answer = entry.answer_for(county)
         if answer is None:
             turn.finish()
@@ -143,7 +148,7 @@ class FaqFlow(Flow):
         return [Reply(text, options=options, citation=_citation(turn, answer, county))]
 
     def _detail(self, turn: Turn, data: dict[str, Any]) -> list[Reply]:
-        entry = load_faq()[data["detail_of"]]
+        entry = _entries()[data["detail_of"]]
         county = data.get("county")
         answer = entry.answer_for(county)
         data.pop("detail_of", None)

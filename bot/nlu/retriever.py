@@ -84,6 +84,7 @@ class Retriever:
 
     def __init__(self, entries: Mapping[str, Entry], analyzer: Analyzer, scope: ScopeRules) -> None:
         self.analyzer, self.scope = analyzer, scope
+        self.entries = dict(entries)   # kept (and pickled) so a fresh process need not parse the FAQ again
         self.ids = list(entries)
         self._variant_owner: list[int] = []
         self._variant_text: list[str] = []
