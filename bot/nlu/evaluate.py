@@ -40,6 +40,7 @@ class Report:
     answered_right: int = 0
     answered_wrong: int = 0
     fallback: int = 0
+    outside_labels: int = 0   # misses whose top entry is an FAQ id the labelled set never uses
     out_of_scope: int = 0
     handed_off: int = 0
     misses: list[Miss] = field(default_factory=list)
@@ -76,6 +77,8 @@ def _got(result: Result) -> tuple[str, ...]:
 def score(items: Iterable[Item], retriever: Retriever) -> Report:
     """Run every item through ``retriever.search`` and count."""
     report = Report()
+    items = list(items)
+    labels = {item.expect for item in items}
     for item in items:
         result = retriever.search(item.q)
         if item.expect == OUT_OF_SCOPE:
@@ -94,6 +97,7 @@ def score(items: Iterable[Item], retriever: Retriever) -> Report:
             report.answered_right += result.outcome == "answer"
         else:
             report.answered_wrong += result.outcome == "answer"
+            report.outside_labels += top is not None and top not in labels
             report.misses.append(Miss(item, result.outcome, _got(result)))
     return report
 
@@ -102,8 +106,11 @@ def format_report(report: Report) -> str:
     lines = [
         f"top-1 accuracy      {report.top1_rate:6.1%}  ({report.top1}/{report.in_scope} in scope)",
         f"fallback (menu)     {report.fallback_rate:6.1%}  ({report.fallback}/{report.in_scope})",
+        f"answered right      {report.answered_right / max(report.in_scope, 1):6.1%}  "
+        f"({report.answered_right}/{report.in_scope}, directly without the menu)",
         f"answered wrongly    {report.wrong_answer_rate:6.1%}  ({report.answered_wrong}/{report.in_scope})",
         f"out-of-scope handed {report.hand_off_rate:6.1%}  ({report.handed_off}/{report.out_of_scope})",
+        f"misses whose top entry is an FAQ id the set does not label: {report.outside_labels}",
     ]
     if report.misses:
         lines.append("misses:")
