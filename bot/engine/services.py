@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 # "module:Class" taking the session; add a line for a new port (status, objections, subscriptions…).
 PORTS: tuple[str, ...] = (
     "api.screening.records:ScreeningPort",
+    "api.services.objection_port:ObjectionPort",
 )
 
 

@@ -11,6 +11,7 @@ FLOW_MODULES: tuple[str, ...] = (
     "bot.flows.menu",
     "bot.flows.faq",
     "bot.flows.screening",
+    "bot.flows.objection",
     "bot.flows.county",
     "bot.flows.language",
     "bot.flows.fallback",

@@ -1,0 +1,129 @@
+"""The bot's way into publicity and objections: villages by name, open lists masked, filing with a receipt.
+
+Bound to the message's session (bot.engine.services.PORTS). Only public, masked facts leave this port; the
+filing itself is ``objections.file_objection``, the same call the API makes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.domain.errors import NotFound, ValidationFailed, WindowClosed
+from api.models import Area, AreaLevel, NoticeLevel, NoticeStatus
+from api.services.objections import file_objection
+from api.services.publicity import public_notice, public_notices, public_view, window_open
+
+VILLAGE_SUFFIXES = ("村民委员会", "村委会", "村")
+
+
+@dataclass(frozen=True)
+class Village:
+    id: int
+    name: str
+    township: str
+
+
+@dataclass(frozen=True)
+class ListedEntry:
+    """One line of an open list as a resident may see it."""
+
+    notice_id: int
+    application_id: int
+    name: str              # masked
+    id_number: str         # masked
+    village: str
+    category: str
+    level: NoticeLevel
+    title: str
+    opened_on: dt.date
+    closes_on: dt.date
+
+
+@dataclass(frozen=True)
+class Lists:
+    entries: list[ListedEntry]
+    closed: list[tuple[dt.date, dt.date]]   # notices not yet closed by the clerk whose window is over
+
+
+@dataclass(frozen=True)
+class Filed:
+    number: str | None
+    opened_on: dt.date | None = None   # set with closes_on when the window was not open
+    closes_on: dt.date | None = None
+    error: str | None = None           # "reason" or "contact_phone" when that input was refused
+
+
+def _core(name: str) -> str:
+    for suffix in VILLAGE_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def match_villages(session: Session, county_code: str, text: str) -> list[Village]:
+    """Villages of the county a resident's words name: exact, then contained, then close spellings."""
+    rows = session.scalars(select(Area).where(Area.county_code == county_code,
+                                              Area.level == AreaLevel.village)).all()
+    townships = {a.id: a.name for a in session.scalars(select(Area).where(
+        Area.county_code == county_code, Area.level == AreaLevel.township))}
+    wanted = _core("".join(text.split()))
+    if not wanted:
+        return []
+    exact = [a for a in rows if _core(a.name) == wanted or a.name == wanted]
+    found = exact or [a for a in rows if wanted in a.name or (len(_core(a.name)) >= 2 and _core(a.name) in wanted)]
+    if not found:
+        cores = {_core(a.name): a for a in rows}
+        found = [cores[c] for c in difflib.get_close_matches(wanted, list(cores), n=5, cutoff=0.5)]
+    return [Village(a.id, a.name, townships.get(a.township_id or 0, "")) for a in found]
+
+
+class ObjectionPort:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def villages(self, county_code: str, text: str) -> list[Village]:
+        return match_villages(self._session, county_code, text)
+
+    def village(self, village_id: int) -> Village | None:
+        area = self._session.get(Area, village_id)
+        if area is None or area.level is not AreaLevel.village:
+            return None
+        township = self._session.get(Area, area.township_id) if area.township_id else None
+        return Village(area.id, area.name, township.name if township else "")
+
+    def open_lists(self, village_id: int, now: dt.datetime) -> Lists:
+        """Entries of the notices a resident of the village may object to now, masked."""
+        try:
+            notices = public_notices(self._session, village_id)
+        except NotFound:
+            return Lists([], [])
+        entries: list[ListedEntry] = []
+        closed: list[tuple[dt.date, dt.date]] = []
+        for notice in sorted(notices, key=lambda n: n.id):
+            if not window_open(notice, now) or notice.status is not NoticeStatus.open:
+                closed.append((notice.opened_on, notice.closes_on))
+                continue
+            view = public_view(self._session, notice, now)
+            entries += [ListedEntry(notice.id, e.application_id, e.name, e.id_number, e.village, e.category,
+                                    notice.level, notice.title, notice.opened_on, notice.closes_on)
+                        for e in view.entries]
+        return Lists(entries, closed)
+
+    def file_objection(self, notice_id: int, application_id: int, reason: str, contact_phone: str | None,
+                       channel: str, sender: str, now: dt.datetime) -> Filed:
+        """The tracking number, or why not: the window (with its dates) or the input refused."""
+        try:
+            objection = file_objection(self._session, notice_id, application_id, reason, contact_phone,
+                                       channel=channel, sender=sender, now=now)
+        except WindowClosed:
+            notice = public_notice(self._session, notice_id)
+            return Filed(None, notice.opened_on, notice.closes_on)
+        except ValidationFailed as exc:
+            return Filed(None, error=exc.field or "reason")
+        return Filed(objection.number)
+

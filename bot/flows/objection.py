@@ -1,0 +1,169 @@
+"""异议: a resident objects to one entry of a list under publicity in their village (004 四(二)(三)).
+
+Village (remembered in ``state.village_id``) → the open lists, masked → one entry → the reason → a contact or
+none → the tracking number. The window is checked again when filing, so an objection begun in the last
+minute and finished after midnight is refused with the dates rather than taken late.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.engine.context import reply_language
+from bot.engine.normalize import token
+from bot.engine.types import Flow, Option, Reply, Turn
+from bot.i18n import N_, format_date
+
+NAME = "objection"
+BACK = {"上一步", "返回"}
+RESTART = {"重来", "重新开始"}
+CHANGE_VILLAGE = {"换村", "换一个村"}
+NO_CONTACT = {"不留", "不用", "不需要", "匿名"}
+MAX_LISTED = 20
+LEVELS = {"village": N_("村级公示，拟报乡镇审核"), "township": N_("乡镇公示，拟报县里核查审批")}
+
+
+def known_phone(turn: Turn) -> str | None:
+    inbound = turn.inbound
+    return inbound.verified_phone or (inbound.sender if inbound.channel == "sms" else None)
+
+
+def _mask(phone: str) -> str:
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else phone
+
+
+class ObjectionFlow(Flow):
+    name = NAME
+    keywords = ("异议", "提异议", "이의")
+    menu_label = N_("对公示名单提出异议")
+    needs_county = True
+
+    def start(self, turn: Turn) -> list[Reply]:
+        data = turn.flow_data(self.name)
+        data.clear()
+        village = turn.services.village(turn.state.village_id) if turn.state.village_id else None
+        if village is None:
+            return self._ask_village(turn)
+        return self._show_lists(turn, data)
+
+    def resume(self, turn: Turn) -> list[Reply]:
+        data = turn.flow_data(self.name)
+        text = token(turn.text)
+        step = turn.state.step
+        if text in RESTART or text in CHANGE_VILLAGE:
+            data.clear()
+            return self._ask_village(turn)
+        if step == "village":
+            return self._village(turn, data, text)
+        if step == "entry":
+            return self._entry(turn, data, text)
+        if text in BACK:
+            return self._show_lists(turn, data) if step == "reason" else self._ask_reason(turn, data)
+        if step == "reason":
+            return self._reason(turn, data)
+        return self._contact(turn, data, text)
+
+    # ------------------------------------------------------------------------------------------ village
+
+    def _ask_village(self, turn: Turn, intro: str | None = None) -> list[Reply]:
+        turn.enter(self.name, "village")
+        ask = turn._("请回复您所在的村（例如：张庄村）。")
+        return [Reply(f"{intro}\n{ask}" if intro else ask)]
+
+    def _village(self, turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
+        offered: list[int] = data.get("offered") or []
+        if offered and text.isdigit() and 1 <= int(text) <= len(offered):
+            turn.state.village_id = offered[int(text) - 1]
+            return self._show_lists(turn, data)
+        found = turn.services.villages(turn.state.county or "", turn.text)
+        if len(found) == 1:
+            turn.state.village_id = found[0].id
+            return self._show_lists(turn, data)
+        if not found:
+            return self._ask_village(turn, turn._("没有找到这个村。"))
+        data["offered"] = [v.id for v in found]
+        options = tuple(Option(str(n), f"{v.township}{v.name}") for n, v in enumerate(found, 1))
+        return [Reply(turn._("您说的是哪个村？请回复序号："), options=options)]
+
+    # ------------------------------------------------------------------------------------------ the lists
+
+    def _show_lists(self, turn: Turn, data: dict[str, Any]) -> list[Reply]:
+        village_id = turn.state.village_id or 0
+        village = turn.services.village(village_id)
+        lists = turn.services.open_lists(village_id, turn.now)
+        language = reply_language(turn)
+        name = village.name if village else ""
+        if not lists.entries:
+            turn.finish()
+            text = turn._("{village}现在没有正在公示、可以提出异议的名单。").format(village=name)
+            for opened, closes in lists.closed:
+                text += "\n" + turn._("公示期为{start}至{end}，已经结束，不能再提出异议。").format(
+                    start=format_date(opened, language), end=format_date(closes, language))
+            return [Reply(text + "\n" + turn._("回复“换村”可以换一个村。"))]
+        shown = lists.entries[:MAX_LISTED]
+        data["entries"] = [[e.notice_id, e.application_id, e.name] for e in shown]
+        data.pop("offered", None)
+        turn.enter(self.name, "entry")
+        lines = [turn._("{village}正在公示的名单（姓名和身份证号已隐去部分）：").format(village=name)]
+        for number, e in enumerate(shown, 1):
+            lines.append(turn._("{n}. {name} {id_number} {village} {category}（{level}，{end}截止）").format(
+                n=number, name=e.name, id_number=e.id_number, village=e.village, category=e.category,
+                level=turn._(LEVELS.get(e.level.value, "")), end=format_date(e.closes_on, language)))
+        lines.append(turn._("对哪一户有异议？请回复序号。回复“换村”可以换一个村。"))
+        return [Reply("\n".join(lines))]
+
+    def _entry(self, turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
+        entries = data.get("entries") or []
+        if not (text.isdigit() and 1 <= int(text) <= len(entries)):
+            return [Reply(turn._("请回复名单前面的序号。"))]
+        data["chosen"] = entries[int(text) - 1]
+        return self._ask_reason(turn, data)
+
+    # ------------------------------------------------------------------------------------------ reason, contact
+
+    def _ask_reason(self, turn: Turn, data: dict[str, Any]) -> list[Reply]:
+        turn.enter(self.name, "reason")
+        return [Reply(turn._("请写明您对{name}有什么异议、依据是什么（例如：在城里有房、家里有车）。"
+                             "回复“上一步”重新选择。").format(name=data["chosen"][2]))]
+
+    def _reason(self, turn: Turn, data: dict[str, Any]) -> list[Reply]:
+        reason = turn.text.strip()
+        if len(reason) < 2:
+            return [Reply(turn._("请写明异议的理由。"))]
+        data["reason"] = reason
+        turn.enter(self.name, "contact")
+        phone = known_phone(turn)
+        options = [Option("2", turn._("不留联系方式"))]
+        if phone:
+            options.insert(0, Option("1", turn._("用{phone}").format(phone=_mask(phone))))
+        return [Reply(turn._("调查结果要书面答复您吗？请回复手机号码，或选择：") , options=tuple(options))]
+
+    def _contact(self, turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
+        phone = known_phone(turn)
+        if text == "1" and phone:
+            contact: str | None = phone
+        elif text == "2" or text in NO_CONTACT:
+            contact = None
+        else:
+            contact = turn.text.strip()
+        notice_id, application_id, name = data["chosen"]
+        filed = turn.services.file_objection(notice_id, application_id, data["reason"], contact,
+                                             turn.inbound.channel, turn.inbound.sender, turn.now)
+        if filed.error == "contact_phone":
+            return [Reply(turn._("号码不对，请回复11位手机号码，或回复2不留联系方式。"))]
+        turn.finish()
+        language = reply_language(turn)
+        if filed.number is None and filed.closes_on is not None and filed.opened_on is not None:
+            return [Reply(turn._("抱歉，这份名单的公示期为{start}至{end}，现在不在公示期内，不能再提出异议。"
+                                 "如有问题可以向乡镇反映。").format(start=format_date(filed.opened_on, language),
+                                                          end=format_date(filed.closes_on, language)))]
+        if filed.number is None:
+            return [Reply(turn._("请写明异议的理由。"))]
+        text_out = turn._("已收到您对{name}的异议，编号{number}。我们会调查核实；您的信息不会告诉被反映的家庭。"
+                          ).format(name=name, number=filed.number)
+        text_out += "\n" + (turn._("调查结果会书面答复到您留的电话。") if contact
+                            else turn._("您没有留联系方式，调查结果不会答复您。"))
+        return [Reply(text_out)]
+
+
+FLOW = ObjectionFlow()

@@ -1,0 +1,116 @@
+"""异议 by message, as a resident meets it: store.process on a real database, SMS and Telegram."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from sqlalchemy import Engine, select
+from test_households import build_world
+from test_publicity import local, reviewed, village_notice
+
+from api.db import transaction
+from api.models import Objection
+from bot.engine.store import process
+from bot.engine.types import Inbound
+
+DAY = dt.date(2025, 3, 3)        # 山阴: a notice opened that day is open through the end of 2025-03-10
+LAST = dt.date(2025, 3, 10)
+RESIDENT = "13912345678"
+_ids = itertools.count(1)
+
+
+def send(engine: Engine, text: str, now: dt.datetime, *, channel: str = "sms", sender: str = RESIDENT) -> str:
+    verified = sender if channel == "sms" else None
+    inbound = Inbound(channel, sender, text, message_id=f"o{next(_ids)}", verified_phone=verified)
+    return "\n".join(r.text + "".join(f" [{o.key}]{o.label}" for o in r.options)
+                     for r in process(engine, inbound, now))
+
+
+@pytest.fixture
+def posted(engine: Engine) -> dict[str, object]:
+    with transaction(engine) as s:
+        world = build_world(s)
+        apps = reviewed(s, world, DAY, n=2)
+        notice = village_notice(s, world, apps, DAY)
+        heads = [a.household.head_name for a in apps]
+        return {"notice": notice.id, "apps": [a.id for a in apps], "heads": heads, "village": world.village.id}
+
+
+def objections(engine: Engine) -> list[Objection]:
+    with transaction(engine) as s:
+        rows = list(s.scalars(select(Objection).order_by(Objection.id)))
+        s.expunge_all()
+        return rows
+
+
+def test_whole_objection_over_sms(engine: Engine, posted: dict) -> None:
+    now = local(DAY, 10, 0)
+    assert "哪个县" in send(engine, "异议", now)
+    text = send(engine, "山阴", now)
+    assert "您所在的村" in text
+    text = send(engine, "东村", now)
+    assert "东村正在公示的名单" in text and "1. " in text and "2. " in text
+    assert posted["heads"][0] not in text          # names are masked
+    assert "********" in text and "拟报乡镇审核" in text
+    assert "异议、依据" in send(engine, "1", now)
+    text = send(engine, "他家在县城有房", now)
+    assert "[1]用139****5678" in text
+    text = send(engine, "1", now)
+    assert "编号YY-140621-2025-00001" in text and "不会告诉被反映的家庭" in text and "书面答复" in text
+    [row] = objections(engine)
+    assert row.application_id == posted["apps"][0] and row.contact_phone == RESIDENT and row.channel == "sms"
+    # the village is remembered: the next 异议 goes straight to the lists
+    assert "东村正在公示的名单" in send(engine, "异议", now)
+
+
+def test_telegram_anonymous_and_fuzzy_village(engine: Engine, posted: dict) -> None:
+    now = local(DAY, 10, 0)
+    send(engine, "异议", now, channel="telegram", sender="777")
+    send(engine, "山阴县", now, channel="telegram", sender="777")
+    assert "东村正在公示" in send(engine, "东", now, channel="telegram", sender="777")
+    send(engine, "2", now, channel="telegram", sender="777")
+    text = send(engine, "有小轿车", now, channel="telegram", sender="777")
+    assert "[1]" not in text and "[2]不留联系方式" in text
+    text = send(engine, "2", now, channel="telegram", sender="777")
+    assert "YY-140621-2025-00001" in text and "不会答复您" in text
+    [row] = objections(engine)
+    assert row.contact_phone is None and row.sender == "777" and row.application_id == posted["apps"][1]
+
+
+def test_last_minute_is_taken(engine: Engine, posted: dict) -> None:
+    now = local(LAST, 23, 58)
+    for text in ("异议", "山阴", "东村", "1", "理由写清楚"):
+        send(engine, text, now)
+    assert "YY-140621-2025-00001" in send(engine, "2", local(LAST, 23, 59, 59))
+
+
+def test_begun_before_midnight_finished_after_is_refused_with_dates(engine: Engine, posted: dict) -> None:
+    now = local(LAST, 23, 58)
+    for text in ("异议", "山阴", "东村", "1", "理由写清楚"):
+        send(engine, text, now)
+    text = send(engine, "2", local(LAST + dt.timedelta(days=1), 0, 0, 30))
+    assert "不在公示期内" in text and "2025年3月3日" in text and "2025年3月10日" in text
+    assert objections(engine) == []
+
+
+def test_the_day_after_no_list_is_offered(engine: Engine, posted: dict) -> None:
+    now = local(LAST + dt.timedelta(days=1), 9, 0)
+    send(engine, "异议", now)
+    send(engine, "山阴", now)
+    text = send(engine, "东村", now)
+    assert "没有正在公示" in text and "2025年3月10日" in text and "已经结束" in text
+
+
+def test_unknown_village_asks_again_and_bad_phone_is_refused(engine: Engine, posted: dict) -> None:
+    now = local(DAY, 10, 0)
+    send(engine, "异议", now)
+    send(engine, "山阴", now)
+    assert "没有找到这个村" in send(engine, "火星村", now)
+    send(engine, "东村", now)
+    send(engine, "1", now)
+    send(engine, "他家有两套房", now)
+    assert "号码不对" in send(engine, "12345", now)
+    assert "YY-140621-2025-00001" in send(engine, "13800001111", now)
+    assert objections(engine)[0].contact_phone == "13800001111"
