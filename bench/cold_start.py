@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -26,26 +27,20 @@ MESSAGES = ("你好", "补助多少钱", "山阴", "1", "0", "公示几天", "2"
 ASK = "import sys; from bot.cli import main; sys.exit(main(sys.argv[1:]))"
 
 
-def run(args: list[str], env: dict[str, str]) -> float:
+def run(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one process; CPU time is the fairer figure on a busy machine."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(args, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def prepare_schema_if_unmigrated(data: Path) -> None:
-    """Until the first Alembic migration exists, ``prepare_database`` cannot build a schema: make it here."""
-    sys.path.insert(0, str(ROOT))
-    from api.db import MIGRATIONS_DIR
-
-    if list((MIGRATIONS_DIR / "versions").glob("*.py")):
-        return
-    import api.models  # noqa: F401
-    from api.db import Base, make_engine
-
-    data.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(f"sqlite:///{data / 'anju.db'}")
-    Base.metadata.create_all(engine)
-    engine.dispose()
+def line(name: str, samples: list[tuple[float, float]]) -> str:
+    wall = statistics.median(s[0] for s in samples)
+    cpu = statistics.median(s[1] for s in samples)
+    return f"{name:22} wall {wall:6.3f} s   cpu {cpu:6.3f} s"
 
 
 def main() -> None:
@@ -55,18 +50,17 @@ def main() -> None:
     directory = Path(tempfile.mkdtemp(prefix="anju-cold-"))
     try:
         data = directory / "data"
-        prepare_schema_if_unmigrated(data)
         env = {**os.environ, "ANJU_DATA_DIR": str(data)}
         env.pop("ANJU_DATABASE_URL", None)
         ask = [sys.executable, "-c", ASK, "ask", "--from", "bench"]
-        floor = statistics.median(run([sys.executable, "-c", "pass"], env) for _ in range(3))
-        first = run([*ask, "--county", "140621", "你好"], env)
+        floor = [run([sys.executable, "-c", "pass"], env) for _ in range(3)]
+        first = [run([*ask, "--county", "140621", "你好"], env)]
         times = [run([*ask, MESSAGES[i % len(MESSAGES)]], env) for i in range(args.runs)]
         print(f"load {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs, python {sys.version.split()[0]}")
-        print(f"python -c pass      {floor:6.3f} s")
-        print(f"first run (prepare) {first:6.3f} s")
-        print(f"anju ask, median    {statistics.median(times):6.3f} s   runs: "
-              + " ".join(f"{t:.3f}" for t in times))
+        print(line("python -c pass", floor))
+        print(line("first run (prepare)", first))
+        print(line(f"anju ask, median of {args.runs}", times))
+        print("runs (wall): " + " ".join(f"{wall:.3f}" for wall, _cpu in times))
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 

@@ -7,21 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from api.db import MIGRATIONS_DIR
-
 
 def _data_dir(tmp_path: Path) -> Path:
-    """A fresh data directory; until the first Alembic migration exists, its schema is made directly."""
-    data = tmp_path / "anju-data"
-    if not list((MIGRATIONS_DIR / "versions").glob("*.py")):
-        import api.models  # noqa: F401
-        from api.db import Base, make_engine
-
-        data.mkdir()
-        engine = make_engine(f"sqlite:///{data / 'anju.db'}")
-        Base.metadata.create_all(engine)
-        engine.dispose()
-    return data
+    """A fresh data directory: ``anju ask`` creates and migrates its database on first use."""
+    return tmp_path / "anju-data"
 
 
 def _ask(data: Path, *args: str, code: str | None = None) -> subprocess.CompletedProcess[str]:
