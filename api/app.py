@@ -29,6 +29,7 @@ ROUTERS: tuple[str, ...] = (
     "api.routes.applications",
     "api.routes.publicity",
     "api.routes.objections",
+    "api.routes.complaints",
     # channels: SMS gateway callbacks, Telegram webhook (and the bot's life cycle)
     "api.routes.sms",
     "api.routes.telegram",

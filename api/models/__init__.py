@@ -9,6 +9,13 @@ from api.models.applications import (
 )
 from api.models.areas import Area, AreaLevel
 from api.models.audit import AuditEntry
+from api.models.complaints import (  # noqa: F401
+    Complaint,
+    ComplaintCategory,
+    ComplaintNote,
+    ComplaintStatus,
+    ComplaintSubject,
+)
 from api.models.conversations import Conversation, InboundMessage
 from api.models.households import Household, Member, TargetCategory
 from api.models.messages import ChannelUser, OutboundMessage, OutboundStatus  # noqa: F401

@@ -1,0 +1,58 @@
+"""Complaints for staff: list (by area, category, status, overdue), read, assign, note, resolve with a reply."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy.orm import Session
+
+from api.auth import current_actor
+from api.deps import get_session
+from api.models._types import utcnow
+from api.models.complaints import ComplaintCategory, ComplaintStatus
+from api.schemas.complaints import AssignIn, ComplaintOut, ComplaintPage, NoteIn, ResolveIn, complaint_out
+from api.services import complaints
+from api.services.scope import Actor
+
+router = APIRouter(prefix="/api/v1", tags=["complaints"])
+SessionDep = Annotated[Session, Depends(get_session)]
+ActorDep = Annotated[Actor, Depends(current_actor)]
+
+
+@router.get("/complaints", response_model=ComplaintPage)
+def list_complaints(session: SessionDep, actor: ActorDep, area_id: int | None = None,
+                    category: ComplaintCategory | None = None, status: ComplaintStatus | None = None,
+                    overdue: bool | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50,
+                    offset: Annotated[int, Query(ge=0)] = 0) -> ComplaintPage:
+    now = utcnow()
+    rows, total = complaints.list_complaints(session, actor, area_id=area_id, category=category, status=status,
+                                             overdue=overdue, now=now, limit=limit, offset=offset)
+    return ComplaintPage(total=total, limit=limit, offset=offset,
+                         items=[complaint_out(c, actor, now) for c in rows])
+
+
+@router.get("/complaints/{complaint_id}", response_model=ComplaintOut)
+def get_complaint(complaint_id: int, session: SessionDep, actor: ActorDep) -> ComplaintOut:
+    return complaint_out(complaints.get_complaint(session, actor, complaint_id), actor, utcnow())
+
+
+@router.post("/complaints/{complaint_id}/assign", response_model=ComplaintOut)
+def assign(complaint_id: int, body: AssignIn, session: SessionDep, actor: ActorDep) -> ComplaintOut:
+    now = utcnow()
+    complaint = complaints.assign(session, actor, complaint_id, area_id=body.area_id, assignee=body.assignee,
+                                  now=now)
+    return complaint_out(complaint, actor, now)
+
+
+@router.post("/complaints/{complaint_id}/notes", status_code=201, response_model=ComplaintOut)
+def add_note(complaint_id: int, body: NoteIn, session: SessionDep, actor: ActorDep) -> ComplaintOut:
+    now = utcnow()
+    complaints.add_note(session, actor, complaint_id, body.text, now)
+    return complaint_out(complaints.get_complaint(session, actor, complaint_id), actor, now)
+
+
+@router.post("/complaints/{complaint_id}/resolve", response_model=ComplaintOut)
+def resolve(complaint_id: int, body: ResolveIn, session: SessionDep, actor: ActorDep) -> ComplaintOut:
+    now = utcnow()
+    return complaint_out(complaints.resolve(session, actor, complaint_id, body.reply, now), actor, now)
