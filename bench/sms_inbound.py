@@ -54,6 +54,9 @@ class Result:
     seconds: float
     latencies_ms: list[float]
     errors: int
+    server_cpu_s: float
+    client_cpu_s: float
+    db_cpu_s: float | None
 
     def line(self) -> str:
         lat = sorted(self.latencies_ms)
@@ -61,7 +64,47 @@ class Result:
         p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
         return (f"{self.db:<10} workers={self.workers} concurrency={self.concurrency:<3} "
                 f"messages={self.messages:<5} {self.messages / self.seconds:7.0f} msg/s   "
-                f"p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   errors {self.errors}")
+                f"p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   errors {self.errors}\n"
+                f"  CPU per message: server {1000 * self.server_cpu_s / self.messages:.2f} ms, "
+                f"load generator {1000 * self.client_cpu_s / self.messages:.2f} ms"
+                + (f", PostgreSQL {1000 * self.db_cpu_s / self.messages:.2f} ms (all its clients)"
+                   if self.db_cpu_s is not None else ""))
+
+
+def _cpu_seconds(root_pid: int) -> float:
+    """User + system CPU of a process and its children, from /proc (Linux), so figures survive a busy machine."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [root_pid]
+    try:
+        children = Path(f"/proc/{root_pid}/task/{root_pid}/children").read_text().split()
+        pids += [int(c) for c in children]
+    except OSError:
+        return float("nan")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def _postgres_cpu_seconds() -> float:
+    """CPU of every PostgreSQL process on the machine (other users of the server count too: a ceiling)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if Path(entry, "comm").read_text().strip() not in ("postgres", "postmaster"):
+                continue
+            fields = Path(entry, "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def _free_port() -> int:
@@ -153,11 +196,14 @@ async def _play(port: int, senders: int, concurrency: int, prefix: str) -> tuple
                 body = json.dumps({"message_id": f"{prefix}-{index}-{turn}", "from": phone, "to": "106900",
                                    "text": text}, ensure_ascii=False).encode()
                 started = time.perf_counter()
-                async with session.post(url, data=body, headers={HEADER: sign(SECRET, body),
-                                                                 "Content-Type": "application/json"}) as resp:
-                    await resp.read()
-                    if resp.status != 200:
-                        errors += 1
+                headers = {HEADER: sign(SECRET, body), "Content-Type": "application/json"}
+                try:
+                    async with session.post(url, data=body, headers=headers) as resp:
+                        await resp.read()
+                        if resp.status != 200:
+                            errors += 1
+                except (TimeoutError, aiohttp.ClientError):
+                    errors += 1
                 latencies.append((time.perf_counter() - started) * 1000)
 
     connector = aiohttp.TCPConnector(limit=concurrency)
@@ -198,9 +244,15 @@ def run(db: str, args: argparse.Namespace) -> Result:
         try:
             warm = asyncio.run(_play(port, max(4, args.concurrency // 4), min(4, args.concurrency), "warm"))
             del warm
+            server_cpu, client_cpu = _cpu_seconds(server.pid), time.process_time()
+            db_cpu = _postgres_cpu_seconds() if db == "postgresql" else None
             seconds, latencies, errors = asyncio.run(
                 _play(port, args.senders, args.concurrency, f"run{uuid.uuid4().hex[:6]}"))
-            result = Result(db, args.workers, args.concurrency, len(latencies), seconds, latencies, errors)
+            server_cpu = _cpu_seconds(server.pid) - server_cpu
+            client_cpu = time.process_time() - client_cpu
+            db_cpu = _postgres_cpu_seconds() - db_cpu if db_cpu is not None else None
+            result = Result(db, args.workers, args.concurrency, len(latencies), seconds, latencies, errors,
+                            server_cpu, client_cpu, db_cpu)
             print(result.line(), flush=True)
             warm_messages = max(4, args.concurrency // 4) * len(CONVERSATION)
             print("  " + _check(url, len(latencies) + warm_messages), flush=True)

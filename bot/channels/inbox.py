@@ -7,9 +7,13 @@ outbox rows commit together (persist, commit, then send).
 from __future__ import annotations
 
 import datetime as dt
+import random
+import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from api.models.conversations import Conversation, InboundMessage
@@ -21,6 +25,25 @@ from bot.engine.types import Inbound, Reply
 from bot.i18n import canonical_language, translator
 
 MAX_INBOUND_CHARS = 2000   # what InboundMessage keeps; nothing a farmer means needs more
+T = TypeVar("T")
+
+
+def is_lock_conflict(exc: OperationalError) -> bool:
+    """SQLite refuses a read transaction's upgrade to a write when another process wrote since it began
+    (SQLITE_BUSY_SNAPSHOT): waiting cannot help, starting the transaction again does."""
+    return "database is locked" in str(exc.orig) or "database table is locked" in str(exc.orig)
+
+
+def with_lock_retries(attempt: Callable[[], T], tries: int = 8) -> T:
+    """Run one unit of work, starting it again after a SQLite lock conflict (never on other errors)."""
+    for number in range(tries):
+        try:
+            return attempt()
+        except OperationalError as exc:
+            if not is_lock_conflict(exc) or number == tries - 1:
+                raise
+            time.sleep(random.uniform(0.005, 0.05) * (number + 1))
+    raise AssertionError("unreachable")
 
 
 def clean_text(text: str) -> str:

@@ -18,7 +18,7 @@ from api.db import transaction
 from api.models._types import utcnow
 from api.models.messages import OutboundMessage
 from api.settings import Settings
-from bot.channels.inbox import first_delivery, receive
+from bot.channels.inbox import first_delivery, receive, with_lock_retries
 from bot.channels.sms.delivery import send_rows
 from bot.channels.sms.inbound import SmsIn, message_id_for, to_inbound
 from bot.channels.sms.outbox import (
@@ -44,6 +44,11 @@ def handle_sms(engine: Engine, sms: SmsIn, settings: Settings, now: dt.datetime 
                sender: SmsSender | None = None) -> list[int]:
     """The ids of the outbox rows still to deliver; [] for a duplicate (a gateway retry has one effect)."""
     now = now or utcnow()
+    return with_lock_retries(lambda: _unit_of_work(engine, sms, settings, now, sender))
+
+
+def _unit_of_work(engine: Engine, sms: SmsIn, settings: Settings, now: dt.datetime,
+                  sender: SmsSender | None) -> list[int]:
     try:
         with transaction(engine) as session:
             message_id = message_id_for(session, sms, now, settings.sms_dedup_window_seconds)

@@ -20,7 +20,7 @@ from telegram.ext import ContextTypes
 from api.db import transaction
 from api.models._types import utcnow
 from api.settings import Settings
-from bot.channels.inbox import clean_text, receive, reply_language
+from bot.channels.inbox import clean_text, receive, reply_language, with_lock_retries
 from bot.channels.sms.phone import mask, normalise
 from bot.channels.telegram.delivery import CHANNEL, queue_replies, send_queued
 from bot.channels.users import channel_user
@@ -87,6 +87,11 @@ async def _answer(context: ContextTypes.DEFAULT_TYPE, inbound: Inbound, *, own_p
 def handle_inbound(engine: Engine, inbound: Inbound, settings: Settings, own_phone: str | None = None,
                    foreign_contact: bool = False) -> list[int]:
     """One unit of work: channel preferences, the dialog, replies queued. [] for a redelivered update."""
+    return with_lock_retries(lambda: _unit_of_work(engine, inbound, settings, own_phone, foreign_contact))
+
+
+def _unit_of_work(engine: Engine, inbound: Inbound, settings: Settings, own_phone: str | None,
+                  foreign_contact: bool) -> list[int]:
     now = inbound.received_at or utcnow()
     try:
         with transaction(engine) as session:
