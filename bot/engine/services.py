@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 # "module:Class" taking the session; add a line for a new port (status, objections, subscriptions…).
 PORTS: tuple[str, ...] = (
     "api.screening.records:ScreeningPort",
+    "api.services.status:StatusPort",
     "api.services.objection_port:ObjectionPort",
+    "api.services.complaint_port:ComplaintPort",
 )
 
 
