@@ -239,7 +239,7 @@ def _queue_reply(session: Session, complaint: Complaint, now: dt.datetime) -> No
     if channel not in ("sms", "telegram") or not recipient:
         channel, recipient = "sms", complaint.contact_phone
     text = (f"您的举报{complaint.number}已办结。答复：{complaint.resolution}\n"
-            "问题解决了吗？请回复“评价”加1到5分（5分最满意），例如“评价5”；不满意请回复“不满意”加原因。")
+            "问题解决了吗？请回复“评价”加1到5分（5分最满意），例如“评价5”；不满意请回复“不满意”，我们会重新处理。")
     session.add(OutboundMessage(
         channel=channel, recipient=recipient or "", text=text,
         parts=1 if len(text) <= 70 else math.ceil(len(text) / 67),

@@ -19,6 +19,7 @@ PORTS: tuple[str, ...] = (
     "api.services.status:StatusPort",
     "api.services.objection_port:ObjectionPort",
     "api.services.complaint_port:ComplaintPort",
+    "api.services.complaint_port:ComplaintPort",
 )
 
 

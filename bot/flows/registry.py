@@ -14,6 +14,7 @@ FLOW_MODULES: tuple[str, ...] = (
     "bot.flows.status",
     "bot.flows.objection",
     "bot.flows.complaint",
+    "bot.flows.complaint",
     "bot.flows.county",
     "bot.flows.language",
     "bot.flows.fallback",

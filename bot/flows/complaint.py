@@ -1,0 +1,214 @@
+"""举报 / 投诉: what kind, which village, about whom, what happened (photos kept as references), contact or
+anonymous → a tracking number; 查举报 + number for its filer only; 评价 / 不满意 answer the 回访.
+
+A complaint about the village committee is routed above it by the service; this flow only collects. An
+anonymous complaint is taken and told plainly that it will get no reply.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.engine.context import meta, reply_language
+from bot.engine.normalize import token
+from bot.engine.types import Flow, Option, Reply, Turn
+from bot.flows import county
+from bot.i18n import N_, format_date
+
+NAME = "complaint"
+NUMBER = re.compile(r"TS-\d{6}-\d{4}-\d{5}", re.IGNORECASE)
+CATEGORIES = (("资金-挪用", N_("补助资金被挪用")), ("资金-冒领", N_("补助资金被冒领")),
+              ("资金-克扣", N_("补助资金被克扣")), ("资金-拖欠", N_("补助资金被拖欠")),
+              ("索要好处费", N_("索要好处费")), ("对象认定不公", N_("改造对象认定不公")),
+              ("工程质量安全", N_("工程质量或安全问题")), ("其他", N_("其他问题")))
+SUBJECTS = (("village_committee", N_("村委会或村干部")), ("township", N_("乡镇工作人员")),
+            ("county", N_("县里工作人员")), ("builder", N_("施工方")), ("other", N_("其他人")))
+ANONYMOUS = {"匿名", "不留"}
+STATUS_TEXT = {"received": N_("已受理，等待处理"), "in_progress": N_("正在调查处理"),
+               "resolved": N_("已办结"), "reopened": N_("已重新处理")}
+
+
+def known_phone(turn: Turn) -> str | None:
+    inbound = turn.inbound
+    return inbound.verified_phone or (inbound.sender if inbound.channel == "sms" else None)
+
+
+def _options(turn: Turn, table: tuple[tuple[str, str], ...]) -> tuple[Option, ...]:
+    return tuple(Option(str(n), turn._(label)) for n, (_, label) in enumerate(table, 1))
+
+
+def _pick(text: str, table: tuple[tuple[str, str], ...]) -> str | None:
+    return table[int(text) - 1][0] if text.isdigit() and 1 <= int(text) <= len(table) else None
+
+
+class ComplaintFlow(Flow):
+    name = NAME
+    keywords = ("举报", "投诉", "查举报", "评价", "不满意", "신고")
+    menu_label = N_("举报或投诉（资金、好处费、评定不公、质量安全）")
+    needs_county = False   # 查举报 / 评价 / 不满意 need none; filing asks for it below
+
+    def start(self, turn: Turn) -> list[Reply]:
+        text = token(turn.text)
+        data = turn.flow_data(self.name)
+        data.clear()
+        number = NUMBER.search(turn.text)
+        if number:
+            turn.finish()
+            return self._status(turn, number.group(0))
+        if text.startswith("查"):
+            turn.enter(self.name, "number")
+            return [Reply(turn._("请回复举报编号（例如：TS-140621-2026-00001）。"))]
+        if text.startswith("不满意"):
+            reason = turn.text.strip()[3:].strip(" ：:，,")
+            if reason:
+                return self._reopen(turn, reason)
+            turn.enter(self.name, "reopen")
+            return [Reply(turn._("请说说哪里不满意，我们会重新处理。"))]
+        if text.startswith("评价"):
+            score = text[2:].strip()
+            if score:
+                return self._rate(turn, score)
+            turn.enter(self.name, "rate")
+            return [Reply(turn._("请回复1到5分（5分最满意）。"))]
+        if not turn.state.county:
+            meta(turn.state)["pending"] = {"flow": self.name, "text": turn.text}
+            return county.ask(turn)
+        turn.enter(self.name, "category")
+        return [Reply(turn._("举报可以实名，也可以匿名。请选择要反映的问题："),
+                      options=_options(turn, CATEGORIES))]
+
+    def resume(self, turn: Turn) -> list[Reply]:
+        data = turn.flow_data(self.name)
+        text = token(turn.text)
+        step = turn.state.step
+        if step == "number":
+            turn.finish()
+            return self._status(turn, turn.text)
+        if step == "rate":
+            return self._rate(turn, text)
+        if step == "reopen":
+            return self._reopen(turn, turn.text)
+        if step == "category":
+            category = _pick(text, CATEGORIES)
+            if category is None:
+                return [Reply(turn._("请回复选项前面的数字。"), options=_options(turn, CATEGORIES))]
+            data["category"] = category
+            return self._ask_village(turn)
+        if step == "village":
+            return self._village(turn, data, text)
+        if step == "subject":
+            subject = _pick(text, SUBJECTS)
+            if subject is None:
+                return [Reply(turn._("请回复选项前面的数字。"), options=_options(turn, SUBJECTS))]
+            data["subject"] = subject
+            turn.enter(self.name, "text")
+            return [Reply(turn._("请说明发生了什么：什么时候、谁、多少钱或什么问题。"
+                                 "在Telegram上也可以发照片。"))]
+        if step == "text":
+            return self._text(turn, data)
+        return self._contact(turn, data, text)
+
+    # ------------------------------------------------------------------------------------------ collecting
+
+    def _ask_village(self, turn: Turn, intro: str | None = None) -> list[Reply]:
+        if turn.state.village_id and intro is None:
+            return self._ask_subject(turn)
+        turn.enter(self.name, "village")
+        ask = turn._("请回复事情发生在哪个村（例如：张庄村）。")
+        return [Reply(f"{intro}\n{ask}" if intro else ask)]
+
+    def _village(self, turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
+        offered: list[int] = data.get("offered") or []
+        if offered and text.isdigit() and 1 <= int(text) <= len(offered):
+            turn.state.village_id = offered[int(text) - 1]
+            return self._ask_subject(turn)
+        found = turn.services.villages(turn.state.county or "", turn.text)
+        if len(found) == 1:
+            turn.state.village_id = found[0].id
+            return self._ask_subject(turn)
+        if not found:
+            return self._ask_village(turn, turn._("没有找到这个村。"))
+        data["offered"] = [v.id for v in found]
+        options = tuple(Option(str(n), f"{v.township}{v.name}") for n, v in enumerate(found, 1))
+        return [Reply(turn._("您说的是哪个村？请回复序号："), options=options)]
+
+    def _ask_subject(self, turn: Turn) -> list[Reply]:
+        turn.enter(self.name, "subject")
+        return [Reply(turn._("反映的是谁？"), options=_options(turn, SUBJECTS))]
+
+    def _text(self, turn: Turn, data: dict[str, Any]) -> list[Reply]:
+        data.setdefault("attachments", []).extend(turn.inbound.attachments)
+        words = turn.text.strip()
+        if words:
+            data["text"] = (data.get("text", "") + "\n" + words).strip()
+        if not data.get("text"):
+            return [Reply(turn._("照片已收到。请再用文字说明发生了什么。"))]
+        turn.enter(self.name, "contact")
+        phone = known_phone(turn)
+        options = [Option("2", turn._("匿名（不会答复您）"))]
+        if phone:
+            options.insert(0, Option("1", turn._("用{phone}联系我").format(phone=f"{phone[:3]}****{phone[-4:]}")))
+        return [Reply(turn._("处理结果要答复您吗？请回复手机号码，或选择："), options=tuple(options))]
+
+    def _contact(self, turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
+        data.setdefault("attachments", []).extend(turn.inbound.attachments)
+        phone = known_phone(turn)
+        anonymous = text == "2" or text in ANONYMOUS
+        contact = None if anonymous else (phone if text == "1" and phone else turn.text.strip())
+        receipt = turn.services.file_complaint(
+            county_code=turn.state.county or "", category=data["category"], village_id=turn.state.village_id,
+            subject=data["subject"], text=data["text"], channel=turn.inbound.channel,
+            sender=turn.inbound.sender, contact_phone=contact, anonymous=anonymous,
+            attachments=tuple(data["attachments"]), now=turn.now)
+        if receipt.error == "contact_phone":
+            return [Reply(turn._("号码不对，请回复11位手机号码，或回复2匿名。"))]
+        turn.finish()
+        if receipt.error == "rate_limited":
+            return [Reply(turn._("今天提交的举报太多了，请明天再试。"))]
+        if receipt.number is None:
+            return [Reply(turn._("请说明发生了什么：什么时候、谁、多少钱或什么问题。"))]
+        if receipt.merged:
+            return [Reply(turn._("这件事刚才已经收到了，编号{number}，不用重复发送。").format(number=receipt.number))]
+        language = reply_language(turn)
+        lines = [turn._("举报已受理，编号{number}。").format(number=receipt.number)]
+        if receipt.resolve_due:
+            lines.append(turn._("会在{date}前调查处理。").format(date=format_date(receipt.resolve_due, language)))
+        lines.append(turn._("反映村干部的问题由乡镇和县里处理，不会交给被反映的人。"))
+        lines.append(turn._("匿名举报我们同样调查，但无法答复您。") if anonymous
+                     else turn._("处理结果会答复您。查进度请发“查举报”。"))
+        return [Reply("\n".join(lines))]
+
+    # ------------------------------------------------------------------------------------------ afterwards
+
+    def _status(self, turn: Turn, text: str) -> list[Reply]:
+        number = NUMBER.search(text)
+        view = turn.services.complaint_status(number.group(0), turn.inbound.channel, turn.inbound.sender,
+                                              known_phone(turn)) if number else None
+        if view is None:
+            return [Reply(turn._("没有找到这个编号的举报。只能查您自己提交的举报。"))]
+        lines = [turn._("举报{number}：{status}").format(number=view.number,
+                                                      status=turn._(STATUS_TEXT[view.status.value]))]
+        if view.resolution:
+            lines.append(turn._("答复：{text}").format(text=view.resolution))
+        return [Reply("\n".join(lines))]
+
+    def _rate(self, turn: Turn, text: str) -> list[Reply]:
+        if not (text.isdigit() and 1 <= int(text) <= 5):
+            turn.enter(self.name, "rate")
+            return [Reply(turn._("请回复1到5分（5分最满意）。"))]
+        turn.finish()
+        number = turn.services.rate_complaint(turn.inbound.channel, turn.inbound.sender, int(text), turn.now)
+        if number is None:
+            return [Reply(turn._("没有需要评价的举报。"))]
+        return [Reply(turn._("谢谢您的评价。"))]
+
+    def _reopen(self, turn: Turn, reason: str) -> list[Reply]:
+        turn.finish()
+        number = turn.services.reopen_complaint(turn.inbound.channel, turn.inbound.sender, reason, turn.now)
+        if number is None:
+            return [Reply(turn._("没有需要评价的举报。"))]
+        return [Reply(turn._("举报{number}已重新交办，会再次调查处理。").format(number=number))]
+
+
+FLOW = ComplaintFlow()

@@ -1,0 +1,121 @@
+"""举报 by message: the whole conversation over SMS and Telegram, status only to its filer, 回访."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+
+import pytest
+from sqlalchemy import Engine, select
+from test_households import build_world, staff
+from test_publicity import local
+
+from api.db import transaction
+from api.models import Area, OutboundMessage
+from api.models.complaints import Complaint, ComplaintStatus
+from api.services.complaints import resolve
+from bot.engine.store import process
+from bot.engine.types import Inbound
+
+NOW = local(dt.date(2025, 3, 3), 10, 0)
+FILER, OTHER = "13912345678", "13800001111"
+_ids = itertools.count(1)
+
+
+def send(engine: Engine, text: str, *, channel: str = "sms", sender: str = FILER,
+         attachments: tuple[str, ...] = (), now: dt.datetime = NOW) -> str:
+    verified = sender if channel == "sms" else None
+    inbound = Inbound(channel, sender, text, message_id=f"c{next(_ids)}", verified_phone=verified,
+                      attachments=attachments)
+    return "\n".join(r.text + "".join(f" [{o.key}]{o.label}" for o in r.options)
+                     for r in process(engine, inbound, now))
+
+
+@pytest.fixture
+def world(engine: Engine) -> dict[str, int]:
+    with transaction(engine) as s:
+        w = build_world(s)
+        return {"village": w.village.id, "township": w.township.id}
+
+
+def complaints(engine: Engine) -> list[Complaint]:
+    with transaction(engine) as s:
+        rows = list(s.scalars(select(Complaint).order_by(Complaint.id)))
+        s.expunge_all()
+        return rows
+
+
+def file_over_sms(engine: Engine, contact: str = "1", sender: str = FILER) -> str:
+    send(engine, "举报", sender=sender)
+    assert "[5]索要好处费" in send(engine, "山阴", sender=sender)
+    assert "哪个村" in send(engine, "5", sender=sender)
+    assert "[1]村委会或村干部" in send(engine, "东村", sender=sender)
+    assert "发生了什么" in send(engine, "1", sender=sender)
+    assert "[2]匿名" in send(engine, "村主任要两千元才给报名", sender=sender)
+    return send(engine, contact, sender=sender)
+
+
+def test_whole_complaint_over_sms_routed_above_the_committee(engine: Engine, world: dict[str, int]) -> None:
+    receipt = file_over_sms(engine)
+    assert "TS-140621-2025-00001" in receipt and "2025年3月24日" in receipt and "答复您" in receipt
+    [row] = complaints(engine)
+    assert row.routed_to_id == world["township"] and row.category.value == "索要好处费"
+    assert row.contact_phone == FILER and row.subject.value == "village_committee"
+
+
+def test_status_only_to_the_phone_that_filed(engine: Engine, world: dict[str, int]) -> None:
+    file_over_sms(engine)
+    assert "举报编号" in send(engine, "查举报")
+    assert "已受理" in send(engine, "TS-140621-2025-00001")
+    send(engine, "查举报", sender=OTHER)
+    assert "没有找到" in send(engine, "TS-140621-2025-00001", sender=OTHER)
+
+
+def test_anonymous_told_no_reply(engine: Engine, world: dict[str, int]) -> None:
+    receipt = file_over_sms(engine, contact="2")
+    assert "无法答复您" in receipt
+    [row] = complaints(engine)
+    assert row.anonymous and row.sender is None and row.contact_phone is None
+
+
+def test_repeat_within_minutes_is_merged(engine: Engine, world: dict[str, int]) -> None:
+    file_over_sms(engine)
+    send(engine, "举报")
+    send(engine, "5")          # the county and the village are remembered
+    send(engine, "1")
+    send(engine, "村主任要两千元才给报名")
+    assert "不用重复发送" in send(engine, "1")
+    assert len(complaints(engine)) == 1 and complaints(engine)[0].repeats == 1
+
+
+def test_telegram_with_photos_and_typed_phone(engine: Engine, world: dict[str, int]) -> None:
+    chat = {"channel": "telegram", "sender": "4242"}
+    send(engine, "投诉", **chat)
+    send(engine, "山阴县", **chat)
+    send(engine, "7", **chat)
+    send(engine, "东", **chat)
+    send(engine, "4", **chat)
+    assert "文字说明" in send(engine, "", attachments=("photo-1",), **chat)
+    text = send(engine, "墙裂了", attachments=("photo-2",), **chat)
+    assert "[1]" not in text and "[2]匿名" in text
+    assert "号码不对" in send(engine, "123", **chat)
+    assert "TS-140621-2025-00001" in send(engine, FILER, **chat)
+    [row] = complaints(engine)
+    assert json.loads(row.attachments) == ["photo-1", "photo-2"] and row.contact_phone == FILER
+    assert row.sender == "4242" and row.channel == "telegram"
+
+
+def test_reply_then_follow_up_score_and_reopen(engine: Engine, world: dict[str, int]) -> None:
+    file_over_sms(engine)
+    with transaction(engine) as s:
+        township = s.get(Area, world["township"])
+        resolve(s, staff(township), complaints(engine)[0].id, "经查属实，已责令退还", NOW)
+        [message] = s.scalars(select(OutboundMessage).where(OutboundMessage.in_reply_to.is_(None))).all()
+        assert message.recipient == FILER and "评价" in message.text
+    assert "谢谢您的评价" in send(engine, "评价4")
+    assert complaints(engine)[0].satisfaction == 4
+    assert "哪里不满意" in send(engine, "不满意")
+    assert "重新交办" in send(engine, "钱到现在还没退回来，村主任还在骂人")
+    assert complaints(engine)[0].status is ComplaintStatus.reopened
+    assert "没有需要评价" in send(engine, "评价5", sender=OTHER)
