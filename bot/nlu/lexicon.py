@@ -130,7 +130,8 @@ def content_digest() -> str:
             if path.is_file():
                 digest.update(path.name.encode("utf-8"))
                 digest.update(path.read_bytes())
-    for module in sorted(Path(__file__).parent.glob("*.py")):  # the code that builds it, too
+    code = Path(__file__).parent
+    for module in sorted([*code.glob("*.py"), *(code.parent / "faq").glob("*.py")]):  # the code, too
         digest.update(module.read_bytes())
     return digest.hexdigest()[:20]
 
