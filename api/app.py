@@ -30,6 +30,7 @@ ROUTERS: tuple[str, ...] = (
     "api.routes.publicity",
     "api.routes.objections",
     "api.routes.complaints",
+    "api.routes.open311",
     # channels: SMS gateway callbacks, Telegram webhook (and the bot's life cycle)
     "api.routes.sms",
     "api.routes.telegram",
