@@ -15,7 +15,7 @@ from api.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed, W
 from api.domain.phone import validate_mobile
 from api.models import ApplicationState as S
 from api.models import Area, NoticeEntry, NoticeStatus, Objection, ObjectionStatus, PublicityNotice
-from api.services import audit
+from api.services import audit, events
 from api.services.households import require_writer, scoped
 from api.services.numbering import insert_numbered, prefix
 from api.services.publicity import PENDING, get_notice, move_on, stage_of, window_open, window_text
@@ -64,6 +64,7 @@ def file_objection(session: Session, notice_id: int, application_id: int, reason
     objection = insert_numbered(session, Objection.number, prefix(notice.county_code, year, "YY"), build)
     audit.record(session, f"public:{channel}", "objection.file", "objection", objection.id, None,
                  {"number": objection.number, "notice_id": notice.id, "application_id": application_id})
+    events.objection_filed(session, objection)
     return objection
 
 
@@ -142,4 +143,5 @@ def decide_objection(session: Session, actor: Actor, objection_id: int, *, outco
         move_on(session, notice, app, actor.label, today)
     audit.record(session, actor.label, f"objection.{outcome}", "objection", objection.id, before,
                  {"status": objection.status.value, "action": action if outcome == "upheld" else None})
+    events.objection_decided(session, objection)
     return objection

@@ -44,10 +44,10 @@ def statuses_for_phone(session: Session, phone: str) -> list[ApplicationStatus]:
     apps = session.scalars(
         select(Application).join(ApplicationContact, ApplicationContact.application_id == Application.id)
         .where(ApplicationContact.phone == number).order_by(Application.id)).unique().all()
-    return [_status(session, app) for app in apps]
+    return [status_of(session, app) for app in apps]
 
 
-def _status(session: Session, app: Application) -> ApplicationStatus:
+def status_of(session: Session, app: Application) -> ApplicationStatus:
     since = app.events[-1].effective_on if app.events else None
     return ApplicationStatus(
         number=app.number, state=app.state, since=since, due_on=app.due_on,

@@ -19,7 +19,7 @@ from api.domain.workdays import period_end
 from api.models import Application, ApplicationEvent, AreaLevel, Role
 from api.models import ApplicationState as S
 from api.profiles import PeriodName, get_profile
-from api.services import audit
+from api.services import audit, events
 from api.services.scope import Actor
 from api.settings import get_settings
 
@@ -178,6 +178,7 @@ def apply_transition(session: Session, app: Application, to: S, *, actor: str, r
     app.events.append(event)
     session.flush()
     audit.record(session, actor, f"application.{to.value}", "application", app.id, before, snapshot(app))
+    events.application_moved(session, app, event)
     return event
 
 
