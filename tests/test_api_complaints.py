@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from api.db import transaction
 from api.models.complaints import ComplaintCategory, ComplaintSubject
-from api.services.complaints import file_complaint
+from api.services.complaints import file_complaint, rate
 from tests.factories import bearer, make_area_tree, make_client, make_token
 
 NOW = dt.datetime.now(dt.UTC)
@@ -57,3 +57,13 @@ def test_list_assign_note_resolve(api: dict[str, Any]) -> None:
     assert c.get("/api/v1/complaints?category=工程质量安全&overdue=false",
                  headers=h["county"]).json()["total"] == 2
     assert c.get(f"/api/v1/complaints?area_id={ids['v1']}", headers=h["county"]).json()["total"] == 2
+
+
+def test_satisfaction_per_area(api: dict[str, Any], engine: Engine) -> None:
+    c, h, ids = api["client"], api["h"], api["ids"]
+    c.post(f"/api/v1/complaints/{ids['builder']}/resolve", headers=h["t1"], json={"reply": "已返工"})
+    with transaction(engine) as s:
+        rate(s, "sms", "13912345678", 3, NOW)
+    [row] = c.get("/api/v1/complaints/satisfaction", headers=h["county"]).json()
+    assert row["area"] == "古城镇" and row["rated"] == 1 and row["mean"] == 3.0
+    assert c.get("/api/v1/complaints/satisfaction", headers=h["t2"]).json() == []

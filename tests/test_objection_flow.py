@@ -114,3 +114,22 @@ def test_unknown_village_asks_again_and_bad_phone_is_refused(engine: Engine, pos
     assert "号码不对" in send(engine, "12345", now)
     assert "YY-140621-2025-00001" in send(engine, "13800001111", now)
     assert objections(engine)[0].contact_phone == "13800001111"
+
+
+def test_holiday_in_between_working_day_county(engine: Engine) -> None:
+    """鹤岗 counts 5 working days: opened 2025-09-25, the window runs over National Day to 2025-10-09."""
+    opened = dt.date(2025, 9, 25)
+    with transaction(engine) as s:
+        world = build_world(s, "230400")
+        apps = reviewed(s, world, opened, n=1)
+        notice = village_notice(s, world, apps, opened)
+        assert notice.closes_on == dt.date(2025, 10, 9)
+    holiday = local(dt.date(2025, 10, 3), 11, 0)
+    for text in ("异议", "鹤岗", "东村", "1", "他家儿子在城里买了房"):
+        send(engine, text, holiday, sender="13700000001")
+    assert "YY-230400-2025-00001" in send(engine, "2", holiday, sender="13700000001")
+    after = local(dt.date(2025, 10, 10), 8, 0)
+    send(engine, "异议", after, sender="13700000002")
+    send(engine, "鹤岗", after, sender="13700000002")
+    text = send(engine, "东村", after, sender="13700000002")
+    assert "已经结束" in text and "2025年10月9日" in text

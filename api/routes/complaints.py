@@ -5,13 +5,23 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.auth import current_actor
 from api.deps import get_session
+from api.models import Area
 from api.models._types import utcnow
 from api.models.complaints import ComplaintCategory, ComplaintStatus
-from api.schemas.complaints import AssignIn, ComplaintOut, ComplaintPage, NoteIn, ResolveIn, complaint_out
+from api.schemas.complaints import (
+    AssignIn,
+    ComplaintOut,
+    ComplaintPage,
+    NoteIn,
+    ResolveIn,
+    SatisfactionOut,
+    complaint_out,
+)
 from api.services import complaints
 from api.services.scope import Actor
 
@@ -30,6 +40,15 @@ def list_complaints(session: SessionDep, actor: ActorDep, area_id: int | None = 
                                              overdue=overdue, now=now, limit=limit, offset=offset)
     return ComplaintPage(total=total, limit=limit, offset=offset,
                          items=[complaint_out(c, actor, now) for c in rows])
+
+
+@router.get("/complaints/satisfaction", response_model=list[SatisfactionOut])
+def satisfaction(session: SessionDep, actor: ActorDep) -> list[SatisfactionOut]:
+    """回访 scores per handling area, within the actor's scope."""
+    rows = complaints.satisfaction_by_area(session, actor)
+    names = {a.id: a.name for a in session.scalars(select(Area).where(Area.id.in_([r[0] for r in rows])))}
+    return [SatisfactionOut(area_id=area_id, area=names.get(area_id, ""), rated=rated, mean=mean)
+            for area_id, rated, mean in rows]
 
 
 @router.get("/complaints/{complaint_id}", response_model=ComplaintOut)

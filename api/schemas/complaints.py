@@ -68,6 +68,13 @@ class ComplaintOut(BaseModel):
     notes: list[NoteOut]
 
 
+class SatisfactionOut(BaseModel):
+    area_id: int
+    area: str
+    rated: int
+    mean: float
+
+
 class ComplaintPage(BaseModel):
     total: int
     limit: int

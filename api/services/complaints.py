@@ -296,8 +296,9 @@ def reopen(session: Session, channel: str, sender: str, reason: str, now: dt.dat
 
 
 def satisfaction_by_area(session: Session, actor: Actor) -> list[tuple[int, int, float]]:
-    """(routed_to area id, rated complaints, mean score) for the statistics."""
-    query = visible(select(Complaint.routed_to_id, func.count(), func.avg(Complaint.satisfaction)), actor)
+    """(handling area id, rated complaints, mean 回访 score) for the statistics."""
+    query = select(Complaint.routed_to_id, func.count(), func.avg(Complaint.satisfaction))
+    query = visible(query, actor)  # type: ignore[arg-type]
     rows = session.execute(query.where(Complaint.satisfaction.is_not(None)).group_by(Complaint.routed_to_id)
                            .order_by(Complaint.routed_to_id)).all()
     return [(area_id, count, round(float(mean), 2)) for area_id, count, mean in rows]
