@@ -126,3 +126,13 @@ def test_status_only_to_the_filer(session: Session) -> None:
     assert svc.for_sender(session, complaint.number, "sms", "13900000000") is None
     assert svc.for_sender(session, complaint.number, "telegram", "42", phone="13912345678") is complaint
     assert svc.for_sender(session, "TS-140621-2025-09999", "sms", "13912345678") is None
+
+
+def test_overdue_reminded_once_a_day(session: Session) -> None:
+    world = build_world(session)
+    complaint = filed(session, world)
+    assert svc.remind_overdue(session, NOW) == []
+    later = local(dt.date(2025, 3, 5), 9, 0)
+    assert svc.remind_overdue(session, later) == [complaint]
+    assert svc.remind_overdue(session, later) == []
+    assert "超期提醒" in complaint.notes[-1].text and complaint.reminded_on == dt.date(2025, 3, 5)

@@ -66,6 +66,7 @@ class Complaint(Base):
     acknowledge_due: Mapped[dt.date | None] = mapped_column(Date)
     resolve_due: Mapped[dt.date | None] = mapped_column(Date, index=True)
     acknowledged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    reminded_on: Mapped[dt.date | None] = mapped_column(Date)      # last overdue reminder (once a day)
     status: Mapped[ComplaintStatus] = mapped_column(str_enum(ComplaintStatus), default=ComplaintStatus.received)
     repeats: Mapped[int] = mapped_column(Integer, default=0)
     resolution: Mapped[str | None] = mapped_column(Text)

@@ -133,6 +133,22 @@ def is_overdue(complaint: Complaint, today: dt.date) -> bool:
     return late_ack or (complaint.resolve_due is not None and today > complaint.resolve_due)
 
 
+def remind_overdue(session: Session, now: dt.datetime) -> list[Complaint]:
+    """The daily job: each overdue complaint gets one reminder note a day, seen by whoever handles it."""
+    today = local_date(now)
+    due = session.scalars(select(Complaint).where(
+        overdue_clause(today), or_(Complaint.reminded_on.is_(None), Complaint.reminded_on < today))
+        .order_by(Complaint.id)).all()
+    for complaint in due:
+        what = "受理" if complaint.acknowledged_at is None else "办结"
+        session.add(ComplaintNote(complaint_id=complaint.id, author="system", created_at=now,
+                                  text=f"超期提醒：{complaint.number} 已超过{what}期限，请尽快处理。"))
+        complaint.reminded_on = today
+        audit.record(session, "system", "complaint.remind", "complaint", complaint.id, None,
+                     {"overdue": what})
+    return list(due)
+
+
 def list_complaints(session: Session, actor: Actor, *, area_id: int | None = None,
                     category: ComplaintCategory | None = None, status: ComplaintStatus | None = None,
                     overdue: bool | None = None, now: dt.datetime, limit: int = 50,
