@@ -12,7 +12,7 @@ from api.domain.phone import validate_mobile
 from api.models import Application, ApplicationContact, ApplicationEvent, ApplicationState, FiledBy
 from api.schemas.applications import ApplicationIn
 from api.services import audit
-from api.services.households import get_household, require_writer, scoped
+from api.services.households import get_household, require_writer, scoped, village_in_scope
 from api.services.numbering import insert_numbered, prefix
 from api.services.scope import Actor, visible_area
 from api.services.workflow import ACTIVE, local_today, snapshot
@@ -121,6 +121,7 @@ def list_scoped(session: Session, actor: Actor, *conditions: ColumnElement[bool]
     if state is not None:
         query = query.where(Application.state == state)
     if village_id is not None:
+        village_in_scope(session, actor, village_id)  # a foreign village is 404, not an empty page
         query = query.where(Application.village_id == village_id)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.options(selectinload(Application.contacts))

@@ -105,6 +105,7 @@ def list_households(session: Session, actor: Actor, *, village_id: int | None = 
     query = scoped(select(Household).join(Area, Area.id == Household.village_id), actor,
                    Area.id, Area.township_id, Area.county_code)
     if village_id is not None:
+        village_in_scope(session, actor, village_id)  # a foreign village is 404, not an empty page
         query = query.where(Household.village_id == village_id)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(Household.id).limit(limit).offset(offset)).unique().all()

@@ -89,6 +89,7 @@ def list_objections(session: Session, actor: Actor, *, status: ObjectionStatus |
     if status is not None:
         query = query.where(Objection.status == status)
     if notice_id is not None:
+        get_notice(session, actor, notice_id)  # a foreign notice is 404, not an empty page
         query = query.where(Objection.notice_id == notice_id)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(Objection.id).limit(limit).offset(offset)).all()
