@@ -133,3 +133,17 @@ def test_holiday_in_between_working_day_county(engine: Engine) -> None:
     send(engine, "鹤岗", after, sender="13700000002")
     text = send(engine, "东村", after, sender="13700000002")
     assert "已经结束" in text and "2025年10月9日" in text
+
+
+def test_too_many_in_a_day_is_refused(engine: Engine, posted: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    import api.services.objection_port as port
+
+    monkeypatch.setattr(port, "MAX_PER_DAY", 1)
+    now = local(DAY, 10, 0)
+    for text in ("异议", "山阴", "东村", "1", "理由一"):
+        send(engine, text, now)
+    assert "YY-" in send(engine, "2", now)
+    for text in ("异议", "2", "理由二"):
+        send(engine, text, now)
+    assert "太多" in send(engine, "2", now)
+    assert len(objections(engine)) == 1

@@ -10,15 +10,16 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.domain.errors import NotFound, ValidationFailed, WindowClosed
-from api.models import Area, AreaLevel, NoticeLevel, NoticeStatus
+from api.models import Area, AreaLevel, NoticeLevel, NoticeStatus, Objection
 from api.services.objections import file_objection
 from api.services.publicity import public_notice, public_notices, public_view, window_open
 
 VILLAGE_SUFFIXES = ("村民委员会", "村委会", "村")
+MAX_PER_DAY = 10   # objections per sender a day: abuse control, not policy
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Village:
     id: int
     name: str
     township: str
+    county_code: str
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ def match_villages(session: Session, county_code: str, text: str) -> list[Villag
     if not found:
         cores = {_core(a.name): a for a in rows}
         found = [cores[c] for c in difflib.get_close_matches(wanted, list(cores), n=5, cutoff=0.5)]
-    return [Village(a.id, a.name, townships.get(a.township_id or 0, "")) for a in found]
+    return [Village(a.id, a.name, townships.get(a.township_id or 0, ""), a.county_code) for a in found]
 
 
 class ObjectionPort:
@@ -94,7 +96,7 @@ class ObjectionPort:
         if area is None or area.level is not AreaLevel.village:
             return None
         township = self._session.get(Area, area.township_id) if area.township_id else None
-        return Village(area.id, area.name, township.name if township else "")
+        return Village(area.id, area.name, township.name if township else "", area.county_code)
 
     def open_lists(self, village_id: int, now: dt.datetime) -> Lists:
         """Entries of the notices a resident of the village may object to now, masked."""
@@ -116,7 +118,12 @@ class ObjectionPort:
 
     def file_objection(self, notice_id: int, application_id: int, reason: str, contact_phone: str | None,
                        channel: str, sender: str, now: dt.datetime) -> Filed:
-        """The tracking number, or why not: the window (with its dates) or the input refused."""
+        """The tracking number, or why not: the window (with its dates), the input refused, or too many."""
+        since = now - dt.timedelta(days=1)
+        recent = self._session.scalar(select(func.count()).select_from(Objection).where(
+            Objection.channel == channel, Objection.sender == sender, Objection.filed_at >= since)) or 0
+        if recent >= MAX_PER_DAY:
+            return Filed(None, error="rate_limited")
         try:
             objection = file_objection(self._session, notice_id, application_id, reason, contact_phone,
                                        channel=channel, sender=sender, now=now)

@@ -112,7 +112,8 @@ class ComplaintFlow(Flow):
     # ------------------------------------------------------------------------------------------ collecting
 
     def _ask_village(self, turn: Turn, intro: str | None = None) -> list[Reply]:
-        if turn.state.village_id and intro is None:
+        known = turn.services.village(turn.state.village_id) if turn.state.village_id else None
+        if known is not None and known.county_code == turn.state.county and intro is None:
             return self._ask_subject(turn)
         turn.enter(self.name, "village")
         ask = turn._("请回复事情发生在哪个村（例如：张庄村）。")

@@ -42,7 +42,7 @@ class ObjectionFlow(Flow):
         data = turn.flow_data(self.name)
         data.clear()
         village = turn.services.village(turn.state.village_id) if turn.state.village_id else None
-        if village is None:
+        if village is None or village.county_code != turn.state.county:
             return self._ask_village(turn)
         return self._show_lists(turn, data)
 
@@ -152,6 +152,8 @@ class ObjectionFlow(Flow):
         if filed.error == "contact_phone":
             return [Reply(turn._("号码不对，请回复11位手机号码，或回复2不留联系方式。"))]
         turn.finish()
+        if filed.error == "rate_limited":
+            return [Reply(turn._("今天提交的异议太多了，请明天再试，或直接向村委会、乡镇反映。"))]
         language = reply_language(turn)
         if filed.number is None and filed.closes_on is not None and filed.opened_on is not None:
             return [Reply(turn._("抱歉，这份名单的公示期为{start}至{end}，现在不在公示期内，不能再提出异议。"
