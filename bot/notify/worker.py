@@ -1,0 +1,168 @@
+"""The delivery worker: sends committed outbox rows of every channel, once, whatever crashes in between.
+
+Rows are claimed in small batches with ``SELECT … FOR UPDATE SKIP LOCKED`` (plain on SQLite, which has one
+writer), sent while the row is locked, and marked in the same transaction. A worker killed after the gateway
+accepted a message but before its commit leaves the row queued; the next run sends it again with the same
+idempotency key, which the gateway adapters pass on so the gateway drops the repeat. Notifications (rows that
+answer no inbound message) wait out quiet hours and skip people who opted out or blocked the bot; direct
+replies never wait. Failures are retried with exponential back-off counted from the row's creation.
+
+Run it from the scheduler (``bot.scheduler``) or alone: ``python -m bot.notify.worker [--once]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, and_, or_, select
+from sqlalchemy.orm import Session
+
+from api.db import transaction
+from api.models._types import utcnow
+from api.models.messages import OutboundMessage, OutboundStatus
+from api.settings import Settings, get_settings
+from bot.channels.sms.delivery import send_rows
+from bot.channels.sms.senders.base import Outgoing, SendError
+from bot.channels.users import may_notify
+
+log = logging.getLogger(__name__)
+
+
+class Sender(Protocol):
+    def send(self, message: Outgoing) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    """Operational limits, not policy: quiet hours are local (the settings' timezone)."""
+
+    quiet_start: dt.time = dt.time(21, 0)
+    quiet_end: dt.time = dt.time(8, 0)
+    rate_per_second: Mapping[str, float] = field(default_factory=lambda: {"sms": 20.0, "telegram": 25.0})
+    batch: int = 20
+    max_attempts: int = 5
+    backoff: dt.timedelta = dt.timedelta(seconds=30)   # then 2×, 4×, … after each failed attempt
+
+
+class RateLimiter:
+    """At most ``per_second`` sends per channel from this process (thread-safe, sleeps rather than drops)."""
+
+    def __init__(self, per_second: Mapping[str, float]) -> None:
+        self.per_second, self._next, self._lock = dict(per_second), dict[str, float](), threading.Lock()
+
+    def wait(self, channel: str) -> None:
+        rate = self.per_second.get(channel)
+        if not rate:
+            return
+        with self._lock:
+            now = time.monotonic()
+            at = max(now, self._next.get(channel, now))
+            self._next[channel] = at + 1.0 / rate
+        if at > now:
+            time.sleep(at - now)
+
+
+def in_quiet_hours(now: dt.datetime, config: WorkerConfig, timezone: str) -> bool:
+    local = now.astimezone(ZoneInfo(timezone)).time()
+    if config.quiet_start > config.quiet_end:
+        return local >= config.quiet_start or local < config.quiet_end
+    return config.quiet_start <= local < config.quiet_end
+
+
+def _due(now: dt.datetime, config: WorkerConfig):  # type: ignore[no-untyped-def]
+    """Rows whose back-off has passed: attempt k waits (2**k - 1) × backoff after the row was created."""
+    return or_(*(and_(OutboundMessage.attempts == k,
+                      OutboundMessage.created_at <= now - config.backoff * (2 ** k - 1))
+                 for k in range(config.max_attempts)))
+
+
+def claim(session: Session, channels: list[str], now: dt.datetime, config: WorkerConfig,
+          quiet: bool) -> list[OutboundMessage]:
+    query = (select(OutboundMessage)
+             .where(OutboundMessage.status == OutboundStatus.queued, OutboundMessage.channel.in_(channels),
+                    _due(now, config))
+             .order_by(OutboundMessage.id).limit(config.batch).with_for_update(skip_locked=True))
+    if quiet:
+        query = query.where(OutboundMessage.in_reply_to.is_not(None))
+    return list(session.scalars(query))
+
+
+def run_once(engine: Engine, senders: Mapping[str, Sender], *, settings: Settings | None = None,
+             config: WorkerConfig | None = None, limiter: RateLimiter | None = None,
+             now: dt.datetime | None = None, max_batches: int | None = None) -> int:
+    """Send what is due until nothing is left (or ``max_batches``); returns how many were sent."""
+    settings, config = settings or get_settings(), config or WorkerConfig()
+    limiter = limiter or RateLimiter(config.rate_per_second)
+    sent = batches = 0
+    while max_batches is None or batches < max_batches:
+        moment = now or utcnow()
+        quiet = in_quiet_hours(moment, config, settings.timezone)
+        with transaction(engine) as session:
+            rows = claim(session, list(senders), moment, config, quiet)
+            for row in rows:
+                limiter.wait(row.channel)
+                sent += _send(session, row, senders[row.channel], settings, config, moment)
+        batches += 1
+        if not rows:
+            break
+    return sent
+
+
+def _send(session: Session, row: OutboundMessage, sender: Sender, settings: Settings, config: WorkerConfig,
+          now: dt.datetime) -> int:
+    if row.channel == "sms":   # the SMS path also applies the gateway's per-number daily cap
+        return send_rows(session, [row], sender, settings, now)  # type: ignore[arg-type]
+    if row.in_reply_to is None and not may_notify(session, row.channel, row.recipient):
+        row.status, row.error = OutboundStatus.failed, "opted out or stopped"
+        return 0
+    row.attempts += 1
+    try:
+        row.gateway_message_id = sender.send(Outgoing(row.recipient, row.text, row.idempotency_key))
+    except SendError as exc:
+        row.error = str(exc)[:500]
+        if exc.permanent or row.attempts >= config.max_attempts:
+            row.status = OutboundStatus.failed
+        return 0
+    row.status, row.sent_at, row.error = OutboundStatus.sent, now, None
+    return 1
+
+
+def deliver_outbox(engine: Engine, config: WorkerConfig | None = None) -> int:
+    """The scheduler's job: every configured channel that can be sent from a worker (SMS today)."""
+    from bot.channels.sms.senders import build_sender
+
+    settings = get_settings()
+    sender = build_sender(settings)
+    try:
+        return run_once(engine, {"sms": sender}, settings=settings, config=config)
+    finally:
+        sender.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="deliver queued outbox messages")
+    parser.add_argument("--once", action="store_true", help="one pass, then exit")
+    parser.add_argument("--interval", type=float, default=5.0)
+    parser.add_argument("--rate", type=float, help="SMS messages per second from this process")
+    args = parser.parse_args(argv)
+    from api.db import get_engine
+
+    engine = get_engine()
+    config = WorkerConfig(rate_per_second={"sms": args.rate}) if args.rate else None
+    while True:
+        deliver_outbox(engine, config)
+        if args.once:
+            return 0
+        time.sleep(args.interval)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
