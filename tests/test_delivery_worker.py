@@ -193,3 +193,24 @@ def test_sigkill_mid_run_loses_nothing_and_sends_nothing_twice(engine: Engine,
     with transaction(engine) as s:
         assert s.scalar(select(func.count()).select_from(OutboundMessage)
                         .where(OutboundMessage.status == OutboundStatus.sent)) == 200
+
+
+def test_telegram_notifications_through_the_bot_api_and_a_block_stops_them(engine: Engine) -> None:
+    from test_telegram_fakeapi import TOKEN, fake_bot_api
+
+    from bot.notify.telegram_sender import TelegramSender
+
+    with transaction(engine) as s:
+        for chat in ("7", "8"):
+            s.add(OutboundMessage(channel="telegram", recipient=chat, text=f"通知 {chat}", parts=1,
+                                  idempotency_key=f"t{chat}", status=OutboundStatus.queued, attempts=0,
+                                  created_at=DAYTIME))
+    with fake_bot_api() as fake:
+        fake.blocked.add(8)
+        sender = TelegramSender(TOKEN, fake.base_url)
+        assert run_once(engine, {"telegram": sender}, config=FAST, now=DAYTIME) == 1
+        assert [m["text"] for m in fake.sent(7)] == ["通知 7"]
+    with transaction(engine) as s:
+        user = s.scalars(select(ChannelUser).where(ChannelUser.sender == "8")).one()
+        assert user.stopped
+    assert statuses(engine) == Counter({"sent": 1, "failed": 1})

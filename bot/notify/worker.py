@@ -31,13 +31,16 @@ from api.models.messages import OutboundMessage, OutboundStatus
 from api.settings import Settings, get_settings
 from bot.channels.sms.delivery import send_rows
 from bot.channels.sms.senders.base import Outgoing, SendError
-from bot.channels.users import may_notify
+from bot.channels.users import channel_user, may_notify
+from bot.notify.telegram_sender import BLOCKED, TelegramSender
 
 log = logging.getLogger(__name__)
 
 
 class Sender(Protocol):
     def send(self, message: Outgoing) -> str | None: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -130,21 +133,27 @@ def _send(session: Session, row: OutboundMessage, sender: Sender, settings: Sett
         row.error = str(exc)[:500]
         if exc.permanent or row.attempts >= config.max_attempts:
             row.status = OutboundStatus.failed
+        if str(exc) == BLOCKED:
+            channel_user(session, row.channel, row.recipient).stopped = True
         return 0
     row.status, row.sent_at, row.error = OutboundStatus.sent, now, None
     return 1
 
 
 def deliver_outbox(engine: Engine, config: WorkerConfig | None = None) -> int:
-    """The scheduler's job: every configured channel that can be sent from a worker (SMS today)."""
+    """The scheduler's job: SMS always, Telegram when a token is configured."""
     from bot.channels.sms.senders import build_sender
 
     settings = get_settings()
-    sender = build_sender(settings)
+    senders: dict[str, Sender] = {"sms": build_sender(settings)}
+    telegram = TelegramSender.from_settings(settings)
+    if telegram is not None:
+        senders["telegram"] = telegram
     try:
-        return run_once(engine, {"sms": sender}, settings=settings, config=config)
+        return run_once(engine, senders, settings=settings, config=config)
     finally:
-        sender.close()
+        for sender in senders.values():
+            sender.close()
 
 
 def main(argv: list[str] | None = None) -> int:
