@@ -27,6 +27,7 @@ from api.models import (
     PublicityNotice,
     ScreeningRecord,
 )
+from api.models.complaints import Complaint, ComplaintCategory, ComplaintSubject
 from tests.factories import (
     bearer,
     id_number,
@@ -41,18 +42,21 @@ from tests.factories import (
 PUBLIC = {
     "/api/v1/public/notices", "/api/v1/public/notices/{notice_id}", "/api/v1/screenings",
     "/sms/inbound", "/sms/twilio", "/sms/status", "/sms/twilio/status", "/telegram/webhook",
+    # Open311 GeoReport v2: public by that standard; the views carry no description and no complainant.
+    "/open311/v2/services.json", "/open311/v2/requests.json", "/open311/v2/requests/{number}.json",
 }
 FOREIGN_TOKENS = ("v2", "v3", "other_village")  # same township, same county, another county
 
 A = {  # village A's markers: none of them may reach a foreign token
     "head_name": "甲户主", "id_number": id_number(777), "phone": "13912345678", "number": "A-2021-0001",
     "notice_title": "甲村公示", "objection": "甲村异议理由", "lead_name": "甲线索", "lead_phone": "13987654321",
+    "complaint": "甲村举报内容", "complainant_phone": "13955556666",
 }
 # Which of A's records a parameter or body field names, by its name.
 REFS = {
     "area_id": "village", "village_id": "village", "parent_id": "village", "household_id": "household",
     "application_id": "application", "notice_id": "notice", "objection_id": "objection", "lead_id": "lead",
-    "application_ids": "application", "screening_id": "screening",
+    "application_ids": "application", "screening_id": "screening", "complaint_id": "complaint",
 }
 # Records that carry no personal data and are shared county-wide by design (a screening's answers).
 COUNTY_WIDE = {"screening"}
@@ -105,8 +109,15 @@ def world(engine: Engine) -> dict[str, Any]:
                     village_name=village.name, name=A["lead_name"], phone=A["lead_phone"])
         s.add(lead)
         s.flush()
+        # A complaint about village A's committee: routed to its township, never shown to a village.
+        complaint = Complaint(number="JB-A-1", county_code=village.county_code, category=ComplaintCategory.other,
+                              village_id=village.id, subject=ComplaintSubject.village_committee,
+                              text=A["complaint"], channel="sms", sender_key="bench-a",
+                              contact_phone=A["complainant_phone"], routed_to_id=tree["t1"].id)
+        s.add(complaint)
+        s.flush()
         ids = {"village": village.id, "household": household.id, "application": app.id, "notice": notice.id,
-               "objection": objection.id, "lead": lead.id, "screening": screening.id}
+               "objection": objection.id, "lead": lead.id, "screening": screening.id, "complaint": complaint.id}
         tokens = {k: make_token(s, tree[k], "admin") for k in FOREIGN_TOKENS}
     return {"ids": ids, "tokens": tokens}
 
@@ -207,6 +218,15 @@ def test_public_notice_view_masks_village_a(engine: Engine, world: dict[str, Any
     assert response.status_code == 200
     text = json.dumps(response.json(), ensure_ascii=False)
     assert A["id_number"] not in text and A["phone"] not in text and A["head_name"] not in text
+
+
+def test_open311_public_views_keep_the_complaint_private(engine: Engine, world: dict[str, Any]) -> None:
+    client = make_client(engine)
+    for url, params in (("/open311/v2/requests.json", {"jurisdiction_id": "140621"}),
+                        ("/open311/v2/requests.json", {}), ("/open311/v2/requests/JB-A-1.json", {})):
+        response = client.get(url, params=params)
+        assert response.status_code in (200, 404), response.text[:300]
+        assert not _leaks(response), f"{url} shows village A's complaint text or complainant"
 
 
 def test_matrix_covers_the_records_api() -> None:
