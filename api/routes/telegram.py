@@ -47,7 +47,7 @@ async def webhook(request: Request) -> Response:
         return Response(status_code=403)
     try:
         update = Update.de_json(await request.json(), application.bot)
-    except (ValueError, TypeError, KeyError) as exc:
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
         log.warning("unreadable telegram update: %s", exc)
         return Response(status_code=400)
     await application.update_queue.put(update)
