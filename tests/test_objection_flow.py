@@ -147,3 +147,14 @@ def test_too_many_in_a_day_is_refused(engine: Engine, posted: dict, monkeypatch:
         send(engine, text, now)
     assert "太多" in send(engine, "2", now)
     assert len(objections(engine)) == 1
+
+
+def test_shortcut_from_the_public_notice(engine: Engine, posted: dict) -> None:
+    """The public notice says: send "异议 <notice> <application> <reason>"; a short one starts right there."""
+    now = local(DAY, 10, 0)
+    send(engine, "山阴", now)
+    text = send(engine, f"异议 {posted['notice']} {posted['apps'][1]} 有车", now)
+    assert "[1]用139****5678" in text
+    assert "YY-140621-2025-00001" in send(engine, "1", now)
+    assert objections(engine)[0].application_id == posted["apps"][1]
+    assert "没有找到这条公示" in send(engine, "异议 999 1", now)

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.domain.errors import NotFound, ValidationFailed, WindowClosed
-from api.models import Area, AreaLevel, NoticeLevel, NoticeStatus, Objection
+from api.models import Area, AreaLevel, NoticeLevel, NoticeStatus, Objection, PublicityNotice
 from api.services.objections import file_objection
 from api.services.publicity import public_notice, public_notices, public_view, window_open
 
@@ -115,6 +115,16 @@ class ObjectionPort:
                                     notice.level, notice.title, notice.opened_on, notice.closes_on)
                         for e in view.entries]
         return Lists(entries, closed)
+
+    def listed_entry(self, notice_id: int, application_id: int, now: dt.datetime) -> ListedEntry | None:
+        """One entry of an open notice by its numbers (the "异议 <notice> <application>" shortcut)."""
+        notice = self._session.get(PublicityNotice, notice_id)
+        if notice is None or notice.status is not NoticeStatus.open:
+            return None
+        view = public_view(self._session, notice, now)
+        return next((ListedEntry(notice.id, e.application_id, e.name, e.id_number, e.village, e.category,
+                                 notice.level, notice.title, notice.opened_on, notice.closes_on)
+                     for e in view.entries if e.application_id == application_id), None)
 
     def file_objection(self, notice_id: int, application_id: int, reason: str, contact_phone: str | None,
                        channel: str, sender: str, now: dt.datetime) -> Filed:

@@ -7,6 +7,7 @@ minute and finished after midnight is refused with the dates rather than taken l
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.engine.context import reply_language
@@ -20,6 +21,7 @@ RESTART = {"重来", "重新开始"}
 CHANGE_VILLAGE = {"换村", "换一个村"}
 NO_CONTACT = {"不留", "不用", "不需要", "匿名"}
 MAX_LISTED = 20
+SHORTCUT = re.compile(r"异议\s*(\d+)\s+(\d+)\s*(.*)", re.DOTALL)
 LEVELS = {"village": N_("村级公示，拟报乡镇审核"), "township": N_("乡镇公示，拟报县里核查审批")}
 
 
@@ -41,6 +43,10 @@ class ObjectionFlow(Flow):
     def start(self, turn: Turn) -> list[Reply]:
         data = turn.flow_data(self.name)
         data.clear()
+        shortcut = SHORTCUT.match(turn.text.strip())
+        if shortcut:
+            return self._shortcut(turn, data, int(shortcut.group(1)), int(shortcut.group(2)),
+                                  shortcut.group(3).strip())
         village = turn.services.village(turn.state.village_id) if turn.state.village_id else None
         if village is None or village.county_code != turn.state.county:
             return self._ask_village(turn)
@@ -62,6 +68,19 @@ class ObjectionFlow(Flow):
         if step == "reason":
             return self._reason(turn, data)
         return self._contact(turn, data, text)
+
+    def _shortcut(self, turn: Turn, data: dict[str, Any], notice_id: int, application_id: int,
+                  reason: str) -> list[Reply]:
+        """"异议 <notice> <application> [reason]", as the public notice tells residents to send."""
+        entry = turn.services.listed_entry(notice_id, application_id, turn.now)
+        if entry is None:
+            turn.finish()
+            return [Reply(turn._("没有找到这条公示。请回复“异议”，再按提示选择。"))]
+        data["chosen"] = [entry.notice_id, entry.application_id, entry.name]
+        if len(reason) < 2:
+            return self._ask_reason(turn, data)
+        turn.text = reason
+        return self._reason(turn, data)
 
     # ------------------------------------------------------------------------------------------ village
 
