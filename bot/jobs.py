@@ -36,3 +36,12 @@ def check_deadlines(engine: Engine, today: dt.date | None = None) -> None:
 
     with transaction(engine) as session:
         run_deadline_checks(session, today or local_today())
+
+
+def remind_overdue_complaints(engine: Engine) -> int:
+    """Leave one reminder a day on each complaint past its acknowledge or resolve period."""
+    from api.services.complaints import remind_overdue
+
+    with transaction(engine) as session:
+        reminded = remind_overdue(session, dt.datetime.now(dt.UTC))
+    return len(reminded)
