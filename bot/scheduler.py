@@ -12,6 +12,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Connection, Engine, text
 
 from bot import jobs
+from bot.notify.publicity import remind_closing_notices
 from bot.notify.worker import deliver_outbox
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,9 @@ def build_scheduler(engine: Engine, timezone: str) -> BackgroundScheduler:
     # Shortly after midnight local time windows close and deadlines are checked; hourly runs catch up after downtime.
     scheduler.add_job(jobs.close_publicity_windows, "cron", minute=5, args=[engine], id="close_publicity_windows")
     scheduler.add_job(jobs.check_deadlines, "cron", minute=10, args=[engine], id="check_deadlines")
+    scheduler.add_job(jobs.remind_overdue_complaints, "cron", hour=8, minute=30, args=[engine],
+                      id="remind_overdue_complaints")
     # The outbox (bot.notify.worker): claims rows with SKIP LOCKED, so extra delivery processes are safe.
     scheduler.add_job(deliver_outbox, "interval", seconds=10, args=[engine], id="deliver_outbox")
+    scheduler.add_job(remind_closing_notices, "cron", hour=9, minute=0, args=[engine], id="remind_closing_notices")
     return scheduler
