@@ -21,6 +21,7 @@ from api.models.households import Household, Member, TargetCategory
 from api.models.messages import ChannelUser, OutboundMessage, OutboundStatus  # noqa: F401
 from api.models.publicity import NoticeEntry, NoticeLevel, NoticeStatus, Objection, ObjectionStatus, PublicityNotice
 from api.models.screening import Lead, LeadStatus, ScreeningRecord  # noqa: F401
+from api.models.subscriptions import Subscription  # noqa: F401
 from api.models.users import ApiToken, Role, User
 
 __all__ = [

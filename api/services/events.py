@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
     from api.models import Application, ApplicationEvent
-    from api.models.publicity import Objection
+    from api.models.publicity import Objection, PublicityNotice
 
 
 def application_moved(session: Session, app: Application, event: ApplicationEvent) -> None:
@@ -32,3 +32,9 @@ def objection_decided(session: Session, objection: Objection) -> None:
     from bot.notify import notifications
 
     notifications.objection_decided(session, objection)
+
+
+def notice_opened(session: Session, notice: PublicityNotice) -> None:
+    from bot.notify import publicity
+
+    publicity.notice_opened(session, notice)

@@ -30,7 +30,7 @@ from api.models import (
 )
 from api.profiles import get_profile
 from api.schemas.publicity import NoticeIn, PublicEntry, PublicNotice
-from api.services import audit
+from api.services import audit, events
 from api.services.applications import get_application
 from api.services.households import require_writer, scoped
 from api.services.scope import Actor, visible_area
@@ -167,6 +167,7 @@ def open_notice(session: Session, actor: Actor, data: NoticeIn,
     audit.record(session, actor.label, "notice.open", "publicity_notice", notice.id, None,
                  {"level": data.level.value, "area_id": area.id, "opened_on": opened_on.isoformat(),
                   "closes_on": closes_on.isoformat(), "applications": [a.id for a in apps]})
+    events.notice_opened(session, notice)
     return notice
 
 

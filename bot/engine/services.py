@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 PORTS: tuple[str, ...] = (
     "api.screening.records:ScreeningPort",
     "api.services.status:StatusPort",
+    "api.services.subscriptions:SubscriptionPort",
     "api.services.objection_port:ObjectionPort",
-    "api.services.complaint_port:ComplaintPort",
     "api.services.complaint_port:ComplaintPort",
 )
 

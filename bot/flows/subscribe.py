@@ -1,0 +1,68 @@
+"""订阅 + village name: hear when a publicity list goes up in that village, and the day before it closes.
+
+The village is matched loosely in the sender's county; several candidates become numbered options. 退订 is
+the channel's opt-out (bot.channels.optout): it silences every notification, subscriptions included.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.engine.normalize import token
+from bot.engine.types import Flow, Option, Reply, Turn
+from bot.i18n import N_
+
+NAME = "subscribe"
+WORDS = ("订阅", "subscribe", "구독")
+
+
+class SubscribeFlow(Flow):
+    name = NAME
+    keywords = WORDS
+    menu_label = N_("订阅本村公示通知")
+    needs_county = True
+
+    def start(self, turn: Turn) -> list[Reply]:
+        village = _strip(turn.text)
+        if not village:
+            turn.enter(self.name, "village")
+            return [Reply(turn._("请回复您所在的村名，例如：东村。"))]
+        return self._match(turn, village)
+
+    def resume(self, turn: Turn) -> list[Reply]:
+        data = turn.flow_data(self.name)
+        choices: list[dict[str, Any]] = data.get("choices") or []
+        tok = token(turn.text)
+        if turn.state.step == "choose" and tok.isdigit() and 1 <= int(tok) <= len(choices):
+            return self._done(turn, choices[int(tok) - 1])
+        return self._match(turn, _strip(turn.text))
+
+    def _match(self, turn: Turn, text: str) -> list[Reply]:
+        found = turn.services.find_villages(turn.state.county, text) if text else []
+        if not found:
+            turn.enter(self.name, "village")
+            return [Reply(turn._("没有找到这个村。请再回复一次村名（只限本县）。"))]
+        choices = [{"id": v.id, "name": v.name, "township": v.township} for v in found]
+        if len(choices) == 1:
+            return self._done(turn, choices[0])
+        turn.enter(self.name, "choose")
+        turn.flow_data(self.name)["choices"] = choices
+        options = tuple(Option(str(i), f"{c['township']}{c['name']}") for i, c in enumerate(choices, 1))
+        return [Reply(turn._("您说的是哪个村？"), options=options)]
+
+    def _done(self, turn: Turn, village: dict[str, Any]) -> list[Reply]:
+        turn.finish()
+        turn.services.subscribe_village(turn.inbound.channel, turn.inbound.sender, village["id"])
+        text = turn._("已订阅{village}的公示通知：公示名单张贴时和截止前一天会告诉您。回复“退订”可停止。")
+        return [Reply(text.format(village=f"{village['township']}{village['name']}"))]
+
+
+def _strip(text: str) -> str:
+    rest = text.strip()
+    for word in WORDS:
+        if rest.casefold().startswith(word):
+            rest = rest[len(word):]
+    return rest.strip(" ：:，,")
+
+
+FLOW = SubscribeFlow()
