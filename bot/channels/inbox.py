@@ -52,8 +52,12 @@ def clean_text(text: str) -> str:
     return safe.encode("utf-8", "replace").decode("utf-8")
 
 
-def receive(session: Session, inbound: Inbound, *, now: dt.datetime, settings: Settings) -> list[Reply]:
-    """Replies for one message; [] for a duplicate or a throttled sender who was already told to slow down."""
+def receive(session: Session, inbound: Inbound, *, now: dt.datetime, settings: Settings,
+            flood_count: int | None = None) -> list[Reply]:
+    """Replies for one message; [] for a duplicate or a throttled sender who was already told to slow down.
+
+    ``flood_count``: the sender's messages within the flood window, when the channel already read it.
+    """
     from bot.engine.store import process
 
     word = token(normalize(inbound.text))
@@ -64,7 +68,7 @@ def receive(session: Session, inbound: Inbound, *, now: dt.datetime, settings: S
         gettext = translator(reply_language(session, inbound))
         return apply_change(session, inbound.channel, inbound.sender, change, gettext)
     verdict = check_flood(session, inbound.channel, inbound.sender, now, limit=settings.flood_limit,
-                          window_seconds=settings.flood_window_seconds)
+                          window_seconds=settings.flood_window_seconds, count=flood_count)
     if not verdict.allowed:
         if not verdict.notify:
             return []

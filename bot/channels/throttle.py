@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from api.models.conversations import InboundMessage
 from bot.channels.users import channel_user
@@ -22,13 +23,22 @@ class FloodVerdict:
     notify: bool = False   # send the one "slow down" notice for this window
 
 
-def check_flood(session: Session, channel: str, sender: str, now: dt.datetime, *, limit: int,
-                window_seconds: int) -> FloodVerdict:
-    """Allowed while fewer than ``limit`` messages arrived from this sender within the window."""
-    since = now - dt.timedelta(seconds=window_seconds)
-    count = session.scalar(select(func.count()).select_from(InboundMessage).where(
+def recent_count(channel: str, sender: str, since: dt.datetime) -> ScalarSelect[int]:
+    """Messages from the sender since ``since``, as a subquery a channel can fold into its first read."""
+    return select(func.count()).select_from(InboundMessage).where(
         InboundMessage.channel == channel, InboundMessage.sender == sender,
-        InboundMessage.received_at >= since))
+        InboundMessage.received_at >= since).scalar_subquery()
+
+
+def check_flood(session: Session, channel: str, sender: str, now: dt.datetime, *, limit: int,
+                window_seconds: int, count: int | None = None) -> FloodVerdict:
+    """Allowed while fewer than ``limit`` messages arrived from this sender within the window.
+
+    ``count`` is that number when the caller already read it in the transaction (see ``recent_count``).
+    """
+    since = now - dt.timedelta(seconds=window_seconds)
+    if count is None:
+        count = session.scalar(select(recent_count(channel, sender, since)))
     if (count or 0) < limit:
         return FloodVerdict(allowed=True)
     user = channel_user(session, channel, sender)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from api.db import transaction
 from api.models._types import utcnow
@@ -60,11 +61,11 @@ def deliver_due(engine: Engine, sender: SmsSender, settings: Settings, *, older_
 
 
 def send_rows(session: Session, rows: list[OutboundMessage], sender: SmsSender, settings: Settings,
-              now: dt.datetime) -> int:
+              now: dt.datetime, sent_today: dict[str, int] | None = None) -> int:
     """Send rows the caller holds (claimed, or just queued for a records-only gateway); record outcomes."""
     sent = 0
-    day_start = _local_day_start(now, settings.timezone)
-    counts: dict[str, int] = {}
+    day_start = local_day_start(now, settings.timezone)
+    counts: dict[str, int] = dict(sent_today or {})
     for row in rows:
         if row.in_reply_to is None and not may_notify(session, CHANNEL, row.recipient):
             _fail(row, "opted out or stopped")
@@ -95,12 +96,17 @@ def _fail(row: OutboundMessage, reason: str) -> None:
 
 
 def _sent_since(session: Session, recipient: str, since: dt.datetime) -> int:
-    return session.scalar(select(func.count()).select_from(OutboundMessage).where(
+    return session.scalar(select(sent_count(recipient, since))) or 0
+
+
+def sent_count(recipient: str, since: dt.datetime) -> ScalarSelect[int]:
+    """SMS sent to ``recipient`` since ``since``, as a subquery the inbound path folds into its first read."""
+    return select(func.count()).select_from(OutboundMessage).where(
         OutboundMessage.channel == CHANNEL, OutboundMessage.recipient == recipient,
-        OutboundMessage.status.in_(_DONE), OutboundMessage.sent_at >= since)) or 0
+        OutboundMessage.status.in_(_DONE), OutboundMessage.sent_at >= since).scalar_subquery()
 
 
-def _local_day_start(now: dt.datetime, timezone: str) -> dt.datetime:
+def local_day_start(now: dt.datetime, timezone: str) -> dt.datetime:
     """Gateways count "per day" in local time; Chinese midnight is 16:00 UTC."""
     local = now.astimezone(ZoneInfo(timezone))
     return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(dt.UTC)
