@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, tuple_
+from sqlalchemy import Engine, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -114,19 +114,21 @@ def _fan_out(session: Session, notice: PublicityNotice, what: str,
 
 
 def _languages(session: Session, people: list[tuple[str, str]]) -> dict[tuple[str, str], str | None]:
-    """Each subscriber's chosen language (conversation), else their channel's hint."""
+    """Each subscriber's chosen language (conversation), else their channel's hint; a query per chunk."""
+    by_channel: dict[str, list[str]] = {}
+    for channel, sender in people:
+        by_channel.setdefault(channel, []).append(sender)
     out: dict[tuple[str, str], str | None] = {}
-    for start in range(0, len(people), CHUNK):
-        keys = people[start:start + CHUNK]
-        for channel, sender, hint in session.execute(select(
-                ChannelUser.channel, ChannelUser.sender, ChannelUser.language)
-                .where(tuple_(ChannelUser.channel, ChannelUser.sender).in_(keys))):
-            out[(channel, sender)] = canonical_language(hint)
-        for channel, sender, state in session.execute(select(
-                Conversation.channel, Conversation.sender, Conversation.state)
-                .where(tuple_(Conversation.channel, Conversation.sender).in_(keys))):
-            if (state or {}).get("language"):
-                out[(channel, sender)] = state["language"]
+    for channel, senders in by_channel.items():
+        for start in range(0, len(senders), CHUNK):
+            chunk = senders[start:start + CHUNK]
+            for sender, hint in session.execute(select(ChannelUser.sender, ChannelUser.language).where(
+                    ChannelUser.channel == channel, ChannelUser.sender.in_(chunk))):
+                out[(channel, sender)] = canonical_language(hint)
+            for sender, state in session.execute(select(Conversation.sender, Conversation.state).where(
+                    Conversation.channel == channel, Conversation.sender.in_(chunk))):
+                if (state or {}).get("language"):
+                    out[(channel, sender)] = state["language"]
     return out
 
 
