@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine, text
 
 from bot import jobs
 from bot.notify.publicity import remind_closing_notices
+from bot.notify.reminders import remind_start_deadlines_job
 from bot.notify.worker import deliver_outbox
 
 log = logging.getLogger(__name__)
@@ -42,4 +43,6 @@ def build_scheduler(engine: Engine, timezone: str) -> BackgroundScheduler:
     # The outbox (bot.notify.worker): claims rows with SKIP LOCKED, so extra delivery processes are safe.
     scheduler.add_job(deliver_outbox, "interval", seconds=10, args=[engine], id="deliver_outbox")
     scheduler.add_job(remind_closing_notices, "cron", hour=9, minute=0, args=[engine], id="remind_closing_notices")
+    scheduler.add_job(remind_start_deadlines_job, "cron", hour=9, minute=5, args=[engine],
+                      id="remind_start_deadlines")
     return scheduler

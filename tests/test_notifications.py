@@ -128,3 +128,22 @@ def test_rejection_carries_the_written_reason(session: Session) -> None:
                app, S.rejected, reason="家庭收入超过标准", today=DAY)
     [row] = rows(session)
     assert "没有通过" in row.text and "理由：家庭收入超过标准" in row.text
+
+
+def test_start_deadline_reminder_once_per_deadline(session: Session) -> None:
+    from factories import make_application, make_area_tree, make_household
+
+    from api.models import ApplicationContact
+    from bot.notify.reminders import remind_start_deadlines
+
+    tree = make_area_tree(session)
+    app = make_application(session, make_household(session, tree["v1"]), S.agreement_signed,
+                           due_on=dt.date(2026, 12, 20))
+    session.add(ApplicationContact(application_id=app.id, phone="13900000005"))
+    session.flush()
+    session.refresh(app)
+    assert remind_start_deadlines(session, dt.date(2026, 12, 1)) == 0     # not yet near
+    assert remind_start_deadlines(session, dt.date(2026, 12, 14)) == 1
+    assert remind_start_deadlines(session, dt.date(2026, 12, 15)) == 0    # once per deadline
+    [row] = rows(session)
+    assert "开工期限快到了" in row.text and "开工期限：2026年12月20日" in row.text

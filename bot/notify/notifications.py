@@ -67,7 +67,7 @@ def queue(session: Session, recipient: Recipient, text: str, key: str) -> Outbou
     return row
 
 
-def _to_contacts(session: Session, app: Application, key: str,
+def to_contacts(session: Session, app: Application, key: str,
                  render: Callable[[Callable[[str], str], str | None], str]) -> list[OutboundMessage]:
     rows = []
     for phone in _unique(contact.phone for contact in app.contacts):
@@ -88,7 +88,7 @@ def application_moved(session: Session, app: Application, event: ApplicationEven
     def render(_: Callable[[str], str], language: str | None) -> str:
         return _("您的申请有新进展：") + "\n" + describe(status, _, language)
 
-    return _to_contacts(session, app, f"app:{app.id}:event:{event.id}", render)
+    return to_contacts(session, app, f"app:{app.id}:event:{event.id}", render)
 
 
 def objection_filed(session: Session, objection: Objection) -> list[OutboundMessage]:
@@ -99,7 +99,7 @@ def objection_filed(session: Session, objection: Objection) -> list[OutboundMess
         return _("申请编号 {number}：公示期间有人提出了异议，相关部门将调查核实，结果会告诉您。").format(
             number=app.number)
 
-    rows = _to_contacts(session, app, f"objection:{objection.id}:filed", render)
+    rows = to_contacts(session, app, f"objection:{objection.id}:filed", render)
     if objection.channel == "api" and objection.contact_phone:   # on the bot, the reply was the receipt
         recipient = recipient_for(session, objection.contact_phone)
         _ = translator(recipient.language)
@@ -128,7 +128,7 @@ def objection_decided(session: Session, objection: Objection) -> list[OutboundMe
         def render(_: Callable[[str], str], language: str | None) -> str:
             return _("申请编号 {number}：针对您申请的异议经调查不成立。").format(number=app.number)
 
-        rows += _to_contacts(session, app, f"objection:{objection.id}:dismissed", render)
+        rows += to_contacts(session, app, f"objection:{objection.id}:dismissed", render)
     session.flush()
     return rows
 
