@@ -215,3 +215,20 @@ def test_telegram_notifications_through_the_bot_api_and_a_block_stops_them(engin
         user = s.scalars(select(ChannelUser).where(ChannelUser.sender == "8")).one()
         assert user.stopped
     assert statuses(engine) == Counter({"sent": 1, "failed": 1})
+
+
+def test_several_notifications_for_one_person_go_as_one_digest(engine: Engine) -> None:
+    queue(engine, 3, recipient="13900000001")
+    queue(engine, 1, recipient="13900000002", start=3)
+    queue(engine, 1, recipient="13900000001", start=4, reply=True)     # a reply is never merged
+    sender = Recorder()
+    assert run_once(engine, {"sms": sender}, config=FAST, now=DAYTIME) == 3
+    assert run_once(engine, {"sms": sender}, config=FAST, now=DAYTIME) == 0
+    digests = [k for k in sender.keys if k.startswith("digest:")]
+    assert len(digests) == 1 and sorted(set(sender.keys) - set(digests)) == ["k3", "k4"]
+    with transaction(engine) as s:
+        digest = s.scalars(select(OutboundMessage).where(OutboundMessage.idempotency_key == digests[0])).one()
+        assert digest.text.count("通知") == 3 and digest.status is OutboundStatus.sent
+        members = s.scalars(select(OutboundMessage).where(
+            OutboundMessage.gateway_message_id == f"digest:{digest.id}")).all()
+        assert sorted(m.idempotency_key for m in members) == ["k0", "k1", "k2"]

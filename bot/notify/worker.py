@@ -33,6 +33,7 @@ from api.settings import Settings, get_settings
 from bot.channels.sms.delivery import send_rows
 from bot.channels.sms.senders.base import Outgoing, SendError
 from bot.channels.users import channel_user, may_notify
+from bot.notify.digest import merge_due
 from bot.notify.telegram_sender import BLOCKED, TelegramSender
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,13 @@ def run_once(engine: Engine, senders: Mapping[str, Sender], *, settings: Setting
     settings, config = settings or get_settings(), config or WorkerConfig()
     limiter = limiter or RateLimiter(config.rate_per_second)
     sent = batches = 0
+    if not in_quiet_hours(now or utcnow(), config, settings.timezone):
+        try:
+            merge_due(engine, now or utcnow(), list(senders))
+        except OperationalError:
+            if engine.dialect.name != "sqlite":
+                raise
+            return 0                                   # SQLite: another worker holds the outbox
     while max_batches is None or batches < max_batches:
         moment = now or utcnow()
         quiet = in_quiet_hours(moment, config, settings.timezone)
