@@ -64,6 +64,12 @@ def create_app(engine: Engine | None = None) -> FastAPI:
             "details": [{"field": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")}
                         for e in errors]})
 
+    @app.exception_handler(OverflowError)
+    async def _overflow(_request: Request, _exc: OverflowError) -> JSONResponse:
+        # An integer beyond what the database stores (SQLite: 64-bit) can name no record: the client's error.
+        return JSONResponse(status_code=422, content={
+            "error": "validation_failed", "message": "数值超出范围 / a number is out of range", "field": None})
+
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)

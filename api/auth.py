@@ -11,9 +11,8 @@ from typing import ClassVar
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.orm import Session
 
-from api.deps import get_session
+from api.deps import SessionDep
 from api.domain.errors import DomainError, Forbidden
 from api.models import Role
 from api.services import audit  # noqa: F401  (installs the append-only guard on every session)
@@ -47,7 +46,7 @@ def _bearer(request: Request) -> str:
     return token.strip()
 
 
-def current_actor(request: Request, session: Session = Depends(get_session),  # noqa: B008
+def current_actor(request: Request, session: SessionDep,
                   _credentials: HTTPAuthorizationCredentials | None = Depends(_scheme)) -> Actor:  # noqa: B008
     """The staff member behind the request; 401 for a missing, unknown or revoked token, or inactive user."""
     row = find_token(session, _bearer(request))

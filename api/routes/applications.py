@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
-from sqlalchemy.orm import Session
 
 from api.auth import current_actor
-from api.deps import get_session
+from api.deps import SessionDep
 from api.models import ApplicationState
 from api.schemas.applications import (
     ApplicationDetail,
@@ -22,7 +21,6 @@ from api.services import applications, deadlines, workflow
 from api.services.scope import Actor
 
 router = APIRouter(prefix="/api/v1", tags=["applications"])
-SessionDep = Annotated[Session, Depends(get_session)]
 ActorDep = Annotated[Actor, Depends(current_actor)]
 Limit = Annotated[int, Query(ge=1, le=200)]
 Offset = Annotated[int, Query(ge=0)]

@@ -5,16 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
-from sqlalchemy.orm import Session
 
 from api.auth import current_actor, require_writer
-from api.deps import get_session
+from api.deps import SessionDep
 from api.schemas.areas import AreaIn, AreaOut
 from api.services import areas
 from api.services.scope import Actor, visible_area
 
 router = APIRouter(prefix="/api/v1", tags=["areas"])
-SessionDep = Annotated[Session, Depends(get_session)]
 ActorDep = Annotated[Actor, Depends(current_actor)]
 WriterDep = Annotated[Actor, Depends(require_writer)]
 # Ids beyond a signed 64-bit integer cannot exist and would overflow the database driver.

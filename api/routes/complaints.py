@@ -6,10 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from api.auth import current_actor
-from api.deps import get_session
+from api.deps import SessionDep
 from api.models import Area
 from api.models._types import utcnow
 from api.models.complaints import ComplaintCategory, ComplaintStatus
@@ -26,7 +25,6 @@ from api.services import complaints
 from api.services.scope import Actor
 
 router = APIRouter(prefix="/api/v1", tags=["complaints"])
-SessionDep = Annotated[Session, Depends(get_session)]
 ActorDep = Annotated[Actor, Depends(current_actor)]
 
 

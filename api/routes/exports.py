@@ -13,13 +13,12 @@ from sqlalchemy.orm import Session
 
 from api.auth import current_actor
 from api.db import transaction
-from api.deps import get_session
+from api.deps import SessionDep
 from api.models import ApplicationState, Area
 from api.services import exports, stats
 from api.services.scope import Actor, visible_area
 
 router = APIRouter(prefix="/api/v1", tags=["exports"])
-SessionDep = Annotated[Session, Depends(get_session)]
 ActorDep = Annotated[Actor, Depends(current_actor)]
 MAX_ID = 2**63 - 1
 AreaParam = Annotated[int | None, Query(ge=1, le=MAX_ID,

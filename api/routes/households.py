@@ -5,16 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
-from sqlalchemy.orm import Session
 
 from api.auth import current_actor
-from api.deps import get_session
+from api.deps import SessionDep
 from api.schemas.households import HouseholdIn, HouseholdOut, HouseholdPage
 from api.services import households
 from api.services.scope import Actor
 
 router = APIRouter(prefix="/api/v1", tags=["households"])
-SessionDep = Annotated[Session, Depends(get_session)]
 ActorDep = Annotated[Actor, Depends(current_actor)]
 
 

@@ -7,14 +7,14 @@ views carry no description, no complainant and no reply: those go to the complai
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.deps import get_session
+from api.deps import SessionDep
 from api.domain.errors import DomainError
 from api.models import Area
 from api.models._types import utcnow
@@ -24,7 +24,6 @@ from api.services.complaints import file_complaint
 from api.services.objection_port import match_villages
 
 router = APIRouter(prefix="/open311/v2", tags=["open311"])
-SessionDep = Annotated[Session, Depends(get_session)]
 MAX_LIST = 200
 
 

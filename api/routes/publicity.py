@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
-from sqlalchemy.orm import Session
 
 from api.auth import current_actor
-from api.deps import get_session
+from api.deps import SessionDep
 from api.models import NoticeStatus, PublicityNotice
 from api.models._types import utcnow
 from api.schemas.publicity import EntryOut, NoticeIn, NoticeOut, PublicNotice
@@ -16,7 +15,6 @@ from api.services import publicity
 from api.services.scope import Actor
 
 router = APIRouter(prefix="/api/v1", tags=["publicity"])
-SessionDep = Annotated[Session, Depends(get_session)]
 ActorDep = Annotated[Actor, Depends(current_actor)]
 
 

@@ -7,17 +7,15 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy.orm import Session
 
 from api.auth import current_actor
-from api.deps import get_session
+from api.deps import SessionDep
 from api.models.screening import Lead, LeadStatus
 from api.schemas.applications import ApplicationIn
 from api.screening import evaluate, parse_answers, records
 from api.services.scope import Actor
 
 router = APIRouter(prefix="/api/v1", tags=["screening"])
-SessionDep = Annotated[Session, Depends(get_session)]
 ActorDep = Annotated[Actor, Depends(current_actor)]
 
 

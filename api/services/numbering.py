@@ -1,7 +1,9 @@
 """Human-readable numbers (``140621-2026-00012``) per county and year, unique under concurrency.
 
-The next number is the highest of the county and year plus one; the column's unique constraint makes it
-safe: when two requests pick the same number, the second insert fails inside a savepoint and is retried
+The next number is the highest of the county and year plus one. On PostgreSQL a transaction-scoped advisory
+lock per series makes concurrent requests take turns (without it, under READ COMMITTED each retry waits for the
+other transaction and then sees the same highest number again, and 16 concurrent clerks exhausted the retries).
+Everywhere, the column's unique constraint stays the guarantee: a clash fails inside a savepoint and is retried
 with a fresh look at the highest number.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -36,6 +38,8 @@ def next_number(session: Session, column: InstrumentedAttribute[str], head: str)
 def insert_numbered(session: Session, column: InstrumentedAttribute[str], head: str,
                     build: Callable[[str], T]) -> T:
     """Insert the row ``build(number)`` with the next number, retrying when a concurrent request took it."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:head))"), {"head": head})
     for _ in range(ATTEMPTS):
         number = next_number(session, column, head)
         row = build(number)
