@@ -59,3 +59,15 @@ def test_upgrade_is_idempotent_and_seeds_counties_once(empty_engine: Engine) -> 
         assert sorted(c for (c,) in codes) == sorted(load_profiles())
     assert set(Base.metadata.tables) <= set(inspect(empty_engine).get_table_names())
     assert Area.__tablename__ == "areas"
+
+
+def test_migrated_database_refuses_to_rewrite_the_audit_log(empty_engine: Engine) -> None:
+    prepare_database(empty_engine)
+    with empty_engine.begin() as conn:
+        conn.execute(text("INSERT INTO audit_entries (at, actor, action, entity, entity_id, prev_hash, hash) "
+                          "VALUES (CURRENT_TIMESTAMP, 'a', 'x', 'e', '1', :z, :h)"), {"z": "0" * 64, "h": "1" * 64})
+    for statement in ("UPDATE audit_entries SET actor = 'someone else'", "DELETE FROM audit_entries"):
+        with pytest.raises(Exception, match="append-only"), empty_engine.begin() as conn:
+            conn.execute(text(statement))
+    with empty_engine.connect() as conn:
+        assert conn.execute(text("SELECT actor FROM audit_entries")).scalar_one() == "a"

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 13:30:17.605048
+Create Date: 2026-11-23 14:28:25.484198
 """
 
 from collections.abc import Sequence
@@ -131,6 +131,48 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_screenings_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_screenings_outcome'), ['outcome'], unique=False)
 
+    op.create_table('complaints',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.String(length=32), nullable=False),
+    sa.Column('county_code', sa.String(length=6), nullable=False),
+    sa.Column('category', sa.Enum('资金-挪用', '资金-冒领', '资金-克扣', '资金-拖欠', '索要好处费', '对象认定不公', '工程质量安全', '其他', name='complaintcategory', native_enum=False, length=32), nullable=False),
+    sa.Column('village_id', sa.Integer(), nullable=True),
+    sa.Column('subject', sa.Enum('village_committee', 'township', 'county', 'builder', 'other', name='complaintsubject', native_enum=False, length=32), nullable=False),
+    sa.Column('subject_detail', sa.String(length=200), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('attachments', sa.Text(), nullable=False),
+    sa.Column('channel', sa.String(length=16), nullable=False),
+    sa.Column('sender', sa.String(length=64), nullable=True),
+    sa.Column('sender_key', sa.String(length=64), nullable=False),
+    sa.Column('contact_phone', sa.String(length=11), nullable=True),
+    sa.Column('anonymous', sa.Boolean(), nullable=False),
+    sa.Column('routed_to_id', sa.Integer(), nullable=False),
+    sa.Column('assigned_to_id', sa.Integer(), nullable=True),
+    sa.Column('assignee', sa.String(length=128), nullable=True),
+    sa.Column('acknowledge_due', sa.Date(), nullable=True),
+    sa.Column('resolve_due', sa.Date(), nullable=True),
+    sa.Column('acknowledged_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('reminded_on', sa.Date(), nullable=True),
+    sa.Column('status', sa.Enum('received', 'in_progress', 'resolved', 'reopened', name='complaintstatus', native_enum=False, length=32), nullable=False),
+    sa.Column('repeats', sa.Integer(), nullable=False),
+    sa.Column('resolution', sa.Text(), nullable=True),
+    sa.Column('resolved_by', sa.String(length=128), nullable=True),
+    sa.Column('resolved_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('satisfaction', sa.Integer(), nullable=True),
+    sa.Column('filed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['assigned_to_id'], ['areas.id'], name=op.f('fk_complaints_assigned_to_id_areas')),
+    sa.ForeignKeyConstraint(['routed_to_id'], ['areas.id'], name=op.f('fk_complaints_routed_to_id_areas')),
+    sa.ForeignKeyConstraint(['village_id'], ['areas.id'], name=op.f('fk_complaints_village_id_areas')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_complaints')),
+    sa.UniqueConstraint('number', name=op.f('uq_complaints_number'))
+    )
+    with op.batch_alter_table('complaints', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_complaints_county_code'), ['county_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaints_resolve_due'), ['resolve_due'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaints_routed_to_id'), ['routed_to_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaints_sender_key'), ['sender_key'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaints_village_id'), ['village_id'], unique=False)
+
     op.create_table('households',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('village_id', sa.Integer(), nullable=False),
@@ -178,6 +220,19 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_publicity_notices_area_id'), ['area_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_publicity_notices_closes_on'), ['closes_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_publicity_notices_county_code'), ['county_code'], unique=False)
+
+    op.create_table('subscriptions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.String(length=16), nullable=False),
+    sa.Column('sender', sa.String(length=64), nullable=False),
+    sa.Column('village_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['village_id'], ['areas.id'], name=op.f('fk_subscriptions_village_id_areas')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_subscriptions')),
+    sa.UniqueConstraint('channel', 'sender', 'village_id', name=op.f('uq_subscriptions_channel_sender_village_id'))
+    )
+    with op.batch_alter_table('subscriptions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_subscriptions_village_id'), ['village_id'], unique=False)
 
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -262,6 +317,18 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_applications_state'), ['state'], unique=False)
         batch_op.create_index(batch_op.f('ix_applications_township_id'), ['township_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_applications_village_id'), ['village_id'], unique=False)
+
+    op.create_table('complaint_notes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('complaint_id', sa.Integer(), nullable=False),
+    sa.Column('author', sa.String(length=128), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaints.id'], name=op.f('fk_complaint_notes_complaint_id_complaints')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_complaint_notes'))
+    )
+    with op.batch_alter_table('complaint_notes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_complaint_notes_complaint_id'), ['complaint_id'], unique=False)
 
     op.create_table('household_members',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -401,6 +468,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_household_members_household_id'))
 
     op.drop_table('household_members')
+    with op.batch_alter_table('complaint_notes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_complaint_notes_complaint_id'))
+
+    op.drop_table('complaint_notes')
     with op.batch_alter_table('applications', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_applications_village_id'))
         batch_op.drop_index(batch_op.f('ix_applications_township_id'))
@@ -418,6 +489,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_users_area_id'))
 
     op.drop_table('users')
+    with op.batch_alter_table('subscriptions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_subscriptions_village_id'))
+
+    op.drop_table('subscriptions')
     with op.batch_alter_table('publicity_notices', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_publicity_notices_county_code'))
         batch_op.drop_index(batch_op.f('ix_publicity_notices_closes_on'))
@@ -430,6 +505,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_households_head_id_number'))
 
     op.drop_table('households')
+    with op.batch_alter_table('complaints', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_complaints_village_id'))
+        batch_op.drop_index(batch_op.f('ix_complaints_sender_key'))
+        batch_op.drop_index(batch_op.f('ix_complaints_routed_to_id'))
+        batch_op.drop_index(batch_op.f('ix_complaints_resolve_due'))
+        batch_op.drop_index(batch_op.f('ix_complaints_county_code'))
+
+    op.drop_table('complaints')
     with op.batch_alter_table('screenings', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_screenings_outcome'))
         batch_op.drop_index(batch_op.f('ix_screenings_created_at'))
