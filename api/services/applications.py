@@ -7,14 +7,14 @@ import datetime as dt
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from api.domain.errors import Conflict, NotFound, ValidationFailed
+from api.domain.errors import Conflict, ValidationFailed
 from api.domain.phone import validate_mobile
 from api.models import Application, ApplicationContact, ApplicationEvent, ApplicationState, FiledBy
 from api.schemas.applications import ApplicationIn
 from api.services import audit
 from api.services.households import get_household, require_writer, scoped, village_in_scope
 from api.services.numbering import insert_numbered, prefix
-from api.services.scope import Actor, visible_area
+from api.services.scope import Actor, visible_area, visible_record
 from api.services.workflow import ACTIVE, local_today, snapshot
 
 SELF = "本人"
@@ -95,15 +95,8 @@ def create_application(session: Session, actor: Actor, data: ApplicationIn,
 
 def get_application(session: Session, actor: Actor, application_id: int) -> Application:
     """The application if the actor's area covers its village; a foreign one is simply not found."""
-    app = session.get(Application, application_id)
-    missing = NotFound(f"申请 {application_id} 不存在 / application not found", field="application_id")
-    if app is None:
-        raise missing
-    try:
-        visible_area(session, actor, app.village_id)
-    except NotFound:
-        raise missing from None
-    return app
+    return visible_record(session, actor, Application, application_id, area_of=lambda a: a.village_id,
+                          missing=f"申请 {application_id} 不存在 / application not found", field="application_id")
 
 
 def list_applications(session: Session, actor: Actor, *, state: ApplicationState | None = None,

@@ -19,7 +19,7 @@ from api.services import audit, events
 from api.services.households import require_writer, scoped
 from api.services.numbering import insert_numbered, prefix
 from api.services.publicity import PENDING, get_notice, move_on, stage_of, window_open, window_text
-from api.services.scope import Actor, visible_area
+from api.services.scope import Actor, visible_record
 from api.services.workflow import apply_transition, check_permission, local_date, rule_for
 
 Outcome = Literal["upheld", "dismissed"]
@@ -69,15 +69,8 @@ def file_objection(session: Session, notice_id: int, application_id: int, reason
 
 
 def get_objection(session: Session, actor: Actor, objection_id: int) -> Objection:
-    objection = session.get(Objection, objection_id)
-    missing = NotFound(f"异议 {objection_id} 不存在 / objection not found", field="objection_id")
-    if objection is None:
-        raise missing
-    try:
-        visible_area(session, actor, objection.notice.area_id)
-    except NotFound:
-        raise missing from None
-    return objection
+    return visible_record(session, actor, Objection, objection_id, area_of=lambda o: o.notice.area_id,
+                          missing=f"异议 {objection_id} 不存在 / objection not found", field="objection_id")
 
 
 def list_objections(session: Session, actor: Actor, *, status: ObjectionStatus | None = None,

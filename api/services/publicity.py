@@ -33,7 +33,7 @@ from api.schemas.publicity import NoticeIn, PublicEntry, PublicNotice
 from api.services import audit, events
 from api.services.applications import get_application
 from api.services.households import require_writer, scoped
-from api.services.scope import Actor, visible_area
+from api.services.scope import Actor, visible_area, visible_record
 from api.services.workflow import (
     SYSTEM,
     apply_transition,
@@ -172,15 +172,8 @@ def open_notice(session: Session, actor: Actor, data: NoticeIn,
 
 
 def get_notice(session: Session, actor: Actor, notice_id: int) -> PublicityNotice:
-    notice = session.get(PublicityNotice, notice_id)
-    missing = NotFound(f"公示 {notice_id} 不存在 / notice not found", field="notice_id")
-    if notice is None:
-        raise missing
-    try:
-        visible_area(session, actor, notice.area_id)
-    except NotFound:
-        raise missing from None
-    return notice
+    return visible_record(session, actor, PublicityNotice, notice_id, area_of=lambda n: n.area_id,
+                          missing=f"公示 {notice_id} 不存在 / notice not found", field="notice_id")
 
 
 def list_notices(session: Session, actor: Actor, *, status: NoticeStatus | None = None, limit: int = 50,

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
 from api.domain.errors import NotFound
 from api.models import Area, AreaLevel, Role
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -42,3 +46,16 @@ def visible_area(session: Session, actor: Actor, area_id: int) -> Area:
     if area is None or not covers(actor, area):
         raise NotFound(f"区域 {area_id} 不存在或不在您的管辖范围 / area {area_id} not found", field="area_id")
     return area
+
+
+def visible_record(session: Session, actor: Actor, model: type[T], record_id: int, *,
+                      area_of: Callable[[T], int], missing: str, field: str) -> T:
+    """A record by id if the actor's area covers it; a foreign record is not found, exactly like an absent one."""
+    record = session.get(model, record_id)
+    if record is None:
+        raise NotFound(missing, field=field)
+    try:
+        visible_area(session, actor, area_of(record))
+    except NotFound:
+        raise NotFound(missing, field=field) from None
+    return record
