@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import datetime as dt
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,15 +33,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from harness import drop_schema, free_port, start_server  # noqa: E402
+
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
-def server_app():  # type: ignore[no-untyped-def]
-    """uvicorn's factory in each worker process: the real app on the database the parent prepared."""
-    from api.app import create_app
-    from api.db import make_engine
-
-    return create_app(make_engine(os.environ["ANJU_DATABASE_URL"]))
 
 
 @dataclass
@@ -71,12 +64,6 @@ def _pcts(values: list[float]) -> str:
     ordered = sorted(values)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
     return f"p50 {statistics.median(ordered):6.1f} ms   p99 {p99:6.1f} ms"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _prepare(url: str, clients: int, per_client: int) -> list[tuple[str, list[int]]]:
@@ -117,37 +104,6 @@ def _schema_url(pg_url: str) -> tuple[str, str]:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
     admin.dispose()
     return f"{pg_url}?options=-csearch_path%3D{schema}", schema
-
-
-def _drop(pg_url: str, schema: str) -> None:
-    from sqlalchemy import text
-
-    from api.db import make_engine
-
-    admin = make_engine(pg_url)
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-    admin.dispose()
-
-
-def _start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "ANJU_DATABASE_URL": url, "ANJU_ENVIRONMENT": "development", "PYTHONPATH": str(ROOT)}
-    env.pop("ANJU_TELEGRAM_TOKEN", None)
-    command = [sys.executable, "-m", "uvicorn", "--factory", "api_bench:server_app",
-               "--app-dir", str(Path(__file__).parent), "--host", "127.0.0.1", "--port", str(port),
-               "--workers", str(workers), "--log-level", "warning", "--no-access-log"]
-    process = subprocess.Popen(command, env=env, cwd=ROOT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("the server exited during start-up")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("the server did not start within 60 s")
 
 
 async def _play(port: int, plan: list[tuple[str, list[int]]], result: Result) -> None:
@@ -213,8 +169,8 @@ def run(db: str, args: argparse.Namespace) -> Result:
             url, schema = _schema_url(args.pg_url)
         try:
             plan = _prepare(url, args.concurrency, per_client)
-            port = _free_port()
-            server = _start_server(url, port, args.workers)
+            port = free_port()
+            server = start_server(url, port, args.workers)
             try:
                 warm = Result(db, args.workers, args.concurrency)
                 asyncio.run(_play(port, [(token, ids[:1]) for token, ids in plan[:4]], warm))
@@ -233,7 +189,7 @@ def run(db: str, args: argparse.Namespace) -> Result:
             return result
         finally:
             if schema:
-                _drop(args.pg_url, schema)
+                drop_schema(args.pg_url, schema)
 
 
 def main() -> int:

@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,15 +33,9 @@ sys.path.insert(0, str(ROOT))
 
 SECRET = "bench-secret"
 CONVERSATION = ("菜单", "资格", "屯留区", "1", "2")
+from harness import drop_schema, free_port, start_server  # noqa: E402
+
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
-def server_app():  # type: ignore[no-untyped-def]
-    """uvicorn's factory in each worker process: the real app on the URL the parent prepared."""
-    from api.app import create_app
-    from api.db import make_engine
-
-    return create_app(make_engine(os.environ["ANJU_DATABASE_URL"]))
 
 
 @dataclass
@@ -107,12 +100,6 @@ def _postgres_cpu_seconds() -> float:
     return total
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _prepare(db: str, pg_url: str, tmp: Path) -> tuple[str, str | None]:
     """A database with the schema and the counties; returns its URL and the schema to drop, if any."""
     from sqlalchemy import text
@@ -136,38 +123,6 @@ def _prepare(db: str, pg_url: str, tmp: Path) -> tuple[str, str | None]:
     seed_counties(engine)
     engine.dispose()
     return url, schema
-
-
-def _drop(pg_url: str, schema: str) -> None:
-    from sqlalchemy import text
-
-    from api.db import make_engine
-
-    admin = make_engine(pg_url)
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-    admin.dispose()
-
-
-def _start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "ANJU_DATABASE_URL": url, "ANJU_SMS_HMAC_SECRET": SECRET,
-           "ANJU_SMS_GATEWAY": "console", "ANJU_ENVIRONMENT": "development", "PYTHONPATH": str(ROOT)}
-    env.pop("ANJU_TELEGRAM_TOKEN", None)
-    command = [sys.executable, "-m", "uvicorn", "--factory", "sms_inbound:server_app",
-               "--app-dir", str(Path(__file__).parent), "--host", "127.0.0.1", "--port", str(port),
-               "--workers", str(workers), "--log-level", "warning", "--no-access-log"]
-    process = subprocess.Popen(command, env=env, cwd=ROOT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("the server exited during start-up")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("the server did not start within 60 s")
 
 
 async def _play(port: int, senders: int, concurrency: int, prefix: str) -> tuple[float, list[float], int]:
@@ -239,8 +194,9 @@ def _check(url: str, expected: int) -> str:
 def run(db: str, args: argparse.Namespace) -> Result:
     with tempfile.TemporaryDirectory() as tmp:
         url, schema = _prepare(db, args.pg_url, Path(tmp))
-        port = _free_port()
-        server = _start_server(url, port, args.workers)
+        port = free_port()
+        server = start_server(url, port, args.workers,
+                              env={"ANJU_SMS_HMAC_SECRET": SECRET, "ANJU_SMS_GATEWAY": "console"})
         try:
             warm = asyncio.run(_play(port, max(4, args.concurrency // 4), min(4, args.concurrency), "warm"))
             del warm
@@ -264,7 +220,7 @@ def run(db: str, args: argparse.Namespace) -> Result:
             except subprocess.TimeoutExpired:
                 server.kill()
             if schema:
-                _drop(args.pg_url, schema)
+                drop_schema(args.pg_url, schema)
 
 
 def main() -> int:
