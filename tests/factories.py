@@ -75,6 +75,24 @@ def make_token(session: Session, area: Area, role: Role | str = Role.clerk, name
     return issue_token(session, make_user(session, area, role, name), by="test")
 
 
+def area_tree_ids(engine: Engine) -> dict[str, int]:
+    """``make_area_tree`` in its own committed unit of work, as ids that outlive the session."""
+    from api.db import transaction
+
+    with transaction(engine) as s:
+        return {k: a.id for k, a in make_area_tree(s).items()}
+
+
+def token_for(engine: Engine, area_id: int, role: Role | str = Role.clerk) -> str:
+    """A committed token for a user of ``area_id``, for tests that hold ids rather than rows."""
+    from api.db import transaction
+
+    with transaction(engine) as s:
+        area = s.get(Area, area_id)
+        assert area is not None
+        return make_token(s, area, role)
+
+
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 

@@ -12,25 +12,17 @@ from api.domain.errors import NotFound, ValidationFailed
 from api.models import Area, AreaLevel, AuditEntry
 from api.services import areas
 from bot.cli import main as anju
-from tests.factories import bearer, make_area_tree, make_client, make_token
+from tests.factories import area_tree_ids, bearer, make_client, token_for
 
 
 @pytest.fixture
 def tree(engine: Engine) -> dict[str, int]:
-    with transaction(engine) as s:
-        return {k: a.id for k, a in make_area_tree(s).items()}
-
-
-def _token(engine: Engine, area_id: int, role: str = "clerk") -> str:
-    with transaction(engine) as s:
-        area = s.get(Area, area_id)
-        assert area is not None
-        return make_token(s, area, role)
+    return area_tree_ids(engine)
 
 
 def test_county_admin_adds_a_township_with_code(engine: Engine, tree: dict[str, int]) -> None:
     client = make_client(engine)
-    token = _token(engine, tree["county"], "admin")
+    token = token_for(engine, tree["county"], "admin")
     response = client.post("/api/v1/areas", headers=bearer(token),
                            json={"parent_id": tree["county"], "name": "岱岳镇", "code": "140621104000"})
     assert response.status_code == 201, response.text
@@ -43,14 +35,14 @@ def test_county_admin_adds_a_township_with_code(engine: Engine, tree: dict[str, 
 
 
 def test_county_clerk_may_not_add_townships(engine: Engine, tree: dict[str, int]) -> None:
-    response = make_client(engine).post("/api/v1/areas", headers=bearer(_token(engine, tree["county"])),
+    response = make_client(engine).post("/api/v1/areas", headers=bearer(token_for(engine, tree["county"])),
                                         json={"parent_id": tree["county"], "name": "岱岳镇"})
     assert response.status_code == 403
 
 
 def test_township_clerk_adds_a_village_to_its_own_township_only(engine: Engine, tree: dict[str, int]) -> None:
     client = make_client(engine)
-    token = _token(engine, tree["t1"])
+    token = token_for(engine, tree["t1"])
     response = client.post("/api/v1/areas", headers=bearer(token),
                            json={"parent_id": tree["t1"], "name": "新村"})
     assert response.status_code == 201
@@ -64,14 +56,14 @@ def test_township_clerk_adds_a_village_to_its_own_township_only(engine: Engine, 
 
 
 def test_village_token_adds_nothing(engine: Engine, tree: dict[str, int]) -> None:
-    response = make_client(engine).post("/api/v1/areas", headers=bearer(_token(engine, tree["v1"], "admin")),
+    response = make_client(engine).post("/api/v1/areas", headers=bearer(token_for(engine, tree["v1"], "admin")),
                                         json={"parent_id": tree["v1"], "name": "一组"})
     assert response.status_code == 403
 
 
 def test_names_are_unique_within_the_parent(engine: Engine, tree: dict[str, int]) -> None:
     client = make_client(engine)
-    token = _token(engine, tree["county"], "admin")
+    token = token_for(engine, tree["county"], "admin")
     dup = client.post("/api/v1/areas", headers=bearer(token), json={"parent_id": tree["t1"], "name": "东村"})
     assert dup.status_code == 409 and dup.json()["field"] == "name"
     elsewhere = client.post("/api/v1/areas", headers=bearer(token),
@@ -87,7 +79,7 @@ def test_names_are_unique_within_the_parent(engine: Engine, tree: dict[str, int]
     ("t1", "140621104000"),         # a township code given to a village
 ])
 def test_bad_codes_are_422(engine: Engine, tree: dict[str, int], parent: str, code: str) -> None:
-    token = _token(engine, tree["county"], "admin")
+    token = token_for(engine, tree["county"], "admin")
     response = make_client(engine).post("/api/v1/areas", headers=bearer(token),
                                         json={"parent_id": tree[parent], "name": "某地", "code": code})
     assert response.status_code == 422 and response.json()["field"] == "code", response.text
@@ -104,18 +96,18 @@ def test_prefecture_codes_use_the_prefecture_prefix(engine: Engine) -> None:
 
 def test_listing_and_reading_stay_in_scope(engine: Engine, tree: dict[str, int]) -> None:
     client = make_client(engine)
-    township = bearer(_token(engine, tree["t1"]))
+    township = bearer(token_for(engine, tree["t1"]))
     names = [a["name"] for a in client.get("/api/v1/areas", headers=township).json()]
     assert sorted(names) == ["东村", "西村"]
     assert client.get(f"/api/v1/areas/{tree['v2']}", headers=township).status_code == 200
     assert client.get(f"/api/v1/areas/{tree['v3']}", headers=township).status_code == 404
-    village = bearer(_token(engine, tree["v1"]))
+    village = bearer(token_for(engine, tree["v1"]))
     assert client.get(f"/api/v1/areas/{tree['v1']}", headers=village).status_code == 200
     for foreign in ("v2", "v3", "t1", "county", "other_village"):
         assert client.get(f"/api/v1/areas/{tree[foreign]}", headers=village).status_code == 404, foreign
         listed = client.get("/api/v1/areas", params={"parent_id": tree[foreign]}, headers=village)
         assert listed.status_code == 404, foreign
-    county = bearer(_token(engine, tree["county"], "viewer"))
+    county = bearer(token_for(engine, tree["county"], "viewer"))
     assert {a["name"] for a in client.get("/api/v1/areas", headers=county).json()} == {"古城镇", "玉井镇"}
     assert client.get(f"/api/v1/areas/{tree['other_village']}", headers=county).status_code == 404
 

@@ -11,22 +11,12 @@ from api.db import transaction
 from api.models import ApiToken, User
 from api.services.users import issue_token, revoke_token
 from bot.cli import main as anju
-from tests.factories import bearer, make_area_tree, make_client, make_token, make_user
+from tests.factories import area_tree_ids, bearer, make_client, make_user, token_for
 
 
 @pytest.fixture
 def tree(engine: Engine) -> dict[str, int]:
-    with transaction(engine) as s:
-        return {k: a.id for k, a in make_area_tree(s).items()}
-
-
-def _token(engine: Engine, area_id: int, role: str = "clerk") -> str:
-    from api.models import Area
-
-    with transaction(engine) as s:
-        area = s.get(Area, area_id)
-        assert area is not None
-        return make_token(s, area, role)
+    return area_tree_ids(engine)
 
 
 def _assert_401(response) -> None:  # type: ignore[no-untyped-def]
@@ -46,13 +36,13 @@ def test_missing_malformed_or_unknown_token_is_401(engine: Engine, tree: dict[st
 
 
 def test_valid_token_is_accepted(engine: Engine, tree: dict[str, int]) -> None:
-    token = _token(engine, tree["t1"])
+    token = token_for(engine, tree["t1"])
     response = make_client(engine).get("/api/v1/areas", headers=bearer(token))
     assert response.status_code == 200
 
 
 def test_revoked_token_is_401(engine: Engine, tree: dict[str, int]) -> None:
-    token = _token(engine, tree["v1"])
+    token = token_for(engine, tree["v1"])
     with transaction(engine) as s:
         digest = hashlib.sha256(token.encode()).hexdigest()
         row = s.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
@@ -63,7 +53,7 @@ def test_revoked_token_is_401(engine: Engine, tree: dict[str, int]) -> None:
 
 
 def test_inactive_user_is_401(engine: Engine, tree: dict[str, int]) -> None:
-    token = _token(engine, tree["v1"])
+    token = token_for(engine, tree["v1"])
     with transaction(engine) as s:
         for user in s.scalars(select(User)):
             user.active = False
@@ -84,7 +74,7 @@ def test_only_the_hash_is_stored(engine: Engine, tree: dict[str, int]) -> None:
 
 
 def test_viewer_reads_but_may_not_write(engine: Engine, tree: dict[str, int]) -> None:
-    token = _token(engine, tree["t1"], "viewer")
+    token = token_for(engine, tree["t1"], "viewer")
     client = make_client(engine)
     assert client.get(f"/api/v1/areas/{tree['v1']}", headers=bearer(token)).status_code == 200
     response = client.post("/api/v1/areas", headers=bearer(token),
