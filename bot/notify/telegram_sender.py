@@ -1,11 +1,15 @@
 """A plain synchronous Telegram sender for the delivery worker (notifications outside any update).
 
-Telegram has no idempotency key, so this is the one channel where a worker killed between Telegram's answer
-and our commit may repeat a message; the worker's small batches keep that window to one batch.
+Telegram's Bot API has no idempotency key, so this sender says which failures certainly did not reach Telegram
+(no connection; any HTTP answer, which means Telegram refused or did not process the request) and which may have
+(the connection broke or timed out after the request was written: ``UncertainSend``). The worker never resends
+the latter; see bot/notify/unkeyed.py for the decision rule and the guarantee that remains.
 A 403 means the user blocked the bot: a permanent failure that marks the chat stopped.
 """
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 import httpx
 
@@ -13,9 +17,17 @@ from api.settings import Settings
 from bot.channels.sms.senders.base import Outgoing, SendError
 
 BLOCKED = "blocked by the user"
+# Raised before a single byte of the request could reach Telegram: a retry cannot repeat a message.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+
+
+class UncertainSend(SendError):
+    """The request may have reached Telegram; whether the message went out is unknown."""
 
 
 class TelegramSender:
+    idempotent: ClassVar[bool] = False   # the worker sends it by the claim-call-record path (bot.notify.unkeyed)
+
     def __init__(self, token: str, base_url: str | None = None, timeout: float = 10.0) -> None:
         self.url = f"{base_url or 'https://api.telegram.org/bot'}{token}/sendMessage"
         self.client = httpx.Client(timeout=timeout)
@@ -29,8 +41,10 @@ class TelegramSender:
     def send(self, message: Outgoing) -> str | None:
         try:
             response = self.client.post(self.url, data={"chat_id": message.recipient, "text": message.text})
-        except httpx.HTTPError as exc:
+        except _NOT_SENT as exc:
             raise SendError(f"telegram unreachable: {exc}") from exc
+        except httpx.HTTPError as exc:
+            raise UncertainSend(f"telegram call cut off: {type(exc).__name__} {exc}") from exc
         if response.status_code == 403:
             raise SendError(BLOCKED, permanent=True)
         if response.status_code == 400:

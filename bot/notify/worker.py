@@ -1,11 +1,13 @@
 """The delivery worker: sends committed outbox rows of every channel, once, whatever crashes in between.
 
-Rows are claimed in small batches with ``SELECT … FOR UPDATE SKIP LOCKED`` (plain on SQLite, which has one
-writer), sent while the row is locked, and marked in the same transaction. A worker killed after the gateway
-accepted a message but before its commit leaves the row queued; the next run sends it again with the same
-idempotency key, which the gateway adapters pass on so the gateway drops the repeat. Notifications (rows that
-answer no inbound message) wait out quiet hours and skip people who opted out or blocked the bot; direct
-replies never wait. Failures are retried with exponential back-off counted from the row's creation.
+Keyed gateways (SMS): rows are claimed in small batches with ``SELECT … FOR UPDATE SKIP LOCKED`` (behind the
+write lock on SQLite, which has one writer), sent while the row is locked, and marked in the same transaction.
+A worker killed after the gateway accepted a message but before its commit leaves the row queued; the next run
+sends it again with the same idempotency key, which the gateway adapters pass on so the gateway drops the
+repeat. Telegram takes no key: its rows go one at a time through claim → call → record (bot.notify.unkeyed),
+at most once. Notifications (rows that answer no inbound message) wait out quiet hours and skip people who
+opted out or blocked the bot; direct replies never wait. Failures are retried with exponential back-off counted
+from the row's creation. Quiet hours and rates come from Settings (``WorkerConfig.from_settings``).
 
 Run it from the scheduler (``bot.scheduler``) or alone: ``python -m bot.notify.worker [--once]``.
 """
@@ -18,11 +20,10 @@ import logging
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, and_, or_, select, update
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -32,9 +33,13 @@ from api.models.messages import OutboundMessage, OutboundStatus
 from api.settings import Settings, get_settings
 from bot.channels.sms.delivery import send_rows
 from bot.channels.sms.senders.base import Outgoing, SendError
-from bot.channels.users import channel_user, may_notify
-from bot.notify.digest import merge_due
-from bot.notify.telegram_sender import BLOCKED, TelegramSender
+from bot.channels.users import may_notify
+from bot.notify.claims import WorkerConfig, claimable, take_write_lock
+from bot.notify.digest import merge_due, settle
+from bot.notify.telegram_sender import TelegramSender
+from bot.notify.unkeyed import send_next
+
+__all__ = ["RateLimiter", "WorkerConfig", "deliver_outbox", "in_quiet_hours", "run_once"]
 
 log = logging.getLogger(__name__)
 
@@ -43,18 +48,6 @@ class Sender(Protocol):
     def send(self, message: Outgoing) -> str | None: ...
 
     def close(self) -> None: ...
-
-
-@dataclass(frozen=True)
-class WorkerConfig:
-    """Operational limits, not policy: quiet hours are local (the settings' timezone)."""
-
-    quiet_start: dt.time = dt.time(21, 0)
-    quiet_end: dt.time = dt.time(8, 0)
-    rate_per_second: Mapping[str, float] = field(default_factory=lambda: {"sms": 20.0, "telegram": 25.0})
-    batch: int = 20
-    max_attempts: int = 5
-    backoff: dt.timedelta = dt.timedelta(seconds=30)   # then 2×, 4×, … after each failed attempt
 
 
 class RateLimiter:
@@ -82,25 +75,12 @@ def in_quiet_hours(now: dt.datetime, config: WorkerConfig, timezone: str) -> boo
     return config.quiet_start <= local < config.quiet_end
 
 
-def _due(now: dt.datetime, config: WorkerConfig):  # type: ignore[no-untyped-def]
-    """Rows whose back-off has passed: attempt k waits (2**k - 1) × backoff after the row was created."""
-    return or_(*(and_(OutboundMessage.attempts == k,
-                      OutboundMessage.created_at <= now - config.backoff * (2 ** k - 1))
-                 for k in range(config.max_attempts)))
-
-
 def claim(session: Session, channels: list[str], now: dt.datetime, config: WorkerConfig,
           quiet: bool) -> list[OutboundMessage]:
-    if session.get_bind().dialect.name == "sqlite":
-        # No row locks: take the database's write lock first (a write that matches nothing), so a second
-        # worker waits here until this batch is marked instead of reading the same rows as still queued.
-        session.execute(update(OutboundMessage).where(OutboundMessage.id == -1).values(attempts=0))
-    query = (select(OutboundMessage)
-             .where(OutboundMessage.status == OutboundStatus.queued, OutboundMessage.channel.in_(channels),
-                    _due(now, config))
+    """A batch of keyed rows, locked until this transaction records their outcomes."""
+    take_write_lock(session)
+    query = (select(OutboundMessage).where(*claimable(channels, now, config, quiet))
              .order_by(OutboundMessage.id).limit(config.batch).with_for_update(skip_locked=True))
-    if quiet:
-        query = query.where(OutboundMessage.in_reply_to.is_not(None))
     return list(session.scalars(query))
 
 
@@ -108,8 +88,11 @@ def run_once(engine: Engine, senders: Mapping[str, Sender], *, settings: Setting
              config: WorkerConfig | None = None, limiter: RateLimiter | None = None,
              now: dt.datetime | None = None, max_batches: int | None = None) -> int:
     """Send what is due until nothing is left (or ``max_batches``); returns how many were sent."""
-    settings, config = settings or get_settings(), config or WorkerConfig()
+    settings = settings or get_settings()
+    config = config or WorkerConfig.from_settings(settings)
     limiter = limiter or RateLimiter(config.rate_per_second)
+    keyed = [c for c, s in senders.items() if getattr(s, "idempotent", True)]
+    unkeyed = [c for c in senders if c not in keyed]
     sent = batches = 0
     if not in_quiet_hours(now or utcnow(), config, settings.timezone):
         try:
@@ -121,29 +104,43 @@ def run_once(engine: Engine, senders: Mapping[str, Sender], *, settings: Setting
     while max_batches is None or batches < max_batches:
         moment = now or utcnow()
         quiet = in_quiet_hours(moment, config, settings.timezone)
+        rows: list[OutboundMessage] = []
+        taken = 0
         try:
-            with transaction(engine) as session:
-                rows = claim(session, list(senders), moment, config, quiet)
-                for row in rows:
-                    limiter.wait(row.channel)
-                    sent += _send(session, row, senders[row.channel], settings, config, moment)
+            if keyed:
+                with transaction(engine) as session:
+                    rows = claim(session, keyed, moment, config, quiet)
+                    for row in rows:
+                        limiter.wait(row.channel)
+                        sent += _send(session, row, senders[row.channel], settings, config, moment)
+            while unkeyed and taken < config.batch:
+                outcome = send_next(engine, unkeyed, senders, moment, config, quiet, limiter)
+                if outcome is None:
+                    break
+                taken, sent = taken + 1, sent + outcome
         except OperationalError:
             if engine.dialect.name != "sqlite":
                 raise
             log.info("outbox busy with another worker; this run stops here")   # SQLite: one writer at a time
             break
         batches += 1
-        if not rows:
+        if not rows and not taken:
             break
     return sent
 
 
 def _send(session: Session, row: OutboundMessage, sender: Sender, settings: Settings, config: WorkerConfig,
           now: dt.datetime) -> int:
+    """A keyed gateway: sent while the row is locked; after a crash the retry carries the same key."""
     if row.channel == "sms":   # the SMS path also applies the gateway's per-number daily cap
-        return send_rows(session, [row], sender, settings, now)  # type: ignore[arg-type]
+        sent = send_rows(session, [row], sender, settings, now)  # type: ignore[arg-type]
+        if row.status is OutboundStatus.queued and row.attempts >= config.max_attempts:
+            row.status = OutboundStatus.failed          # this worker's limit, which send_rows does not know
+        settle(session, row, now)
+        return sent
     if row.in_reply_to is None and not may_notify(session, row.channel, row.recipient):
         row.status, row.error = OutboundStatus.failed, "opted out or stopped"
+        settle(session, row, now)
         return 0
     row.attempts += 1
     try:
@@ -152,10 +149,10 @@ def _send(session: Session, row: OutboundMessage, sender: Sender, settings: Sett
         row.error = str(exc)[:500]
         if exc.permanent or row.attempts >= config.max_attempts:
             row.status = OutboundStatus.failed
-        if str(exc) == BLOCKED:
-            channel_user(session, row.channel, row.recipient).stopped = True
+        settle(session, row, now)
         return 0
     row.status, row.sent_at, row.error = OutboundStatus.sent, now, None
+    settle(session, row, now)
     return 1
 
 
@@ -184,7 +181,10 @@ def main(argv: list[str] | None = None) -> int:
     from api.db import get_engine
 
     engine = get_engine()
-    config = WorkerConfig(rate_per_second={"sms": args.rate}) if args.rate else None
+    settings = get_settings()
+    config = WorkerConfig.from_settings(settings)
+    if args.rate:
+        config = WorkerConfig.from_settings(settings, rate_per_second={**config.rate_per_second, "sms": args.rate})
     while True:
         deliver_outbox(engine, config)
         if args.once:

@@ -1,0 +1,141 @@
+"""Delivery over a gateway that takes no idempotency key (Telegram's Bot API): at most once, never a silent repeat.
+
+An SMS gateway drops our retry by its key, so the keyed path may send while holding the row lock and simply
+retry after a crash. Telegram cannot drop a repeat, so each row goes through three steps:
+
+1. **claim** (committed): the row becomes ``sending``, ``attempts`` + 1, ``sent_at`` = when the call began;
+2. **call** the Bot API, outside any transaction;
+3. **record** (committed): ``sent`` with Telegram's message id; or, when the call certainly did not reach
+   Telegram (no connection, or Telegram answered with an error status), ``queued`` again for a retry after
+   back-off, or ``failed`` when the error is permanent or attempts are used up.
+
+Decision rule for a send that *may* have succeeded — the connection broke or timed out after the request was
+written (``UncertainSend``), or the worker died between steps 1 and 3 (a ``sending`` row older than the lease),
+or an update's own reply path died after counting an attempt (a queued Telegram row with ``attempts`` > 0, no
+error, older than the lease): the row is marked ``failed`` with ``error`` starting "outcome unknown" and is
+**not resent**. The guarantee that remains is therefore *at most once* per row: a message can be lost in that
+window (one row per worker, the one in flight), never duplicated. A farmer can still ask 查询, and the rows are
+listed by their error for an operator to look at. Should the late answer arrive after all, the row is
+recorded ``sent``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlalchemy import Engine, and_, select
+from sqlalchemy.orm import Session
+
+from api.db import transaction
+from api.models.messages import OutboundMessage, OutboundStatus
+from bot.channels.sms.senders.base import Outgoing, SendError
+from bot.channels.users import channel_user, may_notify
+from bot.notify.claims import UNKNOWN, WorkerConfig, claimable, take_write_lock
+from bot.notify.digest import settle
+from bot.notify.telegram_sender import BLOCKED, UncertainSend
+
+log = logging.getLogger(__name__)
+
+
+class Sender(Protocol):
+    def send(self, message: Outgoing) -> str | None: ...
+
+
+class Limiter(Protocol):
+    def wait(self, channel: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    channel: str
+    recipient: str
+    text: str
+    key: str
+
+
+def expire_uncertain(session: Session, channels: list[str], now: dt.datetime, config: WorkerConfig) -> int:
+    """Apply the decision rule to calls that were cut off: failed, "outcome unknown", not resent."""
+    cutoff = now - config.lease
+    in_flight = select(OutboundMessage).where(
+        OutboundMessage.channel.in_(channels), OutboundMessage.status == OutboundStatus.sending,
+        OutboundMessage.sent_at < cutoff)
+    counted_no_outcome = select(OutboundMessage).where(
+        OutboundMessage.channel.in_(channels), OutboundMessage.status == OutboundStatus.queued,
+        and_(OutboundMessage.attempts > 0, OutboundMessage.error.is_(None)), OutboundMessage.created_at < cutoff)
+    count = 0
+    for query in (in_flight, counted_no_outcome):
+        for row in session.scalars(query.with_for_update(skip_locked=True)):
+            row.status, row.error = OutboundStatus.failed, f"{UNKNOWN}: the call was cut off; not resent"
+            settle(session, row, now)
+            log.warning("%s message %d: %s", row.channel, row.id, row.error)
+            count += 1
+    return count
+
+
+def send_next(engine: Engine, channels: list[str], senders: Mapping[str, Sender], now: dt.datetime,
+              config: WorkerConfig, quiet: bool, limiter: Limiter) -> int | None:
+    """Claim, send and record one row; None when nothing is claimable, else how many were sent (0 or 1)."""
+    claimed = _claim(engine, channels, now, config, quiet)
+    if claimed is None:
+        return None
+    if isinstance(claimed, int):
+        return 0                                     # a notification to someone who opted out: failed, unsent
+    limiter.wait(claimed.channel)
+    try:
+        message_id = senders[claimed.channel].send(Outgoing(claimed.recipient, claimed.text, claimed.key))
+    except SendError as exc:
+        _record(engine, claimed, None, exc, now, config)
+        return 0
+    return _record(engine, claimed, message_id, None, now, config)
+
+
+def _claim(engine: Engine, channels: list[str], now: dt.datetime, config: WorkerConfig,
+           quiet: bool) -> Claimed | int | None:
+    with transaction(engine) as session:
+        take_write_lock(session)
+        expire_uncertain(session, channels, now, config)
+        young_reply = and_(OutboundMessage.in_reply_to.is_not(None),
+                           OutboundMessage.created_at > now - config.reply_grace)
+        row = session.scalar(select(OutboundMessage)
+                             .where(*claimable(channels, now, config, quiet), ~young_reply,
+                                    ~and_(OutboundMessage.attempts > 0, OutboundMessage.error.is_(None)))
+                             .order_by(OutboundMessage.id).limit(1).with_for_update(skip_locked=True))
+        if row is None:
+            return None
+        if row.in_reply_to is None and not may_notify(session, row.channel, row.recipient):
+            row.status, row.error = OutboundStatus.failed, "opted out or stopped"
+            settle(session, row, now)
+            return row.id
+        row.status, row.attempts, row.sent_at, row.error = OutboundStatus.sending, row.attempts + 1, now, None
+        return Claimed(row.id, row.channel, row.recipient, row.text, row.idempotency_key)
+
+
+def _record(engine: Engine, claimed: Claimed, message_id: str | None, error: SendError | None,
+            now: dt.datetime, config: WorkerConfig) -> int:
+    with transaction(engine) as session:
+        row = session.get(OutboundMessage, claimed.id, with_for_update=True)
+        if row is None or row.status in (OutboundStatus.sent, OutboundStatus.delivered):
+            return 0
+        if error is None:                             # also after expiry: a late success is still the truth
+            row.status, row.sent_at, row.gateway_message_id, row.error = (
+                OutboundStatus.sent, now, message_id, None)
+            settle(session, row, now)
+            return 1
+        if row.status is not OutboundStatus.sending:  # expired meanwhile: the decision is already taken
+            return 0
+        if isinstance(error, UncertainSend):
+            row.status, row.error = OutboundStatus.failed, f"{UNKNOWN}: {error}"[:500]
+            log.warning("%s message %d: %s", row.channel, row.id, row.error)
+        else:
+            failed = error.permanent or row.attempts >= config.max_attempts
+            row.status = OutboundStatus.failed if failed else OutboundStatus.queued
+            row.sent_at, row.error = None, str(error)[:500]
+            if str(error) == BLOCKED:
+                channel_user(session, row.channel, row.recipient).stopped = True
+        settle(session, row, now)
+        return 0
