@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 ROUTERS: tuple[str, ...] = (
     "api.routes.screenings",
     "api.routes.areas",
+    "api.routes.users",
     "api.routes.exports",
     # records core: households, applications and their workflow, publicity, objections
     "api.routes.households",

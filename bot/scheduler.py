@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine, text
 from bot import jobs
 from bot.notify.publicity import remind_closing_notices
 from bot.notify.reminders import remind_start_deadlines_job
+from bot.notify.staff import remind_staff_job
 from bot.notify.worker import deliver_outbox
 
 log = logging.getLogger(__name__)
@@ -45,4 +46,7 @@ def build_scheduler(engine: Engine, timezone: str) -> BackgroundScheduler:
     scheduler.add_job(remind_closing_notices, "cron", hour=9, minute=0, args=[engine], id="remind_closing_notices")
     scheduler.add_job(remind_start_deadlines_job, "cron", hour=9, minute=5, args=[engine],
                       id="remind_start_deadlines")
+    # Staff: review deadlines and the documents' dated duties; each reminder's window spans days, so a day
+    # missed while the service was down is caught up the next morning (bot.notify.staff).
+    scheduler.add_job(remind_staff_job, "cron", hour=9, minute=10, args=[engine], id="remind_staff")
     return scheduler

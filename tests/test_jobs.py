@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import Engine
 
 from bot import jobs
+from bot.notify.staff import remind_staff_job
 from bot.scheduler import build_scheduler, try_become_leader
 
 
@@ -14,12 +15,14 @@ def test_each_job_runs_on_an_empty_database(engine: Engine) -> None:
     assert jobs.close_publicity_windows(engine, dt.date(2026, 11, 23)) == 0
     jobs.check_deadlines(engine, dt.date(2026, 11, 23))
     assert jobs.remind_overdue_complaints(engine) == 0
+    assert remind_staff_job(engine, dt.date(2026, 12, 3)) == 0     # no staff with a contact yet
 
 
 def test_scheduler_has_every_periodic_job(engine: Engine) -> None:
     scheduler = build_scheduler(engine, "Asia/Shanghai")
     ids = {job.id for job in scheduler.get_jobs()}
-    assert {"close_publicity_windows", "check_deadlines", "remind_overdue_complaints"} <= ids
+    assert {"close_publicity_windows", "check_deadlines", "remind_overdue_complaints", "deliver_outbox",
+            "remind_closing_notices", "remind_start_deadlines", "remind_staff"} <= ids
 
 
 def test_leader_election_only_on_postgresql(engine: Engine) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.db import Base
@@ -23,6 +23,8 @@ class Role(enum.StrEnum):
 
 
 class User(Base):
+    """A staff member; the contact fields are where reminders about their area's deadlines go."""
+
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,6 +33,11 @@ class User(Base):
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Reminders go to the Telegram chat when there is one, else to the phone by SMS (bot/notify/staff.py).
+    phone: Mapped[str | None] = mapped_column(String(11))
+    telegram_chat_id: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(16))   # None: the service's default language
+    notifications_on: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     area: Mapped[Area] = relationship(lazy="joined")
 

@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "bot.cli.serve",
     "bot.cli.screen",
     "bot.cli.tokens",
+    "bot.cli.users",
     "bot.cli.audit",
     "bot.cli.areas",
     "bot.cli.i18n",

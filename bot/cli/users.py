@@ -1,0 +1,69 @@
+"""``anju user list|contact``: staff users and where their reminders go (admin, on the server)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    user = subparsers.add_parser("user", help="staff users and their contact for reminders")
+    user_sub = user.add_subparsers(dest="user_command", required=True)
+    listing = user_sub.add_parser("list", help="users (id, name, role, area, contact)")
+    listing.add_argument("--area", help="only this area: id, code, or path like '山阴县/古城镇'")
+    listing.set_defaults(func=_list)
+    contact = user_sub.add_parser("contact", help="set a user's phone, Telegram chat, language, reminders on/off")
+    contact.add_argument("user_id", type=int)
+    contact.add_argument("--phone", help="mobile number for SMS reminders ('' clears it)")
+    contact.add_argument("--telegram", dest="telegram_chat_id", help="Telegram chat id ('' clears it)")
+    contact.add_argument("--language", help="zh_Hans, ko or en ('' for the default)")
+    switch = contact.add_mutually_exclusive_group()
+    switch.add_argument("--on", dest="notifications_on", action="store_const", const=True,
+                        help="send reminders (the default for a new user)")
+    switch.add_argument("--off", dest="notifications_on", action="store_const", const=False,
+                        help="send no reminders; queued ones are cancelled")
+    contact.set_defaults(func=_contact)
+
+
+def _list(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from api.bootstrap import prepare_database
+    from api.db import get_engine, transaction
+    from api.models import User
+    from api.services.areas import resolve_area
+    from api.services.user_contacts import contact_of
+
+    engine = get_engine()
+    prepare_database(engine)
+    with transaction(engine) as session:
+        query = select(User).order_by(User.id)
+        if args.area:
+            query = query.where(User.area_id == resolve_area(session, args.area).id)
+        for user in session.scalars(query):
+            c = contact_of(user)
+            print(f"{user.id}\t{user.name}\t{user.role.value}\t{user.area.level.value} {user.area.name}"
+                  f"\t{'active' if user.active else 'inactive'}\tphone {c['phone'] or '-'}"
+                  f"\ttelegram {c['telegram_chat_id'] or '-'}\t{c['language'] or '-'}"
+                  f"\treminders {'on' if c['notifications_on'] else 'off'}")
+    return 0
+
+
+def _contact(args: argparse.Namespace) -> int:
+    from api.bootstrap import prepare_database
+    from api.db import get_engine, transaction
+    from api.domain.errors import NotFound
+    from api.models import User
+    from api.services.user_contacts import contact_of, set_contact
+    from bot.cli.tokens import cli_actor
+
+    changes = {name: getattr(args, name) for name in ("phone", "telegram_chat_id", "language", "notifications_on")
+               if getattr(args, name) is not None}
+    engine = get_engine()
+    prepare_database(engine)
+    with transaction(engine) as session:
+        user = session.get(User, args.user_id)
+        if user is None:
+            raise NotFound(f"用户 {args.user_id} 不存在 / user not found", field="user_id")
+        set_contact(session, user, **changes, by=cli_actor())
+        print(f"user {user.id} {user.name}: {contact_of(user)}")
+    return 0
