@@ -77,6 +77,13 @@ def expire_uncertain(session: Session, channels: list[str], now: dt.datetime, co
     return count
 
 
+def expire(engine: Engine, channels: list[str], now: dt.datetime, config: WorkerConfig) -> int:
+    """``expire_uncertain`` in its own unit of work: once per batch, not per message."""
+    with transaction(engine) as session:
+        take_write_lock(session)
+        return expire_uncertain(session, channels, now, config)
+
+
 def send_next(engine: Engine, channels: list[str], senders: Mapping[str, Sender], now: dt.datetime,
               config: WorkerConfig, quiet: bool, limiter: Limiter) -> int | None:
     """Claim, send and record one row; None when nothing is claimable, else how many were sent (0 or 1)."""
@@ -98,7 +105,6 @@ def _claim(engine: Engine, channels: list[str], now: dt.datetime, config: Worker
            quiet: bool) -> Claimed | int | None:
     with transaction(engine) as session:
         take_write_lock(session)
-        expire_uncertain(session, channels, now, config)
         young_reply = and_(OutboundMessage.in_reply_to.is_not(None),
                            OutboundMessage.created_at > now - config.reply_grace)
         row = session.scalar(select(OutboundMessage)

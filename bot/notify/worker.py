@@ -37,7 +37,7 @@ from bot.channels.users import may_notify
 from bot.notify.claims import WorkerConfig, claimable, take_write_lock
 from bot.notify.digest import merge_due, settle
 from bot.notify.telegram_sender import TelegramSender
-from bot.notify.unkeyed import send_next
+from bot.notify.unkeyed import expire, send_next
 
 __all__ = ["RateLimiter", "WorkerConfig", "deliver_outbox", "in_quiet_hours", "run_once"]
 
@@ -113,6 +113,8 @@ def run_once(engine: Engine, senders: Mapping[str, Sender], *, settings: Setting
                     for row in rows:
                         limiter.wait(row.channel)
                         sent += _send(session, row, senders[row.channel], settings, config, moment)
+            if unkeyed:
+                expire(engine, unkeyed, moment, config)
             while unkeyed and taken < config.batch:
                 outcome = send_next(engine, unkeyed, senders, moment, config, quiet, limiter)
                 if outcome is None:
