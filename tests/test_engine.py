@@ -7,9 +7,12 @@ stand-ins (tests/engine_fakes.py), so the FAQ's and the screening's wording can 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from engine_fakes import Chat
+
+from bot.engine.types import Flow, Reply, Turn
 
 Step = tuple[str, tuple[str, ...], tuple[str, ...]]
 
@@ -182,3 +185,112 @@ def test_handle_leaves_the_given_state_alone() -> None:
 
     handle(chat.state, Inbound("terminal", "tester", "5"), now=chat.now, flows=chat.flows)
     assert chat.state.to_json() == before
+
+
+# --- flow patterns: the wish and its argument in one message, at any point ------------------------------------
+
+class Lookup(Flow):
+    """Answers "查 <number>" in one message; a county-needing flow a pattern starts without the county."""
+
+    name = "lookup"
+    keywords = ("查单",)
+    patterns = (re.compile(r"^(?:查询?|查单)?\s*(NO-\d{3})$", re.IGNORECASE),)
+    needs_county = True
+
+    def start(self, turn: Turn) -> list[Reply]:
+        turn.enter(self.name, "number")
+        return [Reply("LOOKUP which number?")]
+
+    def resume(self, turn: Turn) -> list[Reply]:
+        turn.finish()
+        return [Reply(f"LOOKUP typed {turn.text}")]
+
+    def start_from_match(self, turn: Turn, match: re.Match[str]) -> list[Reply]:
+        turn.finish()
+        return [Reply(f"LOOKUP {match.group(1).upper()} county={turn.state.county}")]
+
+
+class Progress(Flow):
+    """A stand-in for 查询 (application status): a plain keyword flow that patterns must leave alone."""
+
+    name = "progress"
+    keywords = ("查询",)
+
+    def start(self, turn: Turn) -> list[Reply]:
+        return [Reply(f"PROGRESS on {turn.text}")]
+
+    def resume(self, turn: Turn) -> list[Reply]:
+        return self.start(turn)
+
+
+PATTERN_TRANSCRIPTS: dict[str, list[Step]] = {
+    "a pattern in one message starts its flow with the match, the county never asked": [
+        ("查 NO-123", ("LOOKUP NO-123 county=None",), ("哪个县", "PROGRESS")),
+        ("查询 no-456", ("LOOKUP NO-456",), ("PROGRESS",)),
+        ("NO-789", ("LOOKUP NO-789",), ()),
+    ],
+    "a plain keyword still goes to its flow; a keyword then the argument still works": [
+        ("山阴县补助", ("FAQ[140621]",), ()),
+        ("查询", ("PROGRESS on 查询",), ("LOOKUP",)),
+        ("查单", ("LOOKUP which number?",), ()),
+        ("随便写", ("LOOKUP typed 随便写",), ()),
+    ],
+    "a pattern interrupts another flow's question and that flow is left": [
+        ("资格", ("Q1",), ()),
+        ("查 NO-001", ("LOOKUP NO-001",), ("Q2",)),
+        ("3", ("请回复数字选择",), ("Q2", "SURVEY")),
+    ],
+    "a pattern interrupts the county question and drops what waited": [
+        ("补助多少", ("哪个县",), ()),
+        ("NO-002", ("LOOKUP NO-002",), ("FAQ",)),
+        ("山阴", ("FAQ[140621]: 山阴",), ("补助多少",)),
+    ],
+    "the waiting flow's answer matching a pattern is taken by the pattern": [
+        ("山阴县补助", ("FAQ[140621]",), ()),
+        ("查单", ("LOOKUP which number?",), ()),
+        ("查 NO-003", ("LOOKUP NO-003 county=140621",), ("typed",)),
+    ],
+    "text that merely mentions a match is not one": [
+        ("我的NO-123丢了", ("哪个县",), ("LOOKUP",)),
+    ],
+    "global words still win over patterns": [
+        ("菜单", ("[1] 政策问答",), ("LOOKUP",)),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", list(PATTERN_TRANSCRIPTS))
+def test_pattern_transcript(name: str) -> None:
+    from engine_fakes import fake_flows
+
+    chat = Chat(flows=fake_flows(Lookup(), Progress()))
+    for number, (message, wanted, unwanted) in enumerate(PATTERN_TRANSCRIPTS[name], 1):
+        said = chat.say(message)
+        where = f"step {number} {message!r} got:\n{said}"
+        for fragment in wanted:
+            assert fragment in said, f"missing {fragment!r} at {where}"
+        for fragment in unwanted:
+            assert fragment not in said, f"unwanted {fragment!r} at {where}"
+
+
+def test_a_flow_without_start_from_match_is_started_as_by_keyword() -> None:
+    from engine_fakes import Survey, fake_flows
+
+    class PatternSurvey(Survey):
+        patterns = (re.compile(r"^survey \d+$"),)
+
+    chat = Chat(flows=fake_flows(PatternSurvey()))
+    assert "Q1" in chat.say("survey 7")
+    assert chat.state.flow == "survey"
+
+
+def test_a_pattern_flow_that_raises_is_answered_with_an_apology() -> None:
+    from engine_fakes import fake_flows
+
+    class Broken(Lookup):
+        def start_from_match(self, turn: Turn, match: re.Match[str]) -> list[Reply]:
+            raise RuntimeError("flow bug")
+
+    chat = Chat(flows=fake_flows(Broken()))
+    assert "抱歉，系统出了点问题" in chat.say("NO-123")
+    assert chat.state.flow == "menu"

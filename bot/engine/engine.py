@@ -1,9 +1,10 @@
 """The dialog engine: one message in, the new state and the replies out — no database, no channel.
 
 Routing, in order: a message without letters or digits gets a hint and the menu; global words (菜单, 语言, a
-language's name, greetings) and any flow's keywords work at every point; a number answers the menu when it is
-shown; otherwise the active flow resumes; otherwise free text goes to the "faq" flow (or the fallback).
-A flow that needs the county waits behind the county question and is started once the county is known.
+language's name, greetings), then any flow's patterns, then any flow's keywords work at every point; a number
+answers the menu when it is shown; otherwise the active flow resumes; otherwise free text goes to the "faq" flow
+(or the fallback). A flow that needs the county waits behind the county question and is started once the county
+is known — unless a pattern started it: what the pattern matched (a tracking number) is all the flow needs.
 A flow that raises is logged, reset and answered with an apology; only a bug in the engine itself propagates.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -98,6 +100,9 @@ class _Router:
         command = global_command(tok)
         if command:
             return self._command(*command)
+        matched = self._pattern_match()
+        if matched is not None:
+            return self.start_from_match(*matched)
         for flow in self.flows.values():
             if flow.keywords and matches(tok, flow.keywords):
                 return self.start(flow, turn.text)
@@ -148,6 +153,21 @@ class _Router:
             self.state.county = found
         turn.text = text
         return self._run(flow, flow.start)
+
+    def _pattern_match(self) -> tuple[Flow, re.Match[str]] | None:
+        """The first flow (in registry order) with a pattern found in this message, and the match."""
+        for flow in self.flows.values():
+            for pattern in flow.patterns:
+                found = pattern.search(self.turn.text)
+                if found:
+                    return flow, found
+        return None
+
+    def start_from_match(self, flow: Flow, found: re.Match[str]) -> list[Reply]:
+        """Start ``flow`` on what its pattern matched, whatever the conversation was doing."""
+        self.turn.finish()
+        context.meta(self.state).pop("pending", None)
+        return self._run(flow, lambda turn: flow.start_from_match(turn, found))
 
     def _run(self, flow: Flow, step: Callable[[Turn], list[Reply]]) -> list[Reply]:
         """One call into a flow; a failure becomes an apology; a county just answered runs what waited."""

@@ -7,6 +7,7 @@ Nothing here knows a channel: an adapter builds an ``Inbound`` and renders ``Rep
 from __future__ import annotations
 
 import datetime as dt
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -89,10 +90,13 @@ class Turn:
 
 
 class Flow(ABC):
-    """A conversation the engine can start by keyword or menu and resume on the sender's next message."""
+    """A conversation the engine can start by keyword, pattern or menu and resume on the sender's next message."""
 
     name: ClassVar[str]
     keywords: ClassVar[tuple[str, ...]] = ()   # start this flow from any point of a conversation
+    # Checked (``search``) against every message at any point, before keywords, so one message can carry
+    # both the wish and its argument ("查 TS-140621-2026-00001"); anchor them, a match wins over any flow.
+    patterns: ClassVar[tuple[re.Pattern[str], ...]] = ()
     menu_label: ClassVar[str] = ""             # gettext message id for the main menu; "" keeps it off the menu
     needs_county: ClassVar[bool] = False       # the engine asks for the county first, then starts the flow
 
@@ -103,3 +107,7 @@ class Flow(ABC):
     @abstractmethod
     def resume(self, turn: Turn) -> list[Reply]:
         """Handle the next message while this flow is active; ``turn.finish()`` when done."""
+
+    def start_from_match(self, turn: Turn, match: re.Match[str]) -> list[Reply]:
+        """Begin on a message one of ``patterns`` matched; ``match`` holds what it found. Default: ``start``."""
+        return self.start(turn)
