@@ -2,7 +2,8 @@
 
 They are compared with the whole message (after ``normalize.token``), so a question that merely contains
 "帮助" is still a question. Flow keywords may also be found inside a short message ("我能不能申请"), because
-farmers rarely send a bare keyword.
+farmers rarely send a bare keyword — but not inside a short question about the thing ("为什么把我的资格取消了",
+"举报电话多少"): that asks the FAQ, it does not ask to start the flow.
 """
 
 from __future__ import annotations
@@ -22,6 +23,19 @@ LANGUAGE_NAMES: dict[str, str] = {
 # A flow keyword inside a message this short starts the flow; a longer message is a question for the FAQ.
 SHORT_MESSAGE = 12
 
+# Words that make a short message a question *about* something (why, how, what, how much) or a report of
+# something that already happened, rather than a wish to do it: such a message goes to the FAQ.
+ASKING = ("为什么", "为啥", "干啥", "凭啥", "怎么", "咋", "如何", "什么", "啥", "哪", "多少", "几", "谁",
+          "why", "how", "what", "when", "who", "왜", "어떻게", "무엇", "뭐", "언제", "누가", "얼마")
+HAPPENED = ("了", "已经", "被", "把", "过")
+# …unless the message also says the sender wants it done ("我要举报", "我想查询进度").
+WANTING = ("我要", "我想", "想要", "帮我", "给我", "i want", "하고 싶", "할래")
+# Ways of asking "do I qualify" that carry no keyword; each keyword listed here stands for its forms too.
+INTENT_FORMS: dict[str, tuple[str, ...]] = {
+    "资格": ("能不能评上", "能评上吗", "能不能评", "够不够条件", "够条件吗", "符合条件吗", "符不符合条件",
+             "能不能享受", "能享受吗", "有没有份", "有份吗", "能不能办"),
+}
+
 
 def global_command(tok: str) -> tuple[str, str | None] | None:
     """("menu"|"greeting"|"language", None) or ("set_language", code) when ``tok`` is a global word."""
@@ -36,13 +50,25 @@ def global_command(tok: str) -> tuple[str, str | None] | None:
     return None
 
 
+def asks_about(compact: str) -> bool:
+    """A short message that asks why/how/what or reports what happened, and does not say "I want to"."""
+    if any(word in compact for word in WANTING):
+        return False
+    return any(word in compact for word in ASKING) or any(word in compact for word in HAPPENED)
+
+
 def matches(tok: str, keywords: Iterable[str]) -> bool:
-    """The message is one of ``keywords``, or is short and contains one of at least two characters."""
+    """The message is one of ``keywords``, or is a short request holding one of at least two characters
+    (or one of its ``INTENT_FORMS``); a short question about the keyword's subject is not a request."""
     compact = tok.replace(" ", "")
     for keyword in keywords:
         key = keyword.casefold()
         if compact == key.replace(" ", "") or tok == key:
             return True
-        if len(key) >= 2 and len(compact) <= SHORT_MESSAGE and key in compact:
+        if len(compact) > SHORT_MESSAGE:
+            continue
+        if any(form in compact for form in INTENT_FORMS.get(key, ())):
+            return True
+        if len(key) >= 2 and key in compact and not asks_about(compact.replace(key, "")):
             return True
     return False
