@@ -6,10 +6,16 @@ clearly Korean it is remembered. A Telegram language code only applies until the
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
 from bot.engine.context import meta
 from bot.engine.normalize import script_counts
 from bot.engine.types import ConversationState, Turn
 from bot.i18n import DEFAULT_LANGUAGE, canonical_language, translator
+
+if TYPE_CHECKING:
+    from bot.nlu.english import EnglishGlossary
 
 
 def detect(text: str) -> tuple[str | None, bool]:
@@ -19,9 +25,20 @@ def detect(text: str) -> tuple[str | None, bool]:
         return "ko", hangul >= 2 and hangul >= han and hangul * 2 >= latin
     if han:
         return "zh_Hans", False
-    if latin >= 6 and " " in text.strip():  # a sentence; a lone Latin word is as likely pinyin ("shanyin")
+    # a sentence of English words; a lone Latin word, or a sentence of pinyin ("gongshi jitian"), is not
+    if latin >= 6 and " " in text.strip() and _english().is_english(text):
         return "en", False
     return None, False
+
+
+@lru_cache(maxsize=1)
+def _english() -> EnglishGlossary:
+    """The retrieval glossary tells English words from pinyin; read once (a YAML file, a few milliseconds)."""
+    from bot.nlu.english import EnglishGlossary
+    from bot.nlu.synonyms import load_synonyms
+
+    synonyms = load_synonyms()
+    return EnglishGlossary(synonyms.english, synonyms.english_stopwords)
 
 
 def resolve(state: ConversationState, text: str, hint: str | None) -> str:

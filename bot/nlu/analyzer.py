@@ -12,6 +12,7 @@ from typing import Protocol
 
 from bot.engine.normalize import is_han
 from bot.nlu import normalize
+from bot.nlu.english import EnglishGlossary, Reading
 from bot.nlu.fuzzy import Homophones
 from bot.nlu.lexicon import load_lexicon
 from bot.nlu.scope import ScopeRules, load_rules, not_places
@@ -30,6 +31,7 @@ class Analyzer:
     segmenter: Segmenter
     synonyms: Synonyms
     pinyin: Mapping[str, str]
+    glossary: EnglishGlossary
 
     @staticmethod
     def fold(text: str) -> str:
@@ -46,6 +48,10 @@ class Analyzer:
     def korean(self, text: str) -> list[str]:
         """Canonical tokens for the Korean in ``text``, through the glossary in synonyms.yaml."""
         return self.synonyms.korean_tokens(normalize.fold(text)) if normalize.has_hangul(text) else []
+
+    def english(self, text: str) -> Reading | None:
+        """The glossary's reading of ``text`` when it is English (not pinyin, not Chinese), else None."""
+        return self.glossary.read(text) if self.glossary.is_english(text) else None
 
     def canonical(self, surface: list[str]) -> list[str]:
         return self.synonyms.apply(surface)
@@ -113,4 +119,5 @@ def build_analyzer(entries: Iterable[_Indexed]) -> tuple[Analyzer, ScopeRules]:
     synonyms = load_synonyms()
     scope = load_rules(lexicon.places)
     words = segmenter_words(lexicon, synonyms.words() | scope.words())
-    return Analyzer(Segmenter(words), synonyms, lexicon.pinyin), scope
+    glossary = EnglishGlossary(synonyms.english, synonyms.english_stopwords)
+    return Analyzer(Segmenter(words), synonyms, lexicon.pinyin, glossary), scope

@@ -4,7 +4,8 @@ Each entry is indexed four ways: its phrasings one by one (the best phrasing cou
 title together, its answers (lower weight, for words only an answer uses), and character bigrams of its
 phrasings (which survive a segmentation the farmer's wording provoked). Each field's BM25 is divided by the
 most the query could score in it, so fields and queries compare on one 0-1 scale; a rapidfuzz bonus rewards a
-near-verbatim phrasing. Confidence is the top score minus the runner-up's.
+near-verbatim phrasing. Confidence is the top score minus the runner-up's. Korean and English messages are read
+through glossaries into the same canonical tokens (the phrasings are Chinese only).
 """
 
 from __future__ import annotations
@@ -171,20 +172,24 @@ class Retriever:
         if verdict.topic:
             return Result("out_of_scope", topic=verdict.topic, place=verdict.place)
         question = self.scope.without_our_places(folded)
-        korean = self.analyzer.korean(question)
-        surface = self.pinyin.replace_latin(self.analyzer.surface(question))
-        tokens = self.analyzer.canonical(surface) + korean
+        english = self.analyzer.english(question)
+        glossed = self.analyzer.korean(question) + (english.tokens if english else [])  # through the glossaries
+        surface = self.analyzer.surface(question)
+        # Latin words are English (read by the glossary above) or pinyin, never both
+        surface = [t for t in surface if not _latin(t)] if english else self.pinyin.replace_latin(surface)
+        tokens = self.analyzer.canonical(surface) + glossed
         focus = self._focus(question)
         hits = self.rank(tokens, focus)
         unknown = any(t not in self._known for t in tokens if t not in self.analyzer.synonyms.question_words)
         if not hits or hits[0].confidence < ANSWER_CONFIDENCE or unknown:  # a typo? try the homophones
-            repaired = self.analyzer.canonical(self.analyzer.repair(surface, self.homophones)) + korean
+            repaired = self.analyzer.canonical(self.analyzer.repair(surface, self.homophones)) + glossed
             if repaired != tokens:
                 second = self.rank(repaired, focus)
                 if second and (not hits or second[0].confidence > hits[0].confidence):
                     hits, tokens = second, repaired
         content = {t for t in tokens if t not in self.analyzer.synonyms.question_words}
-        if not hits or hits[0].score < MIN_SCORE or self._strange(content, folded):
+        foreign = english is not None and english.unknown > english.known and not self.scope.anchored(folded)
+        if not hits or hits[0].score < MIN_SCORE or self._strange(content, folded) or foreign:
             return Result("out_of_scope", hits=tuple(hits[:MAX_HITS]), topic="unknown")
         covered = self.coverage(content, hits[0].faq_id)
         if focus:
@@ -215,6 +220,10 @@ class Retriever:
             return None
         last = next((c for c in reversed(clauses) if len(c) >= MIN_FOCUS), None)
         return self.analyzer.canonical(self.analyzer.surface(last)) if last else None
+
+
+def _latin(token: str) -> bool:
+    return token.isascii() and token.isalpha()
 
 
 def build_retriever(entries: Mapping[str, Entry]) -> Retriever:

@@ -22,6 +22,8 @@ class Synonyms:
     stopwords: frozenset[str]
     korean: dict[str, tuple[str, ...]] = field(default_factory=dict)  # Korean term → canonical tokens
     question_words: frozenset[str] = frozenset()
+    english: dict[str, tuple[str, ...]] = field(default_factory=dict)  # English phrase → canonical tokens
+    english_stopwords: frozenset[str] = frozenset()
     _korean_max: int = 0
 
     def apply(self, tokens: Iterable[str]) -> list[str]:
@@ -78,6 +80,16 @@ def load_synonyms(path: Path = SYNONYMS) -> Synonyms:
         canonical = tuple(str(group["canonical"]).casefold().split())
         for term in group.get("ko", []):
             korean[str(term)] = canonical
+    english: dict[str, tuple[str, ...]] = {}
+    for group in raw.get("english", []):
+        canonical = tuple(str(group["canonical"]).casefold().split())
+        for term in group.get("en", []):
+            phrase = " ".join(str(term).casefold().split())
+            if phrase in english and english[phrase] != canonical:
+                raise ValueError(f"{path.name}: English {phrase!r} is in two groups")
+            english[phrase] = canonical
     question_words = frozenset(str(word).casefold() for word in raw.get("question_words", []))
     return Synonyms(mapping=mapping, stopwords=stopwords, korean=korean, question_words=question_words,
+                    english=english,
+                    english_stopwords=frozenset(str(w).casefold() for w in raw.get("english_stopwords", [])),
                     _korean_max=max((len(term) for term in korean), default=0))
