@@ -119,3 +119,82 @@ def test_reply_then_follow_up_score_and_reopen(engine: Engine, world: dict[str, 
     assert "重新交办" in send(engine, "钱到现在还没退回来，村主任还在骂人")
     assert complaints(engine)[0].status is ComplaintStatus.reopened
     assert "没有需要评价" in send(engine, "评价5", sender=OTHER)
+
+
+NUMBER = "TS-140621-2025-00001"
+
+
+@pytest.mark.parametrize("message", [
+    f"查 {NUMBER}", f"查询 {NUMBER}", f"查举报 {NUMBER}", f"查询：{NUMBER}", NUMBER, NUMBER.lower(),
+    "查ＴＳ－１４０６２１－２０２５－０００１０".replace("１０", "０１"), "TS 140621 2025 00001", f"{NUMBER}。",
+])
+def test_lookup_in_one_message(engine: Engine, world: dict[str, int], message: str) -> None:
+    file_over_sms(engine)
+    said = send(engine, message)
+    assert f"举报{NUMBER}：已受理" in said, said
+    assert "没有找到" in send(engine, message, sender=OTHER)
+
+
+def test_lookup_interrupts_a_conversation_and_plain_query_is_application_status(
+        engine: Engine, world: dict[str, int]) -> None:
+    file_over_sms(engine)
+    send(engine, "举报")
+    assert "反映的是谁" in send(engine, "2")            # the village is remembered
+    assert "已受理" in send(engine, f"查 {NUMBER}")
+    assert "发生了什么" not in send(engine, "1")        # the filing begun before was left
+    assert "没有找到登记这个手机号的申请" in send(engine, "查询")
+    assert "没有找到登记这个手机号的申请" in send(engine, "查询进度")
+    said = send(engine, f"我的举报编号是{NUMBER}，村主任说没用")   # a mention is not a lookup
+    assert "已受理" not in said
+    assert len(complaints(engine)) == 1
+
+
+def test_lookup_on_telegram_by_chat_or_shared_phone(engine: Engine, world: dict[str, int]) -> None:
+    file_over_sms(engine)
+    chat = {"channel": "telegram", "sender": "5151"}
+    assert "没有找到" in send(engine, f"查 {NUMBER}", **chat)
+    inbound = Inbound("telegram", "5151", f"查 {NUMBER}", message_id="tg-verified", verified_phone=FILER)
+    assert "已受理" in "\n".join(r.text for r in process(engine, inbound, NOW))
+
+
+def test_follow_up_in_korean_and_english_words(engine: Engine, world: dict[str, int]) -> None:
+    file_over_sms(engine)
+    with transaction(engine) as s:
+        resolve(s, staff(s.get(Area, world["township"])), complaints(engine)[0].id, "已退还", NOW)
+    assert "감사" in send(engine, "평가 4점")
+    assert complaints(engine)[0].satisfaction == 4
+    send(engine, "English")
+    assert "thank" in send(engine, "rate 2").casefold()
+    assert complaints(engine)[0].satisfaction == 2
+    assert "reopened" in send(engine, "unsatisfied: the money never came").casefold()
+    assert complaints(engine)[0].status is ComplaintStatus.reopened
+
+
+def test_not_satisfied_with_a_long_reason_in_one_message(engine: Engine, world: dict[str, int]) -> None:
+    from api.models.complaints import ComplaintNote
+
+    file_over_sms(engine)
+    with transaction(engine) as s:
+        resolve(s, staff(s.get(Area, world["township"])), complaints(engine)[0].id, "已退还", NOW)
+    assert "重新交办" in send(engine, "不满意，钱到现在还没退回来，村主任还在骂人")
+    with transaction(engine) as s:
+        assert "钱到现在还没退回来" in s.scalars(select(ComplaintNote.text)).all()[-1]
+    assert complaints(engine)[0].status is ComplaintStatus.reopened
+
+
+def test_web_complaint_follow_up_from_its_contact_phone(engine: Engine, world: dict[str, int]) -> None:
+    """Filed through Open311 with a phone: the reply went to that phone by SMS, and its 评价 counts."""
+    from api.models.complaints import ComplaintCategory, ComplaintSubject
+    from api.services.complaints import file_complaint
+
+    with transaction(engine) as s:
+        complaint, _ = file_complaint(
+            s, county_code="140621", category=ComplaintCategory.bribe, village_id=world["village"],
+            subject=ComplaintSubject.village_committee, text="要好处费", channel="open311", sender=FILER,
+            contact_phone=FILER, anonymous=False, now=NOW)
+        resolve(s, staff(s.get(Area, world["township"])), complaint.id, "已查处", NOW)
+        [message] = s.scalars(select(OutboundMessage)).all()
+        assert (message.channel, message.recipient) == ("sms", FILER)
+    assert "谢谢您的评价" in send(engine, "评价5")
+    assert complaints(engine)[0].satisfaction == 5
+    assert "没有需要评价" in send(engine, "评价5", sender=OTHER)

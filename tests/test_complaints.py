@@ -136,3 +136,50 @@ def test_overdue_reminded_once_a_day(session: Session) -> None:
     assert svc.remind_overdue(session, later) == [complaint]
     assert svc.remind_overdue(session, later) == []
     assert "超期提醒" in complaint.notes[-1].text and complaint.reminded_on == dt.date(2025, 3, 5)
+
+
+def from_chat(session: Session, world: World, chat: str) -> Complaint:
+    complaint, _ = svc.file_complaint(
+        session, county_code="140621", category=C.construction_safety, village_id=world.village.id,
+        subject=SUBJ.builder, text=f"{chat}: 墙裂了", channel="telegram", sender=chat, contact_phone=None,
+        anonymous=False, now=NOW)
+    return complaint
+
+
+def test_reply_in_the_complainants_language(session: Session) -> None:
+    """The reply and the 回访 question go out in the language of the conversation it was filed from."""
+    from api.models.conversations import Conversation
+    from api.models.messages import ChannelUser
+
+    world = build_world(session)
+    session.add(Conversation(channel="telegram", sender="4242", state={"language": "ko"}))
+    session.add(ChannelUser(channel="telegram", sender="4343", language="en-US"))
+    korean = from_chat(session, world, "4242")
+    english = from_chat(session, world, "4343")
+    chinese = filed(session, world, text="又一件事")
+    for complaint in (korean, english, chinese):
+        svc.resolve(session, staff(world.township), complaint.id, "经查属实", NOW)
+    texts = {m.recipient: m.text for m in session.scalars(select(OutboundMessage))}
+    assert korean.number in texts["4242"] and "经查属实" in texts["4242"] and "평가5" in texts["4242"]
+    assert "您的举报" not in texts["4242"]
+    assert texts["4343"].startswith(f"Your complaint {english.number}") and "rate 5" in texts["4343"]
+    assert texts["13912345678"].startswith(f"您的举报{chinese.number}已办结") and "评价5" in texts["13912345678"]
+
+
+def test_web_complaint_reply_reaches_the_verified_chat_of_its_phone(session: Session) -> None:
+    from api.models.messages import ChannelUser
+
+    world = build_world(session)
+    session.add(ChannelUser(channel="telegram", sender="777", verified_phone="13912345678", language="en"))
+    complaint = filed(session, world, channel="open311")
+    svc.resolve(session, staff(world.township), complaint.id, "已查处", NOW)
+    [message] = session.scalars(select(OutboundMessage)).all()
+    assert (message.channel, message.recipient) == ("telegram", "777") and "Your complaint" in message.text
+
+
+def test_periods_over_a_holiday(session: Session) -> None:
+    """Filed the day before National Day 2025: acknowledged by the first working day after the holiday."""
+    world = build_world(session)
+    complaint = filed(session, world, now=local(dt.date(2025, 9, 30), 16, 0))
+    assert complaint.acknowledge_due == dt.date(2025, 10, 9)
+    assert complaint.resolve_due > dt.date(2025, 10, 21)

@@ -7,11 +7,12 @@ import itertools
 
 import pytest
 from sqlalchemy import Engine, select
-from test_households import build_world
+from test_households import build_world, staff
 from test_publicity import local, reviewed, village_notice
 
 from api.db import transaction
-from api.models import Objection
+from api.models import Area, Objection, OutboundMessage
+from api.services.objections import decide_objection
 from bot.engine.store import process
 from bot.engine.types import Inbound
 
@@ -158,3 +159,51 @@ def test_shortcut_from_the_public_notice(engine: Engine, posted: dict) -> None:
     assert "YY-140621-2025-00001" in send(engine, "1", now)
     assert objections(engine)[0].application_id == posted["apps"][1]
     assert "没有找到这条公示" in send(engine, "异议 999 1", now)
+
+
+def file_one(engine: Engine, now: dt.datetime, **who: str) -> str:
+    for text in ("异议", "山阴", "东村", "1", "他家在县城有房"):
+        send(engine, text, now, **who)
+    receipt = send(engine, "2", now, **who)
+    assert "YY-140621-2025-00001" in receipt, receipt
+    return "YY-140621-2025-00001"
+
+
+@pytest.mark.parametrize("message", ["查 {n}", "查询 {n}", "查异议 {n}", "{n}", "查询：{lower}",
+                                     "YY 140621 2025 00001"])
+def test_status_in_one_message_only_to_the_objector(engine: Engine, posted: dict, message: str) -> None:
+    now = local(DAY, 10, 0)
+    number = file_one(engine, now)
+    text = message.format(n=number, lower=number.lower())
+    assert f"异议{number}：已受理" in send(engine, text, now)
+    said = send(engine, text, now, sender="13800001111")
+    assert "没有找到" in said and "已受理" not in said
+
+
+def test_status_after_the_keyword_and_the_written_outcome(engine: Engine, posted: dict) -> None:
+    now = local(DAY, 10, 0)
+    number = file_one(engine, now, channel="telegram", sender="888")
+    assert "异议编号" in send(engine, "查异议", now, channel="telegram", sender="888")
+    assert "已受理" in send(engine, number, now, channel="telegram", sender="888")
+    with transaction(engine) as s:
+        decide_objection(s, staff(s.get(Area, posted["village"])), objections(engine)[0].id,
+                         outcome="dismissed", investigation="查阅档案", reason="房产登记在其子名下，异议不成立",
+                         now=now)
+    said = send(engine, f"查 {number}", now, channel="telegram", sender="888")
+    assert "异议不成立" in said and "房产登记在其子名下" in said
+    assert "没有找到" in send(engine, f"查 {number}", now, channel="telegram", sender="999")
+    assert "没有找到" in send(engine, f"查 {number}", now)      # an SMS phone that never filed it
+    assert "没有找到" in send(engine, "查 YY-140621-2025-00099", now, channel="telegram", sender="888")
+
+
+def test_outcome_reaches_the_objector_in_their_language(engine: Engine, posted: dict) -> None:
+    now = local(DAY, 10, 0)
+    send(engine, "한국어", now, channel="telegram", sender="555")
+    file_one(engine, now, channel="telegram", sender="555")
+    with transaction(engine) as s:
+        decide_objection(s, staff(s.get(Area, posted["village"])), objections(engine)[0].id,
+                         outcome="upheld", investigation="入户核实", reason="其子在城里有房", now=now)
+        [outcome] = s.scalars(select(OutboundMessage.text).where(OutboundMessage.recipient == "555",
+                                                                 OutboundMessage.in_reply_to.is_(None))).all()
+    assert "YY-140621-2025-00001" in outcome and "其子在城里有房" in outcome
+    assert any("\uac00" <= ch <= "\ud7a3" for ch in outcome) and "异议成立" not in outcome

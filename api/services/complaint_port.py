@@ -59,10 +59,12 @@ class ComplaintPort:
             return None
         return ComplaintView(found.number, found.status, found.resolve_due, found.resolution)
 
-    def rate_complaint(self, channel: str, sender: str, score: int, now: dt.datetime) -> str | None:
-        rated = complaints.rate(self._session, channel, sender, score, now)
+    def rate_complaint(self, channel: str, sender: str, score: int, now: dt.datetime,
+                       phone: str | None = None) -> str | None:
+        rated = complaints.rate(self._session, channel, sender, score, now, phone)
         return rated.number if rated else None
 
-    def reopen_complaint(self, channel: str, sender: str, reason: str, now: dt.datetime) -> str | None:
-        reopened = complaints.reopen(self._session, channel, sender, reason, now)
+    def reopen_complaint(self, channel: str, sender: str, reason: str, now: dt.datetime,
+                         phone: str | None = None) -> str | None:
+        reopened = complaints.reopen(self._session, channel, sender, reason, now, phone)
         return reopened.number if reopened else None

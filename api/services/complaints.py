@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import math
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -19,7 +18,7 @@ from sqlalchemy.orm import Session
 from api.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from api.domain.phone import validate_mobile
 from api.domain.workdays import period_end
-from api.models import Area, AreaLevel, OutboundMessage, OutboundStatus, Role
+from api.models import Area, AreaLevel, Role
 from api.models.complaints import (
     Complaint,
     ComplaintCategory,
@@ -249,18 +248,10 @@ def resolve(session: Session, actor: Actor, complaint_id: int, reply: str, now: 
 
 
 def _queue_reply(session: Session, complaint: Complaint, now: dt.datetime) -> None:
-    if complaint.anonymous or not (complaint.sender or complaint.contact_phone):
-        return
-    channel, recipient = complaint.channel, complaint.sender
-    if channel not in ("sms", "telegram") or not recipient:
-        channel, recipient = "sms", complaint.contact_phone
-    text = (f"您的举报{complaint.number}已办结。答复：{complaint.resolution}\n"
-            "问题解决了吗？请回复“评价”加1到5分（5分最满意），例如“评价5”；不满意请回复“不满意”，我们会重新处理。")
-    session.add(OutboundMessage(
-        channel=channel, recipient=recipient or "", text=text,
-        parts=1 if len(text) <= 70 else math.ceil(len(text) / 67),
-        idempotency_key=f"complaint:{complaint.id}:resolved:{now.isoformat()}", status=OutboundStatus.queued,
-        in_reply_to=None, attempts=0, created_at=now))
+    """The written reply and the 回访 question, in the complainant's language (rendered by the bot's notifier)."""
+    from api.services.complaints_replies import resolved
+
+    resolved(session, complaint, now)
 
 
 # --- the complainant ----------------------------------------------------------------------------------------
@@ -278,17 +269,22 @@ def for_sender(session: Session, number: str, channel: str, sender: str,
     return None
 
 
-def _last_resolved(session: Session, channel: str, sender: str) -> Complaint | None:
-    return session.scalar(select(Complaint).where(
-        Complaint.sender_key == sender_key(channel, sender), Complaint.status == ComplaintStatus.resolved)
-        .order_by(Complaint.resolved_at.desc()).limit(1))
+def _last_resolved(session: Session, channel: str, sender: str, phone: str | None) -> Complaint | None:
+    """The sender's last resolved complaint: filed from this chat or phone, or naming ``phone`` (a verified
+    one) as its contact — the reply to a complaint filed on the web went to that phone by SMS."""
+    mine = Complaint.sender_key == sender_key(channel, sender)
+    if phone:
+        mine = or_(mine, and_(Complaint.contact_phone == phone, Complaint.anonymous.is_(False)))
+    return session.scalar(select(Complaint).where(mine, Complaint.status == ComplaintStatus.resolved)
+                          .order_by(Complaint.resolved_at.desc(), Complaint.id.desc()).limit(1))
 
 
-def rate(session: Session, channel: str, sender: str, score: int, now: dt.datetime) -> Complaint | None:
+def rate(session: Session, channel: str, sender: str, score: int, now: dt.datetime,
+         phone: str | None = None) -> Complaint | None:
     """回访: the score (1–5) of the sender's last resolved complaint."""
     if not 1 <= score <= 5:
         raise ValidationFailed("score: 1–5", field="score")
-    complaint = _last_resolved(session, channel, sender)
+    complaint = _last_resolved(session, channel, sender, phone)
     if complaint is not None:
         complaint.satisfaction = score
         audit.record(session, f"public:{channel}", "complaint.rate", "complaint", complaint.id, None,
@@ -296,9 +292,10 @@ def rate(session: Session, channel: str, sender: str, score: int, now: dt.dateti
     return complaint
 
 
-def reopen(session: Session, channel: str, sender: str, reason: str, now: dt.datetime) -> Complaint | None:
+def reopen(session: Session, channel: str, sender: str, reason: str, now: dt.datetime,
+           phone: str | None = None) -> Complaint | None:
     """不满意: the last resolved complaint opens again with the reason as a note and a new resolve period."""
-    complaint = _last_resolved(session, channel, sender)
+    complaint = _last_resolved(session, channel, sender, phone)
     if complaint is None:
         return None
     complaint.status = ComplaintStatus.reopened

@@ -14,8 +14,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.domain.errors import NotFound, ValidationFailed, WindowClosed
-from api.models import Area, AreaLevel, NoticeLevel, NoticeStatus, Objection, PublicityNotice
-from api.services.objections import file_objection
+from api.models import (
+    Area,
+    AreaLevel,
+    NoticeLevel,
+    NoticeStatus,
+    Objection,
+    ObjectionStatus,
+    PublicityNotice,
+)
+from api.services.objections import file_objection, for_objector
 from api.services.publicity import public_notice, public_notices, public_view, window_open
 
 VILLAGE_SUFFIXES = ("村民委员会", "村委会", "村")
@@ -58,6 +66,15 @@ class Filed:
     opened_on: dt.date | None = None   # set with closes_on when the window was not open
     closes_on: dt.date | None = None
     error: str | None = None           # "reason" or "contact_phone" when that input was refused
+
+
+@dataclass(frozen=True)
+class ObjectionView:
+    """What the objector may read of their own objection: where it stands and the written outcome."""
+
+    number: str
+    status: ObjectionStatus
+    outcome_reason: str | None
 
 
 def _core(name: str) -> str:
@@ -144,3 +161,8 @@ class ObjectionPort:
             return Filed(None, error=exc.field or "reason")
         return Filed(objection.number)
 
+    def objection_status(self, number: str, channel: str, sender: str, phone: str | None) -> ObjectionView | None:
+        found = for_objector(self._session, number, channel, sender, phone)
+        if found is None:
+            return None
+        return ObjectionView(found.number, found.status, found.outcome_reason)

@@ -139,3 +139,18 @@ def decide_objection(session: Session, actor: Actor, objection_id: int, *, outco
                  {"status": objection.status.value, "action": action if outcome == "upheld" else None})
     events.objection_decided(session, objection)
     return objection
+
+
+def for_objector(session: Session, number: str, channel: str, sender: str,
+                 phone: str | None = None) -> Objection | None:
+    """The objection only for whoever filed it (the same chat or phone, or the contact they left); None reads
+    as "not found", so a guessed number tells a stranger nothing, not even that it exists."""
+    objection = session.scalar(select(Objection).where(Objection.number == number.strip().upper()))
+    if objection is None:
+        return None
+    if objection.channel == channel and objection.sender == sender:
+        return objection
+    filer_phone = objection.sender if objection.channel == "sms" else None
+    if phone and phone in (objection.contact_phone, filer_phone):
+        return objection
+    return None

@@ -1,5 +1,6 @@
 """举报 / 投诉: what kind, which village, about whom, what happened (photos kept as references), contact or
-anonymous → a tracking number; 查举报 + number for its filer only; 评价 / 不满意 answer the 回访.
+anonymous → a tracking number; "查 TS-…" (or 查举报, then the number) for its filer only, in one message and at
+any point; 评价 / 不满意 answer the 回访, in each language the reply asking for them was written in.
 
 A complaint about the village committee is routed above it by the service; this flow only collects. An
 anonymous complaint is taken and told plainly that it will get no reply.
@@ -13,11 +14,19 @@ from typing import Any
 from bot.engine.context import meta, reply_language
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
-from bot.flows import county
+from bot.flows import county, tracking
+from bot.flows.tracking import known_phone
 from bot.i18n import N_, format_date
 
 NAME = "complaint"
-NUMBER = re.compile(r"TS-\d{6}-\d{4}-\d{5}", re.IGNORECASE)
+KIND = "TS"
+# The 回访 answers, as the resolution message tells each language to send them ("评价5", "평가 5", "rate 5").
+RATE_WORDS = ("评价", "평가", "rate")
+REOPEN_WORDS = ("不满意", "불만족", "unsatisfied")
+RATING = re.compile(r"^(?:评价|평가|rate)\s*([1-5])\s*(?:分|점)?[\s。.!！]*$", re.IGNORECASE)
+# "不满意" and the reason in one message, however long; a question about it ("不满意怎么办？") is not a reply.
+REOPENING = re.compile(r"^(?:不满意|불만족|unsatisfied|not satisfied)(?![^?？]*[?？])[\s,，:：。.!！]*(.*)$",
+                       re.IGNORECASE | re.DOTALL)
 CATEGORIES = (("资金-挪用", N_("补助资金被挪用")), ("资金-冒领", N_("补助资金被冒领")),
               ("资金-克扣", N_("补助资金被克扣")), ("资金-拖欠", N_("补助资金被拖欠")),
               ("索要好处费", N_("索要好处费")), ("对象认定不公", N_("改造对象认定不公")),
@@ -27,11 +36,6 @@ SUBJECTS = (("village_committee", N_("村委会或村干部")), ("township", N_(
 ANONYMOUS = {"匿名", "不留"}
 STATUS_TEXT = {"received": N_("已受理，等待处理"), "in_progress": N_("正在调查处理"),
                "resolved": N_("已办结"), "reopened": N_("已重新处理")}
-
-
-def known_phone(turn: Turn) -> str | None:
-    inbound = turn.inbound
-    return inbound.verified_phone or (inbound.sender if inbound.channel == "sms" else None)
 
 
 def _options(turn: Turn, table: tuple[tuple[str, str], ...]) -> tuple[Option, ...]:
@@ -44,7 +48,8 @@ def _pick(text: str, table: tuple[tuple[str, str], ...]) -> str | None:
 
 class ComplaintFlow(Flow):
     name = NAME
-    keywords = ("举报", "投诉", "查举报", "评价", "不满意", "신고")
+    keywords = ("举报", "投诉", "查举报", "신고", *RATE_WORDS[:2], *REOPEN_WORDS)
+    patterns = (tracking.lookup(KIND), RATING, REOPENING)
     menu_label = N_("举报或投诉（资金、好处费、评定不公、质量安全）")
     needs_county = False   # 查举报 / 评价 / 不满意 need none; filing asks for it below
 
@@ -52,21 +57,23 @@ class ComplaintFlow(Flow):
         text = token(turn.text)
         data = turn.flow_data(self.name)
         data.clear()
-        number = NUMBER.search(turn.text)
+        number = tracking.find(KIND, turn.text)
         if number:
             turn.finish()
-            return self._status(turn, number.group(0))
+            return self._status(turn, number)
         if text.startswith("查"):
             turn.enter(self.name, "number")
             return [Reply(turn._("请回复举报编号（例如：TS-140621-2026-00001）。"))]
-        if text.startswith("不满意"):
-            reason = turn.text.strip()[3:].strip(" ：:，,")
+        reopen = next((w for w in REOPEN_WORDS if text.startswith(w)), None)
+        if reopen:
+            reason = turn.text.strip()[len(reopen):].strip(" ：:，,")
             if reason:
                 return self._reopen(turn, reason)
             turn.enter(self.name, "reopen")
             return [Reply(turn._("请说说哪里不满意，我们会重新处理。"))]
-        if text.startswith("评价"):
-            score = text[2:].strip()
+        rate = next((w for w in RATE_WORDS if text.startswith(w)), None)
+        if rate:
+            score = text[len(rate):].strip()
             if score:
                 return self._rate(turn, score)
             turn.enter(self.name, "rate")
@@ -78,13 +85,25 @@ class ComplaintFlow(Flow):
         return [Reply(turn._("举报可以实名，也可以匿名。请选择要反映的问题："),
                       options=_options(turn, CATEGORIES))]
 
+    def start_from_match(self, turn: Turn, match: re.Match[str]) -> list[Reply]:
+        turn.flow_data(self.name).clear()
+        if match.re is RATING:
+            return self._rate(turn, match.group(1))
+        if match.re is REOPENING:
+            if match.group(1).strip():
+                return self._reopen(turn, match.group(1).strip())
+            turn.enter(self.name, "reopen")
+            return [Reply(turn._("请说说哪里不满意，我们会重新处理。"))]
+        turn.finish()
+        return self._status(turn, tracking.canonical(match))
+
     def resume(self, turn: Turn) -> list[Reply]:
         data = turn.flow_data(self.name)
         text = token(turn.text)
         step = turn.state.step
         if step == "number":
             turn.finish()
-            return self._status(turn, turn.text)
+            return self._status(turn, tracking.find(KIND, turn.text))
         if step == "rate":
             return self._rate(turn, text)
         if step == "reopen":
@@ -149,7 +168,7 @@ class ComplaintFlow(Flow):
         phone = known_phone(turn)
         options = [Option("2", turn._("匿名（不会答复您）"))]
         if phone:
-            options.insert(0, Option("1", turn._("用{phone}联系我").format(phone=f"{phone[:3]}****{phone[-4:]}")))
+            options.insert(0, Option("1", turn._("用{phone}联系我").format(phone=tracking.mask(phone))))
         return [Reply(turn._("处理结果要答复您吗？请回复手机号码，或选择："), options=tuple(options))]
 
     def _contact(self, turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
@@ -182,9 +201,9 @@ class ComplaintFlow(Flow):
 
     # ------------------------------------------------------------------------------------------ afterwards
 
-    def _status(self, turn: Turn, text: str) -> list[Reply]:
-        number = NUMBER.search(text)
-        view = turn.services.complaint_status(number.group(0), turn.inbound.channel, turn.inbound.sender,
+    def _status(self, turn: Turn, number: str | None) -> list[Reply]:
+        """Where the sender's own complaint stands; anyone else's number is "not found"."""
+        view = turn.services.complaint_status(number, turn.inbound.channel, turn.inbound.sender,
                                               known_phone(turn)) if number else None
         if view is None:
             return [Reply(turn._("没有找到这个编号的举报。只能查您自己提交的举报。"))]
@@ -199,14 +218,16 @@ class ComplaintFlow(Flow):
             turn.enter(self.name, "rate")
             return [Reply(turn._("请回复1到5分（5分最满意）。"))]
         turn.finish()
-        number = turn.services.rate_complaint(turn.inbound.channel, turn.inbound.sender, int(text), turn.now)
+        number = turn.services.rate_complaint(turn.inbound.channel, turn.inbound.sender, int(text), turn.now,
+                                              phone=known_phone(turn))
         if number is None:
             return [Reply(turn._("没有需要评价的举报。"))]
         return [Reply(turn._("谢谢您的评价。"))]
 
     def _reopen(self, turn: Turn, reason: str) -> list[Reply]:
         turn.finish()
-        number = turn.services.reopen_complaint(turn.inbound.channel, turn.inbound.sender, reason, turn.now)
+        number = turn.services.reopen_complaint(turn.inbound.channel, turn.inbound.sender, reason, turn.now,
+                                                phone=known_phone(turn))
         if number is None:
             return [Reply(turn._("没有需要评价的举报。"))]
         return [Reply(turn._("举报{number}已重新交办，会再次调查处理。").format(number=number))]

@@ -2,7 +2,8 @@
 
 Village (remembered in ``state.village_id``) → the open lists, masked → one entry → the reason → a contact or
 none → the tracking number. The window is checked again when filing, so an objection begun in the last
-minute and finished after midnight is refused with the dates rather than taken late.
+minute and finished after midnight is refused with the dates rather than taken late. "查 YY-…" (or the bare
+number) tells the filer where their objection stands, in one message and at any point.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import Any
 from bot.engine.context import reply_language
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
+from bot.flows import tracking
+from bot.flows.tracking import known_phone
 from bot.i18n import N_, format_date
 
 NAME = "objection"
@@ -23,26 +26,24 @@ NO_CONTACT = {"不留", "不用", "不需要", "匿名"}
 MAX_LISTED = 20
 SHORTCUT = re.compile(r"异议\s*(\d+)\s+(\d+)\s*(.*)", re.DOTALL)
 LEVELS = {"village": N_("村级公示，拟报乡镇审核"), "township": N_("乡镇公示，拟报县里核查审批")}
-
-
-def known_phone(turn: Turn) -> str | None:
-    inbound = turn.inbound
-    return inbound.verified_phone or (inbound.sender if inbound.channel == "sms" else None)
-
-
-def _mask(phone: str) -> str:
-    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else phone
+KIND = "YY"
+STATUS_TEXT = {"received": N_("已受理，正在调查核实"), "investigating": N_("正在调查核实"),
+               "upheld": N_("异议成立"), "dismissed": N_("异议不成立")}
 
 
 class ObjectionFlow(Flow):
     name = NAME
-    keywords = ("异议", "提异议", "이의")
+    keywords = ("异议", "提异议", "查异议", "이의")
+    patterns = (tracking.lookup(KIND),)
     menu_label = N_("对公示名单提出异议")
     needs_county = True
 
     def start(self, turn: Turn) -> list[Reply]:
         data = turn.flow_data(self.name)
         data.clear()
+        if token(turn.text).startswith("查"):
+            turn.enter(self.name, "number")
+            return [Reply(turn._("请回复异议编号（例如：YY-140621-2026-00001）。"))]
         shortcut = SHORTCUT.match(turn.text.strip())
         if shortcut:
             return self._shortcut(turn, data, int(shortcut.group(1)), int(shortcut.group(2)),
@@ -56,6 +57,9 @@ class ObjectionFlow(Flow):
         data = turn.flow_data(self.name)
         text = token(turn.text)
         step = turn.state.step
+        if step == "number":
+            turn.finish()
+            return self._status(turn, tracking.find(KIND, turn.text))
         if text in RESTART or text in CHANGE_VILLAGE:
             data.clear()
             return self._ask_village(turn)
@@ -68,6 +72,22 @@ class ObjectionFlow(Flow):
         if step == "reason":
             return self._reason(turn, data)
         return self._contact(turn, data, text)
+
+    def start_from_match(self, turn: Turn, match: re.Match[str]) -> list[Reply]:
+        turn.finish()
+        return self._status(turn, tracking.canonical(match))
+
+    def _status(self, turn: Turn, number: str | None) -> list[Reply]:
+        """Where the sender's own objection stands; anyone else's number is "not found"."""
+        view = turn.services.objection_status(number, turn.inbound.channel, turn.inbound.sender,
+                                              known_phone(turn)) if number else None
+        if view is None:
+            return [Reply(turn._("没有找到这个编号的异议。只能查您自己提出的异议。"))]
+        text = turn._("异议{number}：{status}").format(number=view.number,
+                                                     status=turn._(STATUS_TEXT[view.status.value]))
+        if view.outcome_reason:
+            text += "\n" + turn._("理由：{reason}").format(reason=view.outcome_reason)
+        return [Reply(text)]
 
     def _shortcut(self, turn: Turn, data: dict[str, Any], notice_id: int, application_id: int,
                   reason: str) -> list[Reply]:
@@ -154,7 +174,7 @@ class ObjectionFlow(Flow):
         phone = known_phone(turn)
         options = [Option("2", turn._("不留联系方式"))]
         if phone:
-            options.insert(0, Option("1", turn._("用{phone}").format(phone=_mask(phone))))
+            options.insert(0, Option("1", turn._("用{phone}").format(phone=tracking.mask(phone))))
         return [Reply(turn._("调查结果要书面答复您吗？请回复手机号码，或选择：") , options=tuple(options))]
 
     def _contact(self, turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
