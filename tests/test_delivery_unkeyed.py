@@ -251,3 +251,37 @@ def test_quiet_hours_and_rates_come_from_settings(monkeypatch: pytest.MonkeyPatc
     config = WorkerConfig.from_settings(Settings())
     assert (config.quiet_start, config.quiet_end) == (dt.time(22, 30), dt.time(7, 0))
     assert config.rate_per_second == {"sms": 5.0, "telegram": 25.0}
+
+
+def test_the_worker_holds_notifications_in_the_quiet_hours_its_settings_give(engine: Engine,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    queue(engine, ["1"])
+    monkeypatch.setenv("ANJU_QUIET_HOURS_START", "09:30")        # 10:00 is quiet by these settings only
+    monkeypatch.setenv("ANJU_QUIET_HOURS_END", "10:30")
+    fake = FakeTelegram()
+    assert run_once(engine, {"telegram": fake}, settings=Settings(), now=DAYTIME) == 0
+    assert run_once(engine, {"telegram": fake}, settings=Settings(), now=DAYTIME + dt.timedelta(hours=1)) == 1
+    assert fake.chats == ["1"]
+
+
+def test_a_busy_database_does_not_turn_a_sent_message_into_an_unknown_one(engine: Engine,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's single writer only")
+    from sqlalchemy.exc import OperationalError
+
+    from bot.notify import unkeyed
+
+    real, calls = unkeyed._record, []
+
+    def busy_once(*args: object, **kwargs: object) -> int:
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("UPDATE", {}, Exception("database is locked"))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(unkeyed, "_record", busy_once)
+    queue(engine, ["1"])
+    fake = FakeTelegram()
+    assert run_once(engine, {"telegram": fake}, config=CONFIG, now=DAYTIME) == 1
+    assert fake.chats == ["1"] and state(engine)["1"] == ("sent", 1, None) and len(calls) == 2

@@ -1,9 +1,10 @@
 """A plain synchronous Telegram sender for the delivery worker (notifications outside any update).
 
-Telegram's Bot API has no idempotency key, so this sender says which failures certainly did not reach Telegram
-(no connection; any HTTP answer, which means Telegram refused or did not process the request) and which may have
-(the connection broke or timed out after the request was written: ``UncertainSend``). The worker never resends
-the latter; see bot/notify/unkeyed.py for the decision rule and the guarantee that remains.
+Telegram's Bot API has no idempotency key, so this sender says which failures did not reach Telegram (no
+connection; any HTTP answer other than 200, taken to mean Telegram refused or did not process the request — for
+a 5xx from its front end an assumption, not a promise of the Bot API) and which may have (the connection broke
+or timed out after the request was written: ``UncertainSend``). The worker never resends the latter; see
+bot/notify/unkeyed.py for the decision rule and the guarantee that remains.
 A 403 means the user blocked the bot: a permanent failure that marks the chat stopped.
 """
 

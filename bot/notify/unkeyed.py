@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from sqlalchemy import Engine, and_, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from api.db import transaction
@@ -39,6 +40,8 @@ from bot.notify.digest import settle
 from bot.notify.telegram_sender import BLOCKED, UncertainSend
 
 log = logging.getLogger(__name__)
+
+RECORD_TRIES = 3
 
 
 class Sender(Protocol):
@@ -94,11 +97,18 @@ def send_next(engine: Engine, channels: list[str], senders: Mapping[str, Sender]
         return 0                                     # a notification to someone who opted out: failed, unsent
     limiter.wait(claimed.channel)
     try:
-        message_id = senders[claimed.channel].send(Outgoing(claimed.recipient, claimed.text, claimed.key))
+        message_id, error = senders[claimed.channel].send(Outgoing(claimed.recipient, claimed.text, claimed.key)), None
     except SendError as exc:
-        _record(engine, claimed, None, exc, now, config)
-        return 0
-    return _record(engine, claimed, message_id, None, now, config)
+        message_id, error = None, exc
+    for tries_left in range(RECORD_TRIES - 1, -1, -1):
+        try:
+            return _record(engine, claimed, message_id, error, now, config)
+        except OperationalError:
+            # SQLite: another worker holds the write lock longer than the busy timeout. Try again rather than
+            # leave a sent message to be declared "outcome unknown" when its lease runs out.
+            if engine.dialect.name != "sqlite" or not tries_left:
+                raise
+    return 0
 
 
 def _claim(engine: Engine, channels: list[str], now: dt.datetime, config: WorkerConfig,
