@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.engine.normalize import script_counts
 from bot.nlu.data import read_yaml
 from bot.nlu.retriever import Result, Retriever
 
@@ -48,6 +49,7 @@ class Report:
     out_of_scope: int = 0
     handed_off: int = 0
     misses: list[Miss] = field(default_factory=list)
+    by_language: dict[str, Report] = field(default_factory=dict)   # "zh", "ko", "en": the same counts per script
 
     @property
     def top1_rate(self) -> float:
@@ -73,6 +75,12 @@ def load_items(path: Path) -> list[Item]:
             for r in raw]
 
 
+def language_of(text: str) -> str:
+    """"ko" for any Hangul, "zh" for any Han, else "en": the script decides how a message is retrieved."""
+    hangul, han, _ = script_counts(text)
+    return "ko" if hangul else "zh" if han else "en"
+
+
 def _got(result: Result) -> tuple[str, ...]:
     if result.outcome == "out_of_scope":
         return (f"{OUT_OF_SCOPE}:{result.topic}",)
@@ -80,12 +88,20 @@ def _got(result: Result) -> tuple[str, ...]:
 
 
 def score(items: Iterable[Item], retriever: Retriever) -> Report:
-    """Run every item through ``retriever.search`` and count."""
-    report = Report()
+    """Run every item through ``retriever.search`` and count, in all and per language."""
     items = list(items)
     labels = {label for item in items for label in (item.expect, *item.also)}
+    results = {item.q: retriever.search(item.q) for item in items}
+    report = _count(items, results, labels)
+    for language in sorted({language_of(item.q) for item in items}):
+        report.by_language[language] = _count([i for i in items if language_of(i.q) == language], results, labels)
+    return report
+
+
+def _count(items: list[Item], results: Mapping[str, Result], labels: set[str]) -> Report:
+    report = Report()
     for item in items:
-        result = retriever.search(item.q)
+        result = results[item.q]
         if item.expect == OUT_OF_SCOPE:
             report.out_of_scope += 1
             if result.outcome == "out_of_scope":
@@ -117,6 +133,10 @@ def format_report(report: Report) -> str:
         f"out-of-scope handed {report.hand_off_rate:6.1%}  ({report.handed_off}/{report.out_of_scope})",
         f"misses whose top entry is an FAQ id the set does not label: {report.outside_labels}",
     ]
+    for language, part in report.by_language.items():
+        lines.append(f"  {language}: top-1 {part.top1_rate:6.1%} ({part.top1}/{part.in_scope}), "
+                     f"wrong {part.answered_wrong}, menu {part.fallback_rate:5.1%} ({part.fallback}), "
+                     f"handed off {part.handed_off}/{part.out_of_scope}")
     if report.misses:
         lines.append("misses:")
         for miss in report.misses:

@@ -38,6 +38,7 @@ UNKNOWN_WEIGHT = 0.5         # an unseen query word counts as half the rarest wo
 MIN_SCORE = 0.12             # below this nothing in the FAQ is about the question
 ANSWER_CONFIDENCE = 0.12     # at or above: answer directly; below: offer the nearest topics
 MIN_COVERAGE = 0.4           # an entry must hold at least this share of the content words to be answered
+ANSWER_WORD_SHARE = 0.5      # a word only the entry's answers use counts for this much of one its phrasings use
 MAX_HITS = 5
 LONG_MESSAGE = 24            # characters from which a message of several clauses gets a focus (its last one)
 MIN_FOCUS = 4                # a shorter last clause ("该咋弄") says too little; take the one before
@@ -108,6 +109,7 @@ class Retriever:
         self._entry_terms = [frozenset(tokens) for tokens in merged]
         self._known: frozenset[str] = frozenset().union(*self._entry_terms)  # completed below with answers
         answers = [analyzer.tokens(_answer_text(entry), content=True) for entry in entries.values()]
+        self._answer_terms = [frozenset(words) for words in answers]
         analyzer.segmenter.save_memo()
         self.fields = {"phrasing": BM25(variants), "entry": BM25(merged), "answer": BM25(answers, b=0.9),
                        "bigram": BM25(grams)}
@@ -206,11 +208,16 @@ class Retriever:
         return len(words - known) > len(known) and not self.scope.anchored(folded)
 
     def coverage(self, content: set[str], faq_id: str) -> float:
-        """The share of a message's content words (question words aside) that the entry's phrasings hold."""
+        """The share of a message's content words (question words aside) that the entry's phrasings hold; a word
+        only its answers use counts half. A single character the FAQ never uses is what is left of a word the
+        tokenizer did not know (墙皮 → 墙 皮), and is not counted."""
+        content = {word for word in content if len(word) > 1 or word in self._known}  # not a word's debris
         if not content:
             return 1.0
-        terms = self._entry_terms[self.ids.index(faq_id)]
-        return len(content & terms) / len(content)
+        index = self.ids.index(faq_id)
+        asked = len(content & self._entry_terms[index])
+        told = len((content - self._entry_terms[index]) & self._answer_terms[index])
+        return (asked + ANSWER_WORD_SHARE * told) / len(content)
 
 
     def _focus(self, question: str) -> list[str] | None:
