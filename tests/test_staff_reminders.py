@@ -206,11 +206,18 @@ def test_turning_reminders_off_cancels_the_queued_ones(session: Session) -> None
     assert remind_duties(session, dt.date(2026, 12, 18), [duty("progress_report")]) == 0
 
 
-def test_telegram_chat_falls_back_to_the_phone_when_telegram_is_not_configured(session: Session) -> None:
+def test_the_telegram_chat_is_used_when_telegram_is_configured_else_the_phone(
+        session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    from api.settings import get_settings
+
     township = _area(session, AreaLevel.township, "渔泽镇", _county(session, "140405"))
     user = _staff(session, township, "乡镇干部", phone="13900000061", telegram_chat_id="77")
     recipient = staff.recipient_of(session, user)
     assert recipient is not None and (recipient.channel, recipient.address) == ("sms", "13900000061")
+    monkeypatch.setenv("ANJU_TELEGRAM_TOKEN", "123:T")
+    get_settings.cache_clear()
+    recipient = staff.recipient_of(session, user)
+    assert recipient is not None and (recipient.channel, recipient.address) == ("telegram", "77")
 
 
 def test_a_user_sets_their_own_contact_through_the_api(engine: Engine) -> None:
