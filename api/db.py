@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Engine, MetaData, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from api.settings import get_settings
@@ -67,6 +67,17 @@ def transaction(engine: Engine | None = None) -> Iterator[Session]:
     """One unit of work: commits when the block ends normally, rolls back on any exception."""
     with _sessionmaker(engine or get_engine())() as session, session.begin():
         yield session
+
+
+def hold_write_lock(session: Session) -> None:
+    """On SQLite, take the database's single write lock now rather than at the transaction's first write.
+
+    A transaction that reads first and writes later fails on SQLite when another process commits in between
+    (SQLITE_BUSY_SNAPSHOT); one that starts with a write waits for the lock instead and then reads only
+    committed data. The statement changes nothing. Other backends lock rows, so this is a no-op there.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("UPDATE conversations SET id = id WHERE 1 = 0"))
 
 
 def alembic_config(url: str):  # type: ignore[no-untyped-def]

@@ -57,3 +57,35 @@ def start_server(url: str, port: int, workers: int, env: dict[str, str] | None =
             time.sleep(0.1)
     process.kill()
     raise RuntimeError("the server did not start within 60 s")
+
+
+def process_tree_cpu(root_pid: int) -> float:
+    """User + system CPU of a process and its children, from /proc (Linux), so figures survive a busy machine."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [root_pid]
+    try:
+        children = Path(f"/proc/{root_pid}/task/{root_pid}/children").read_text().split()
+        pids += [int(c) for c in children]
+    except OSError:
+        return float("nan")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def wait_until_idle(root_pid: int, timeout: float = 60.0) -> None:
+    """Until the server's processes stop using CPU: uvicorn accepts on the shared socket while some workers
+    still import, and their start-up must not count as the cost of the messages measured next."""
+    deadline = time.monotonic() + timeout
+    before = process_tree_cpu(root_pid)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = process_tree_cpu(root_pid)
+        if now - before < 0.05:
+            return
+        before = now

@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 SECRET = "bench-secret"
 CONVERSATION = ("菜单", "资格", "屯留区", "1", "2")
-from harness import drop_schema, free_port, start_server  # noqa: E402
+from harness import drop_schema, free_port, process_tree_cpu, start_server, wait_until_idle  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -62,25 +62,6 @@ class Result:
                 f"load generator {1000 * self.client_cpu_s / self.messages:.2f} ms"
                 + (f", PostgreSQL {1000 * self.db_cpu_s / self.messages:.2f} ms (all its clients)"
                    if self.db_cpu_s is not None else ""))
-
-
-def _cpu_seconds(root_pid: int) -> float:
-    """User + system CPU of a process and its children, from /proc (Linux), so figures survive a busy machine."""
-    tick = os.sysconf("SC_CLK_TCK")
-    pids = [root_pid]
-    try:
-        children = Path(f"/proc/{root_pid}/task/{root_pid}/children").read_text().split()
-        pids += [int(c) for c in children]
-    except OSError:
-        return float("nan")
-    total = 0.0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / tick
-    return total
 
 
 def _postgres_cpu_seconds() -> float:
@@ -198,19 +179,20 @@ def run(db: str, args: argparse.Namespace) -> Result:
         server = start_server(url, port, args.workers,
                               env={"ANJU_SMS_HMAC_SECRET": SECRET, "ANJU_SMS_GATEWAY": "console"})
         try:
-            warm = asyncio.run(_play(port, max(4, args.concurrency // 4), min(4, args.concurrency), "warm"))
+            warm = asyncio.run(_play(port, args.concurrency, args.concurrency, "warm"))  # every worker, every path
             del warm
-            server_cpu, client_cpu = _cpu_seconds(server.pid), time.process_time()
+            wait_until_idle(server.pid)   # every worker started (imports, content) before CPU is counted
+            server_cpu, client_cpu = process_tree_cpu(server.pid), time.process_time()
             db_cpu = _postgres_cpu_seconds() if db == "postgresql" else None
             seconds, latencies, errors = asyncio.run(
                 _play(port, args.senders, args.concurrency, f"run{uuid.uuid4().hex[:6]}"))
-            server_cpu = _cpu_seconds(server.pid) - server_cpu
+            server_cpu = process_tree_cpu(server.pid) - server_cpu
             client_cpu = time.process_time() - client_cpu
             db_cpu = _postgres_cpu_seconds() - db_cpu if db_cpu is not None else None
             result = Result(db, args.workers, args.concurrency, len(latencies), seconds, latencies, errors,
                             server_cpu, client_cpu, db_cpu)
             print(result.line(), flush=True)
-            warm_messages = max(4, args.concurrency // 4) * len(CONVERSATION)
+            warm_messages = args.concurrency * len(CONVERSATION)
             print("  " + _check(url, len(latencies) + warm_messages), flush=True)
             return result
         finally:

@@ -1,8 +1,9 @@
 """SMS gateway callbacks: inbound messages and delivery receipts, generic (HMAC JSON) and Twilio (form).
 
 Every callback's signature is checked before anything else: a bad or missing one gets 403 and changes nothing.
-The gateway gets its answer as soon as the message and its replies are committed; sending happens after the
-response (a background task), so a slow gateway never holds up the next callback.
+The gateway gets its answer as soon as the message and its replies are committed — callbacks that arrive
+together are committed together (group commit) — and sending happens after the response (a background
+task), so a slow gateway never holds up the next callback.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from starlette.concurrency import run_in_threadpool
 
 from api.db import transaction
 from api.settings import Settings, get_settings
+from bot.channels.batcher import GroupCommit
 from bot.channels.sms.delivery import apply_receipt, deliver
-from bot.channels.sms.handler import handle_sms
+from bot.channels.sms.handler import handle_sms, handle_sms_batch
 from bot.channels.sms.inbound import MalformedCallback, SmsIn, parse_generic, parse_twilio
 from bot.channels.sms.senders import SmsSender, build_sender
 from bot.channels.sms.signature import HEADER, verify, verify_twilio
@@ -54,10 +56,21 @@ def _sender(request: Request, settings: Settings) -> SmsSender:
     return sender
 
 
+def _group_commit(request: Request, settings: Settings) -> GroupCommit[SmsIn, list[int]]:
+    """One per app: callbacks that arrive together share a transaction (see bot.channels.batcher)."""
+    batcher = getattr(request.app.state, "sms_batcher", None)
+    if batcher is None:
+        engine, sender = request.app.state.engine, _sender(request, settings)
+        batcher = request.app.state.sms_batcher = GroupCommit(
+            lambda batch: handle_sms_batch(engine, batch, settings, None, sender),
+            lambda sms: handle_sms(engine, sms, settings, None, sender))
+    return batcher
+
+
 async def _accept(request: Request, background: BackgroundTasks, sms: SmsIn, settings: Settings) -> None:
-    engine, sender = request.app.state.engine, _sender(request, settings)
-    ids = await run_in_threadpool(handle_sms, engine, sms, settings, None, sender)
+    ids = await _group_commit(request, settings).submit(sms)
     if ids:
+        engine, sender = request.app.state.engine, _sender(request, settings)
         background.add_task(deliver, engine, ids, sender, settings)
 
 

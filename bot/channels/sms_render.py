@@ -37,16 +37,19 @@ class SmsCost:
     segments: int
 
 
+_GSM7_ALL = frozenset(GSM7_BASIC) | frozenset(GSM7_EXTENDED)
+
+
 def encoding(text: str) -> str:
     """"gsm7" when every character is in the GSM 03.38 alphabet, else "ucs2"."""
-    return "gsm7" if all(ch in GSM7_BASIC or ch in GSM7_EXTENDED for ch in text) else "ucs2"
+    return "gsm7" if _GSM7_ALL.issuperset(text) else "ucs2"
 
 
 def units(text: str, charset: str | None = None) -> int:
     """Length as the network counts it: extended GSM characters and astral characters take two."""
     if (charset or encoding(text)) == "gsm7":
-        return sum(2 if ch in GSM7_EXTENDED else 1 for ch in text)
-    return sum(2 if ord(ch) > 0xFFFF else 1 for ch in text)
+        return len(text) + sum(text.count(ch) for ch in GSM7_EXTENDED)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2   # an astral character is two UTF-16 units
 
 
 def segments_for(count: int, charset: str) -> int:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.selectable import ScalarSelect
+from sqlalchemy.sql.selectable import Select
 
 from api.models.conversations import InboundMessage
 from bot.channels.users import channel_user
@@ -23,22 +23,23 @@ class FloodVerdict:
     notify: bool = False   # send the one "slow down" notice for this window
 
 
-def recent_count(channel: str, sender: str, since: dt.datetime) -> ScalarSelect[int]:
-    """Messages from the sender since ``since``, as a subquery a channel can fold into its first read."""
-    return select(func.count()).select_from(InboundMessage).where(
-        InboundMessage.channel == channel, InboundMessage.sender == sender,
-        InboundMessage.received_at >= since).scalar_subquery()
+def recent_counts(channel: str, senders: list[str], since: dt.datetime) -> Select[tuple[str, int]]:
+    """(sender, messages since ``since``) for each sender with any, in one grouped query."""
+    return (select(InboundMessage.sender, func.count())
+            .where(InboundMessage.channel == channel, InboundMessage.sender.in_(senders),
+                   InboundMessage.received_at >= since)
+            .group_by(InboundMessage.sender))
 
 
 def check_flood(session: Session, channel: str, sender: str, now: dt.datetime, *, limit: int,
                 window_seconds: int, count: int | None = None) -> FloodVerdict:
     """Allowed while fewer than ``limit`` messages arrived from this sender within the window.
 
-    ``count`` is that number when the caller already read it in the transaction (see ``recent_count``).
+    ``count`` is that number when the caller already read it in the transaction (see ``recent_counts``).
     """
     since = now - dt.timedelta(seconds=window_seconds)
     if count is None:
-        count = session.scalar(select(recent_count(channel, sender, since)))
+        count = sum(n for _, n in session.execute(recent_counts(channel, [sender], since)))
     if (count or 0) < limit:
         return FloodVerdict(allowed=True)
     user = channel_user(session, channel, sender)

@@ -64,7 +64,7 @@ def handle(
 
 
 def _copy(state: ConversationState) -> ConversationState:
-    return ConversationState.from_json(copy.deepcopy(state.to_json()))
+    return ConversationState.from_json(state.to_json())   # to_json copies deeply
 
 
 def _expire(state: ConversationState, now: dt.datetime) -> bool:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.selectable import ScalarSelect
+from sqlalchemy.sql.selectable import Select
 
 from api.db import transaction
 from api.models._types import utcnow
@@ -96,14 +96,15 @@ def _fail(row: OutboundMessage, reason: str) -> None:
 
 
 def _sent_since(session: Session, recipient: str, since: dt.datetime) -> int:
-    return session.scalar(select(sent_count(recipient, since))) or 0
+    return sum(count for _, count in session.execute(sent_counts([recipient], since)))
 
 
-def sent_count(recipient: str, since: dt.datetime) -> ScalarSelect[int]:
-    """SMS sent to ``recipient`` since ``since``, as a subquery the inbound path folds into its first read."""
-    return select(func.count()).select_from(OutboundMessage).where(
-        OutboundMessage.channel == CHANNEL, OutboundMessage.recipient == recipient,
-        OutboundMessage.status.in_(_DONE), OutboundMessage.sent_at >= since).scalar_subquery()
+def sent_counts(recipients: list[str], since: dt.datetime) -> Select[tuple[str, int]]:
+    """(recipient, SMS sent since ``since``) for each recipient with any, in one grouped query."""
+    return (select(OutboundMessage.recipient, func.count())
+            .where(OutboundMessage.channel == CHANNEL, OutboundMessage.recipient.in_(recipients),
+                   OutboundMessage.status.in_(_DONE), OutboundMessage.sent_at >= since)
+            .group_by(OutboundMessage.recipient))
 
 
 def local_day_start(now: dt.datetime, timezone: str) -> dt.datetime:

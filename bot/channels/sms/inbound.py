@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,24 +71,39 @@ def to_inbound(sms: SmsIn, message_id: str) -> Inbound:
 
 
 def message_id_for(session: Session, sms: SmsIn, now: dt.datetime, window_seconds: int) -> str:
-    """The gateway's id, or one derived from sender + text so a retry within the window is a duplicate.
+    """The gateway's id, or one derived from sender + text so a retry within the window is a duplicate."""
+    return message_ids_for(session, [sms], now, window_seconds)[0]
 
-    An identical message seen within the window reuses that message's id; otherwise the id is a hash over a
-    time bucket, so two copies arriving at the same instant in two processes also collide on the unique key.
+
+def message_ids_for(session: Session, batch: Sequence[SmsIn], now: dt.datetime, window_seconds: int) -> list[str]:
+    """Each message's id: the gateway's, else the id of an identical message seen within the window.
+
+    Failing both, the id is a hash over sender, text and a time bucket, so two copies arriving at the same
+    instant (in one batch, or in two processes) also collide on the unique key. One query for the batch.
     """
-    if sms.message_id:
-        return sms.message_id
-    since = now - dt.timedelta(seconds=window_seconds)
-    earlier = session.scalar(
-        select(InboundMessage.message_id)
-        .where(InboundMessage.channel == CHANNEL, InboundMessage.sender == sms.sender,
-               InboundMessage.text == sms.text, InboundMessage.received_at >= since)
-        .order_by(InboundMessage.received_at.desc()).limit(1))
-    if earlier:
-        return earlier
+    earlier: dict[tuple[str, str], str] = {}
+    without = sorted({sms.sender for sms in batch if not sms.message_id})
+    if without:
+        since = now - dt.timedelta(seconds=window_seconds)
+        rows = session.execute(
+            select(InboundMessage.sender, InboundMessage.text, InboundMessage.message_id)
+            .where(InboundMessage.channel == CHANNEL, InboundMessage.sender.in_(without),
+                   InboundMessage.received_at >= since)
+            .order_by(InboundMessage.received_at.desc(), InboundMessage.id.desc()))
+        for row in rows:
+            earlier.setdefault((row.sender, row.text), row.message_id)
     bucket = int(now.timestamp() // max(window_seconds, 1))
-    digest = hashlib.sha256(f"{sms.sender}\n{sms.text}\n{bucket}".encode()).hexdigest()[:40]
-    return f"h:{digest}"
+    ids = []
+    for sms in batch:
+        if sms.message_id:
+            ids.append(sms.message_id)
+            continue
+        found = earlier.get((sms.sender, sms.text))
+        if found is None:
+            digest = hashlib.sha256(f"{sms.sender}\n{sms.text}\n{bucket}".encode()).hexdigest()[:40]
+            found = f"h:{digest}"
+        ids.append(found)
+    return ids
 
 
 def _clip(text: str) -> str:

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.models.messages import ChannelUser, OutboundMessage, OutboundStatus
@@ -23,16 +24,35 @@ CHANNEL = "sms"
 CONTINUE_WORD = "0"
 
 
-def queue_replies(session: Session, recipient: str, replies: Sequence[Reply], *, in_reply_to: str,
-                  settings: Settings, now: dt.datetime,
-                  language: str | None) -> tuple[list[OutboundMessage], list[str]]:
-    """The first message queued now, and the rest of a long answer for the caller to keep."""
+def plan_replies(recipient: str, replies: Sequence[Reply], *, in_reply_to: str, settings: Settings,
+                 now: dt.datetime, language: str | None) -> tuple[list[OutboundMessage], list[str]]:
+    """Rows for the first message of an answer, not yet added, and the rest of a long one for the caller.
+
+    The caller adds them to its session, or inserts a whole batch's at once with ``insert_rows``.
+    """
     body = render(replies, language)
     if not body.strip():
         return [], []
     messages = split_for_sms(body, _max_parts(settings), signature=settings.sms_signature, language=language)
-    rows = queue_texts(session, recipient, messages[:1], in_reply_to=in_reply_to, settings=settings, now=now)
-    return rows, messages[1:]
+    return new_rows(recipient, messages[:1], in_reply_to=in_reply_to, settings=settings, now=now), messages[1:]
+
+
+def insert_rows(session: Session, rows: Sequence[OutboundMessage], *, want_ids: bool) -> None:
+    """Insert rows built by ``plan_replies`` in one executemany, bypassing the ORM's per-object work.
+
+    With ``want_ids`` each row's ``id`` is filled in (looked up by idempotency key) for delivery after commit.
+    """
+    if not rows:
+        return
+    table = OutboundMessage.__table__
+    columns = [column.key for column in table.columns if column.key != "id"]
+    session.execute(table.insert(), [{key: getattr(row, key) for key in columns} for row in rows])
+    if want_ids:
+        keys = {row.idempotency_key: row for row in rows}
+        found = session.execute(select(OutboundMessage.idempotency_key, OutboundMessage.id)
+                                .where(OutboundMessage.idempotency_key.in_(list(keys))))
+        for key, row_id in found:
+            keys[key].id = row_id
 
 
 def keep_pending(user: ChannelUser, rest: list[str]) -> None:
@@ -65,15 +85,22 @@ def take_pending(user: ChannelUser) -> list[str]:
 
 def queue_texts(session: Session, recipient: str, texts: Sequence[str], *, in_reply_to: str,
                 settings: Settings, now: dt.datetime) -> list[OutboundMessage]:
+    rows = new_rows(recipient, texts, in_reply_to=in_reply_to, settings=settings, now=now)
+    session.add_all(rows)
+    return rows
+
+
+def new_rows(recipient: str, texts: Sequence[str], *, in_reply_to: str, settings: Settings,
+             now: dt.datetime) -> list[OutboundMessage]:
+    """Queued rows, every column set (so a bulk insert needs no ORM defaults)."""
     rows = []
     for index, text in enumerate(texts):
         clipped = _cap(text, settings)
-        row = OutboundMessage(channel=CHANNEL, recipient=recipient, text=clipped,
-                              parts=cost(clipped, settings.sms_signature).segments,
-                              idempotency_key=f"sms:{in_reply_to}:{index}", status=OutboundStatus.queued,
-                              in_reply_to=in_reply_to, attempts=0, created_at=now)
-        session.add(row)
-        rows.append(row)
+        rows.append(OutboundMessage(channel=CHANNEL, recipient=recipient, text=clipped,
+                                    parts=cost(clipped, settings.sms_signature).segments, markup=None,
+                                    idempotency_key=f"sms:{in_reply_to}:{index}", status=OutboundStatus.queued,
+                                    gateway_message_id=None, error=None, attempts=0, in_reply_to=in_reply_to,
+                                    created_at=now, sent_at=None, delivered_at=None))
     return rows
 
 

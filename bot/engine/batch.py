@@ -1,0 +1,139 @@
+"""Many inbound messages in one transaction, with the effect ``store.process`` has on each in turn.
+
+A gateway that delivers a burst would otherwise cost a transaction and six ORM statements per message; here a
+batch costs a handful of Core statements however many messages it holds: one to lock the senders'
+conversations (two more for newcomers), one to find messages already handled, one to record the new ones with
+their replies and one to save the states. Messages of one sender run through the engine in arrival order,
+each seeing the state the one before left.
+
+Concurrency is ``store.process``'s: conversation rows are locked with SELECT … FOR UPDATE in one fixed order
+(channel, sender), so two processes sharing senders wait for each other and never deadlock; the duplicate
+check runs under those locks, so a redelivery handled by another process is seen once it commits. On SQLite
+the first write takes the database's write lock for the whole batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, and_, bindparam, or_, select, update
+from sqlalchemy.orm import Session
+
+from api.db import hold_write_lock
+from api.models.conversations import Conversation, InboundMessage
+from bot.engine.store import TEXT_LIMIT, reply_to_json
+from bot.engine.types import ConversationState, Inbound, Reply
+
+Key = tuple[str, str]   # (channel, sender)
+
+_conversations = Conversation.__table__
+_inbound = InboundMessage.__table__
+_save_state = (
+    update(_conversations)
+    .where(_conversations.c.channel == bindparam("k_channel"), _conversations.c.sender == bindparam("k_sender"))
+    .values(state=bindparam("k_state"), updated_at=bindparam("k_updated"))
+)
+
+
+def supported(session: Session) -> bool:
+    """The batch path needs INSERT … ON CONFLICT; other backends take ``store.process`` one by one."""
+    return session.get_bind().dialect.name in ("postgresql", "sqlite")
+
+
+def process_many(
+    session: Session,
+    inbounds: Sequence[Inbound],
+    now: dt.datetime,
+    *,
+    services: Callable[[Session], Any] | None = None,
+) -> list[list[Reply] | None]:
+    """The replies for each message in order; None for one already handled (a redelivery has no effect).
+
+    Runs in the caller's transaction; messages without an id get a local one, as in ``store.process``.
+    """
+    from bot.engine.engine import handle
+
+    if not inbounds:
+        return []
+    if services is None:
+        from bot.engine.services import Services
+
+        services = Services
+    hold_write_lock(session)
+    connection = session.connection()
+    states = _lock_conversations(connection, sorted({(i.channel, i.sender) for i in inbounds}))
+    ids = [inbound.message_id or f"local-{uuid.uuid4().hex}" for inbound in inbounds]
+    seen = _already_handled(connection, [(i.channel, mid) for i, mid in zip(inbounds, ids, strict=True)])
+    results: list[list[Reply] | None] = []
+    records: list[dict[str, Any]] = []
+    changed: set[Key] = set()
+    for inbound, message_id in zip(inbounds, ids, strict=True):
+        if (inbound.channel, message_id) in seen:
+            results.append(None)
+            continue
+        seen.add((inbound.channel, message_id))
+        key = (inbound.channel, inbound.sender)
+        states[key], replies = handle(states[key], inbound, now=now, services=services(session))
+        changed.add(key)
+        records.append({"channel": inbound.channel, "message_id": message_id, "sender": inbound.sender,
+                        "text": (inbound.text or "")[:TEXT_LIMIT], "received_at": inbound.received_at or now,
+                        "replies": [reply_to_json(reply) for reply in replies]})
+        results.append(replies)
+    if records:
+        connection.execute(_inbound.insert(), records)
+    if changed:
+        connection.execute(_save_state, [
+            {"k_channel": channel, "k_sender": sender, "k_state": states[(channel, sender)].to_json(),
+             "k_updated": now} for channel, sender in sorted(changed)])
+    return results
+
+
+def _lock_conversations(connection: Connection, keys: list[Key]) -> dict[Key, ConversationState]:
+    """Every sender's state, their rows locked in key order; rows are created for newcomers first."""
+    states = _select_locked(connection, keys)
+    missing = [key for key in keys if key not in states]
+    if missing:
+        insert = _dialect_insert(connection)
+        connection.execute(
+            insert(_conversations).on_conflict_do_nothing(),
+            [{"channel": channel, "sender": sender, "state": {}} for channel, sender in missing])
+        states.update(_select_locked(connection, missing))
+    return states
+
+
+def _select_locked(connection: Connection, keys: list[Key]) -> dict[Key, ConversationState]:
+    if not keys:
+        return {}
+    c = _conversations.c
+    query = (select(c.channel, c.sender, c.state).where(_key_filter(c.channel, c.sender, keys))
+             .order_by(c.channel, c.sender).with_for_update())
+    return {(row.channel, row.sender): ConversationState.from_json(row.state)
+            for row in connection.execute(query)}
+
+
+def _already_handled(connection: Connection, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """(channel, message_id) pairs already recorded."""
+    c = _inbound.c
+    rows = connection.execute(select(c.channel, c.message_id).where(_key_filter(c.channel, c.message_id, keys)))
+    return {(row.channel, row.message_id) for row in rows}
+
+
+def _key_filter(first: Any, second: Any, keys: Sequence[tuple[str, str]]) -> Any:
+    """``(first, second) IN (…)`` written per channel, which every backend plans with the unique index."""
+    by_channel: dict[str, list[str]] = {}
+    for channel, value in keys:
+        by_channel.setdefault(channel, []).append(value)
+    parts = [and_(first == channel, second.in_(sorted(set(values)))) for channel, values in by_channel.items()]
+    return parts[0] if len(parts) == 1 else or_(*parts)
+
+
+def _dialect_insert(connection: Connection) -> Any:
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
