@@ -77,5 +77,6 @@ def archive_xlsx(session: SessionDep, actor: ActorDep, area_id: AreaParam = None
 
 @router.get("/stats")
 def area_stats(session: SessionDep, actor: ActorDep, area_id: AreaParam = None) -> dict[str, Any]:
-    """Applications by state and by category, and money paid, for the area and each area directly below it."""
-    return stats.area_stats(session, _area(session, actor, area_id))
+    """Applications by state and by category, money paid, and complaints with their 回访 satisfaction, for the
+    area and each area directly below it."""
+    return stats.area_stats(session, _area(session, actor, area_id), actor)
