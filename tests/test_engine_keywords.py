@@ -28,6 +28,7 @@ OBJECTION = ("异议", "提异议", "이의")
     ("我想查询进度", STATUS),
     ("有异议", OBJECTION),
     ("我要提异议", OBJECTION),
+    ("订阅过家庄", ("订阅", "subscribe", "구독")),   # a keyword and its argument, even a place named 过…
 ])
 def test_a_short_request_starts_its_flow(message: str, keywords: tuple[str, ...]) -> None:
     assert matches(message, keywords)

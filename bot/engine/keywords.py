@@ -27,7 +27,7 @@ SHORT_MESSAGE = 12
 # something that already happened, rather than a wish to do it: such a message goes to the FAQ.
 ASKING = ("为什么", "为啥", "干啥", "凭啥", "怎么", "咋", "如何", "什么", "啥", "哪", "多少", "几", "谁",
           "why", "how", "what", "when", "who", "왜", "어떻게", "무엇", "뭐", "언제", "누가", "얼마")
-HAPPENED = ("了", "已经", "被", "把", "过")
+HAPPENED = ("了", "已经", "被")
 # …unless the message also says the sender wants it done ("我要举报", "我想查询进度").
 WANTING = ("我要", "我想", "想要", "帮我", "给我", "i want", "하고 싶", "할래")
 # Ways of asking "do I qualify" that carry no keyword; each keyword listed here stands for its forms too.
