@@ -6,12 +6,13 @@ opens ``with transaction(engine) as session:`` so one unit of work commits or ro
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, MetaData, create_engine, event, text
+from sqlalchemy import ColumnElement, Engine, MetaData, any_, bindparam, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from api.settings import get_settings
@@ -67,6 +68,19 @@ def transaction(engine: Engine | None = None) -> Iterator[Session]:
     """One unit of work: commits when the block ends normally, rolls back on any exception."""
     with _sessionmaker(engine or get_engine())() as session, session.begin():
         yield session
+
+
+def one_of(column: ColumnElement[Any], values: Collection[Any], dialect: str) -> ColumnElement[bool]:
+    """``column IN (values)`` whose SQL text does not change with the number of values, on PostgreSQL.
+
+    SQLAlchemy renders an IN list afresh for every length, and psycopg then parses and caches each text anew;
+    ``= ANY(array)`` is one statement, compiled, parsed and prepared once. Other backends keep IN.
+    """
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(list(values))
 
 
 def hold_write_lock(session: Session) -> None:

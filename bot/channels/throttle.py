@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Select
 
+from api.db import one_of
 from api.models.conversations import InboundMessage
 from bot.channels.users import channel_user
 
@@ -23,10 +24,11 @@ class FloodVerdict:
     notify: bool = False   # send the one "slow down" notice for this window
 
 
-def recent_counts(channel: str, senders: list[str], since: dt.datetime) -> Select[tuple[str, int]]:
+def recent_counts(channel: str, senders: list[str], since: dt.datetime,
+                  dialect: str = "") -> Select[tuple[str, int]]:
     """(sender, messages since ``since``) for each sender with any, in one grouped query."""
     return (select(InboundMessage.sender, func.count())
-            .where(InboundMessage.channel == channel, InboundMessage.sender.in_(senders),
+            .where(InboundMessage.channel == channel, one_of(InboundMessage.sender, senders, dialect),
                    InboundMessage.received_at >= since)
             .group_by(InboundMessage.sender))
 
@@ -39,7 +41,8 @@ def check_flood(session: Session, channel: str, sender: str, now: dt.datetime, *
     """
     since = now - dt.timedelta(seconds=window_seconds)
     if count is None:
-        count = sum(n for _, n in session.execute(recent_counts(channel, [sender], since)))
+        query = recent_counts(channel, [sender], since, session.get_bind().dialect.name)
+        count = sum(n for _, n in session.execute(query))
     if (count or 0) < limit:
         return FloodVerdict(allowed=True)
     user = channel_user(session, channel, sender)

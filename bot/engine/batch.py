@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
-from api.db import hold_write_lock
+from api.db import hold_write_lock, one_of
 from api.models.conversations import Conversation, InboundMessage
 from bot.engine.store import TEXT_LIMIT, reply_to_json
 from bot.engine.types import ConversationState, Inbound, Reply
@@ -108,7 +108,7 @@ def _select_locked(connection: Connection, keys: list[Key]) -> dict[Key, Convers
     if not keys:
         return {}
     c = _conversations.c
-    query = (select(c.channel, c.sender, c.state).where(_key_filter(c.channel, c.sender, keys))
+    query = (select(c.channel, c.sender, c.state).where(_key_filter(c.channel, c.sender, keys, connection))
              .order_by(c.channel, c.sender).with_for_update())
     return {(row.channel, row.sender): ConversationState.from_json(row.state)
             for row in connection.execute(query)}
@@ -117,16 +117,18 @@ def _select_locked(connection: Connection, keys: list[Key]) -> dict[Key, Convers
 def _already_handled(connection: Connection, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
     """(channel, message_id) pairs already recorded."""
     c = _inbound.c
-    rows = connection.execute(select(c.channel, c.message_id).where(_key_filter(c.channel, c.message_id, keys)))
+    query = select(c.channel, c.message_id).where(_key_filter(c.channel, c.message_id, keys, connection))
+    rows = connection.execute(query)
     return {(row.channel, row.message_id) for row in rows}
 
 
-def _key_filter(first: Any, second: Any, keys: Sequence[tuple[str, str]]) -> Any:
+def _key_filter(first: Any, second: Any, keys: Sequence[tuple[str, str]], connection: Connection) -> Any:
     """``(first, second) IN (…)`` written per channel, which every backend plans with the unique index."""
     by_channel: dict[str, list[str]] = {}
     for channel, value in keys:
         by_channel.setdefault(channel, []).append(value)
-    parts = [and_(first == channel, second.in_(sorted(set(values)))) for channel, values in by_channel.items()]
+    parts = [and_(first == channel, one_of(second, sorted(set(values)), connection.dialect.name))
+             for channel, values in by_channel.items()]
     return parts[0] if len(parts) == 1 else or_(*parts)
 
 

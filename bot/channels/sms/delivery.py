@@ -16,7 +16,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Select
 
-from api.db import transaction
+from api.db import one_of, transaction
 from api.models._types import utcnow
 from api.models.messages import OutboundMessage, OutboundStatus
 from api.settings import Settings
@@ -96,13 +96,14 @@ def _fail(row: OutboundMessage, reason: str) -> None:
 
 
 def _sent_since(session: Session, recipient: str, since: dt.datetime) -> int:
-    return sum(count for _, count in session.execute(sent_counts([recipient], since)))
+    query = sent_counts([recipient], since, session.get_bind().dialect.name)
+    return sum(count for _, count in session.execute(query))
 
 
-def sent_counts(recipients: list[str], since: dt.datetime) -> Select[tuple[str, int]]:
+def sent_counts(recipients: list[str], since: dt.datetime, dialect: str = "") -> Select[tuple[str, int]]:
     """(recipient, SMS sent since ``since``) for each recipient with any, in one grouped query."""
     return (select(OutboundMessage.recipient, func.count())
-            .where(OutboundMessage.channel == CHANNEL, OutboundMessage.recipient.in_(recipients),
+            .where(OutboundMessage.channel == CHANNEL, one_of(OutboundMessage.recipient, recipients, dialect),
                    OutboundMessage.status.in_(_DONE), OutboundMessage.sent_at >= since)
             .group_by(OutboundMessage.recipient))
 

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, literal_column, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.db import hold_write_lock, transaction
+from api.db import hold_write_lock, one_of, transaction
 from api.models._types import utcnow
 from api.models.messages import ChannelUser, OutboundMessage
 from api.settings import Settings
@@ -111,10 +111,13 @@ def _first_reads(session: Session, senders: list[str], settings: Settings,
                  now: dt.datetime) -> dict[str, _FirstRead]:
     """What the channel needs to know about each sender before the dialog, in one statement for the batch."""
     since = now - dt.timedelta(seconds=settings.flood_window_seconds)
+    dialect = session.get_bind().dialect.name
     pending = select(ChannelUser.sender, literal_column("1"), literal_column("'pending'")).where(
-        ChannelUser.channel == CHANNEL, ChannelUser.sender.in_(senders), ChannelUser.pending_sms.is_not(None))
-    recent = recent_counts(CHANNEL, senders, since).add_columns(literal_column("'recent'"))
-    sent = sent_counts(senders, local_day_start(now, settings.timezone)).add_columns(literal_column("'sent'"))
+        ChannelUser.channel == CHANNEL, one_of(ChannelUser.sender, senders, dialect),
+        ChannelUser.pending_sms.is_not(None))
+    recent = recent_counts(CHANNEL, senders, since, dialect).add_columns(literal_column("'recent'"))
+    day_start = local_day_start(now, settings.timezone)
+    sent = sent_counts(senders, day_start, dialect).add_columns(literal_column("'sent'"))
     found: dict[tuple[str, str], int] = {}
     for name, count, kind in session.execute(union_all(pending, recent, sent)):
         found[(kind, name)] = int(count)

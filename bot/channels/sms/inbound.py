@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.db import one_of
 from api.models.conversations import InboundMessage
 from bot.channels.inbox import clean_text
 from bot.channels.sms.phone import normalise
@@ -85,10 +86,10 @@ def message_ids_for(session: Session, batch: Sequence[SmsIn], now: dt.datetime, 
     without = sorted({sms.sender for sms in batch if not sms.message_id})
     if without:
         since = now - dt.timedelta(seconds=window_seconds)
+        senders = one_of(InboundMessage.sender, without, session.get_bind().dialect.name)
         rows = session.execute(
             select(InboundMessage.sender, InboundMessage.text, InboundMessage.message_id)
-            .where(InboundMessage.channel == CHANNEL, InboundMessage.sender.in_(without),
-                   InboundMessage.received_at >= since)
+            .where(InboundMessage.channel == CHANNEL, senders, InboundMessage.received_at >= since)
             .order_by(InboundMessage.received_at.desc(), InboundMessage.id.desc()))
         for row in rows:
             earlier.setdefault((row.sender, row.text), row.message_id)

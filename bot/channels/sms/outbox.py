@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.db import one_of
 from api.models.messages import ChannelUser, OutboundMessage, OutboundStatus
 from api.settings import Settings
 from bot.channels.sms_render import cost, render, split_for_sms
@@ -49,8 +50,8 @@ def insert_rows(session: Session, rows: Sequence[OutboundMessage], *, want_ids: 
     session.execute(table.insert(), [{key: getattr(row, key) for key in columns} for row in rows])
     if want_ids:
         keys = {row.idempotency_key: row for row in rows}
-        found = session.execute(select(OutboundMessage.idempotency_key, OutboundMessage.id)
-                                .where(OutboundMessage.idempotency_key.in_(list(keys))))
+        wanted = one_of(OutboundMessage.idempotency_key, list(keys), session.get_bind().dialect.name)
+        found = session.execute(select(OutboundMessage.idempotency_key, OutboundMessage.id).where(wanted))
         for key, row_id in found:
             keys[key].id = row_id
 
