@@ -207,3 +207,13 @@ def test_outcome_reaches_the_objector_in_their_language(engine: Engine, posted: 
                                                                  OutboundMessage.in_reply_to.is_(None))).all()
     assert "YY-140621-2025-00001" in outcome and "其子在城里有房" in outcome
     assert any("\uac00" <= ch <= "\ud7a3" for ch in outcome) and "异议成立" not in outcome
+
+
+def test_shortcut_after_the_window_is_refused_at_once_with_the_dates(engine: Engine, posted: dict) -> None:
+    """The clerk has not closed the notice yet, but its window is over: no reason or contact is asked first."""
+    after = local(LAST + dt.timedelta(days=1), 8, 0)
+    send(engine, "山阴", after)
+    text = send(engine, f"异议 {posted['notice']} {posted['apps'][0]} 他家有车", after)
+    assert "不在公示期内" in text and "2025年3月3日" in text and "2025年3月10日" in text
+    assert "[2]" not in text and objections(engine) == []
+    assert "YY-" not in send(engine, "2", after)

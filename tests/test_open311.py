@@ -9,8 +9,8 @@ import urllib.request
 from typing import Any
 
 from sqlalchemy import Engine
+from telegram_fake import serve
 from test_households import build_world, staff
-from test_telegram_fakeapi import serve
 
 from api.app import create_app
 from api.db import transaction

@@ -1,217 +1,14 @@
-"""A fake Telegram Bot API on 127.0.0.1, so the real python-telegram-bot library runs end to end in tests.
+"""The fake Telegram Bot API itself (tests/telegram_fake.py) answers like the real one.
 
-It implements just the methods the bot uses. The tests in this module check the fake itself; the channel's
-tests import ``FakeBotApi`` from here.
+Its names are re-exported here for the modules that imported the fake from this module before it moved.
 """
 
 from __future__ import annotations
 
-import asyncio
-import itertools
-import json
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
 import httpx
-import uvicorn
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
+from telegram_fake import BOT_ID, TOKEN, FakeBotApi, fake_bot_api, serve
 
-TOKEN = "123456:TEST-TOKEN"
-BOT_ID = 123456
-
-
-class FakeBotApi:
-    """Records every call; ``blocked`` chats answer 403 like a user who blocked the bot."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, dict[str, Any]]] = []
-        self.updates: list[dict[str, Any]] = []
-        self.blocked: set[int] = set()
-        self.webhook: dict[str, Any] = {}
-        self._lock = threading.Lock()
-        self._update_ids = itertools.count(1000)
-        self._message_ids = itertools.count(1)
-        self.port = 0
-        self.app = Starlette(routes=[Route("/bot{token}/{method}", self._dispatch, methods=["GET", "POST"])])
-
-    # --- what the tests use ---
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/bot"
-
-    def sent(self, chat_id: int | None = None) -> list[dict[str, Any]]:
-        with self._lock:
-            return [p for m, p in self.calls
-                    if m == "sendMessage" and (chat_id is None or p["chat_id"] == chat_id)]
-
-    def methods(self) -> list[str]:
-        with self._lock:
-            return [m for m, _ in self.calls]
-
-    def wait_sent(self, count: int, chat_id: int | None = None,
-                  timeout: float = 10.0) -> list[dict[str, Any]]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if len(found := self.sent(chat_id)) >= count:
-                return found
-            time.sleep(0.02)
-        raise AssertionError(f"expected {count} messages to {chat_id}, got {self.sent(chat_id)}")
-
-    async def sent_async(self, count: int, chat_id: int | None = None,
-                         timeout: float = 10.0) -> list[dict[str, Any]]:
-        """``wait_sent`` for a test running the bot in its own event loop."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if len(found := self.sent(chat_id)) >= count:
-                return found
-            await asyncio.sleep(0.02)
-        raise AssertionError(f"expected {count} messages to {chat_id}, got {self.sent(chat_id)}")
-
-    def push(self, update: dict[str, Any]) -> dict[str, Any]:
-        with self._lock:
-            update = {"update_id": next(self._update_ids), **update}
-            self.updates.append(update)
-        return update
-
-    def text_update(self, user_id: int, text: str, language_code: str | None = "zh-hans",
-                    message_id: int | None = None) -> dict[str, Any]:
-        return {"message": {**self._message_base(user_id, language_code, message_id), "text": text}}
-
-    def contact_update(self, user_id: int, phone: str, contact_user_id: int | None) -> dict[str, Any]:
-        contact: dict[str, Any] = {"phone_number": phone, "first_name": "农户"}
-        if contact_user_id is not None:
-            contact["user_id"] = contact_user_id
-        return {"message": {**self._message_base(user_id, "zh-hans", None), "contact": contact}}
-
-    def callback_update(self, user_id: int, data: str, message_id: int = 1) -> dict[str, Any]:
-        return {"callback_query": {
-            "id": f"cb{next(self._message_ids)}", "from": self._user(user_id, "zh-hans"),
-            "chat_instance": "ci",
-            "data": data, "message": {"message_id": message_id, "date": int(time.time()),
-                                      "chat": {"id": user_id, "type": "private"}, "text": "…",
-                                      "from": self._user(BOT_ID, None, is_bot=True)}}}
-
-    # --- the server ---
-
-    def _user(self, user_id: int, language_code: str | None, is_bot: bool = False) -> dict[str, Any]:
-        user: dict[str, Any] = {"id": user_id, "is_bot": is_bot,
-                                "first_name": "安居" if is_bot else "农户"}
-        if language_code:
-            user["language_code"] = language_code
-        if is_bot:
-            user["username"] = "anju_bot"
-        return user
-
-    def _message_base(self, user_id: int, language_code: str | None,
-                      message_id: int | None) -> dict[str, Any]:
-        return {"message_id": message_id or next(self._message_ids), "date": int(time.time()),
-                "chat": {"id": user_id, "type": "private"}, "from": self._user(user_id, language_code)}
-
-    async def _dispatch(self, request: Request) -> JSONResponse:
-        method = request.path_params["method"]
-        if request.path_params["token"] != TOKEN:
-            return JSONResponse({"ok": False, "error_code": 401, "description": "Unauthorized"},
-                                status_code=401)
-        params = await self._params(request)
-        with self._lock:
-            self.calls.append((method, params))
-        handler = getattr(self, f"_m_{method}", None)
-        if handler is None:
-            return JSONResponse({"ok": False, "error_code": 404, "description": "Not Found"}, status_code=404)
-        return await handler(params)
-
-    @staticmethod
-    async def _params(request: Request) -> dict[str, Any]:
-        if request.headers.get("content-type", "").startswith("application/json"):
-            return dict(await request.json())
-        form = await request.form()
-        params: dict[str, Any] = {}
-        for key, value in form.items():
-            try:
-                params[key] = json.loads(str(value))
-            except ValueError:
-                params[key] = value
-        return params
-
-    @staticmethod
-    def _ok(result: Any) -> JSONResponse:
-        return JSONResponse({"ok": True, "result": result})
-
-    async def _m_getMe(self, _p: dict[str, Any]) -> JSONResponse:
-        return self._ok({**self._user(BOT_ID, None, is_bot=True), "can_join_groups": False,
-                         "can_read_all_group_messages": False, "supports_inline_queries": False})
-
-    async def _m_sendMessage(self, p: dict[str, Any]) -> JSONResponse:
-        chat_id = int(p["chat_id"])
-        if chat_id in self.blocked:
-            return JSONResponse({"ok": False, "error_code": 403,
-                                 "description": "Forbidden: bot was blocked by the user"}, status_code=403)
-        return self._ok({"message_id": next(self._message_ids), "date": int(time.time()),
-                         "chat": {"id": chat_id, "type": "private"}, "text": p.get("text", ""),
-                         "from": self._user(BOT_ID, None, is_bot=True)})
-
-    async def _m_getUpdates(self, p: dict[str, Any]) -> JSONResponse:
-        offset = int(p.get("offset") or 0)
-        deadline = time.monotonic() + min(float(p.get("timeout") or 0), 1.0)
-        while True:
-            with self._lock:
-                found = [u for u in self.updates if u["update_id"] >= offset]
-            if found or time.monotonic() >= deadline:
-                return self._ok(found)
-            await asyncio.sleep(0.02)
-
-    async def _m_setWebhook(self, p: dict[str, Any]) -> JSONResponse:
-        self.webhook = p
-        return self._ok(True)
-
-    async def _m_deleteWebhook(self, _p: dict[str, Any]) -> JSONResponse:
-        self.webhook = {}
-        return self._ok(True)
-
-    async def _m_getWebhookInfo(self, _p: dict[str, Any]) -> JSONResponse:
-        return self._ok({"url": self.webhook.get("url", ""), "has_custom_certificate": False,
-                         "pending_update_count": 0})
-
-    async def _m_answerCallbackQuery(self, _p: dict[str, Any]) -> JSONResponse:
-        return self._ok(True)
-
-    async def _m_editMessageReplyMarkup(self, p: dict[str, Any]) -> JSONResponse:
-        return self._ok({"message_id": int(p.get("message_id") or 1), "date": int(time.time()),
-                         "chat": {"id": int(p.get("chat_id") or 0), "type": "private"}, "text": "…"})
-
-
-@contextmanager
-def serve(app: Any) -> Iterator[int]:
-    """Run an ASGI app with uvicorn on an ephemeral 127.0.0.1 port in a thread; yields the port."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("server did not start")
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield port
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
-@contextmanager
-def fake_bot_api() -> Iterator[FakeBotApi]:
-    fake = FakeBotApi()
-    with serve(fake.app) as port:
-        fake.port = port
-        yield fake
+__all__ = ["BOT_ID", "TOKEN", "FakeBotApi", "fake_bot_api", "serve"]
 
 
 def test_fake_answers_like_the_bot_api() -> None:
@@ -223,3 +20,12 @@ def test_fake_answers_like_the_bot_api() -> None:
                              timeout=5)
         assert blocked.status_code == 403
         assert httpx.post(f"{fake.base_url}bad/getMe", timeout=5).status_code == 401
+
+
+def test_photo_update_reads_as_the_library_reads_telegrams() -> None:
+    from telegram import Bot, Update
+
+    fake = FakeBotApi()
+    update = Update.de_json(fake.push(fake.photo_update(5, "photo-a", caption="墙裂了")), Bot(TOKEN))
+    assert update.message is not None and update.message.photo[-1].file_id == "photo-a"
+    assert update.message.caption == "墙裂了" and update.message.chat.id == 5

@@ -52,6 +52,7 @@ class ListedEntry:
     title: str
     opened_on: dt.date
     closes_on: dt.date
+    window_open: bool = True   # False: the clerk has not closed it yet, but objections are no longer taken
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,8 @@ class ObjectionPort:
             return None
         view = public_view(self._session, notice, now)
         return next((ListedEntry(notice.id, e.application_id, e.name, e.id_number, e.village, e.category,
-                                 notice.level, notice.title, notice.opened_on, notice.closes_on)
+                                 notice.level, notice.title, notice.opened_on, notice.closes_on,
+                                 window_open(notice, now))
                      for e in view.entries if e.application_id == application_id), None)
 
     def file_objection(self, notice_id: int, application_id: int, reason: str, contact_phone: str | None,

@@ -8,6 +8,7 @@ number) tells the filer where their objection stands, in one message and at any 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -96,6 +97,9 @@ class ObjectionFlow(Flow):
         if entry is None:
             turn.finish()
             return [Reply(turn._("没有找到这条公示。请回复“异议”，再按提示选择。"))]
+        if not entry.window_open:
+            turn.finish()
+            return [self._refusal(turn, entry.opened_on, entry.closes_on)]
         data["chosen"] = [entry.notice_id, entry.application_id, entry.name]
         if len(reason) < 2:
             return self._ask_reason(turn, data)
@@ -158,6 +162,12 @@ class ObjectionFlow(Flow):
         data["chosen"] = entries[int(text) - 1]
         return self._ask_reason(turn, data)
 
+    def _refusal(self, turn: Turn, opened_on: dt.date, closes_on: dt.date) -> Reply:
+        language = reply_language(turn)
+        return Reply(turn._("抱歉，这份名单的公示期为{start}至{end}，现在不在公示期内，不能再提出异议。"
+                            "如有问题可以向乡镇反映。").format(start=format_date(opened_on, language),
+                                                     end=format_date(closes_on, language)))
+
     # ------------------------------------------------------------------------------------------ reason, contact
 
     def _ask_reason(self, turn: Turn, data: dict[str, Any]) -> list[Reply]:
@@ -193,11 +203,8 @@ class ObjectionFlow(Flow):
         turn.finish()
         if filed.error == "rate_limited":
             return [Reply(turn._("今天提交的异议太多了，请明天再试，或直接向村委会、乡镇反映。"))]
-        language = reply_language(turn)
         if filed.number is None and filed.closes_on is not None and filed.opened_on is not None:
-            return [Reply(turn._("抱歉，这份名单的公示期为{start}至{end}，现在不在公示期内，不能再提出异议。"
-                                 "如有问题可以向乡镇反映。").format(start=format_date(filed.opened_on, language),
-                                                          end=format_date(filed.closes_on, language)))]
+            return [self._refusal(turn, filed.opened_on, filed.closes_on)]
         if filed.number is None:
             return [Reply(turn._("请写明异议的理由。"))]
         text_out = turn._("已收到您对{name}的异议，编号{number}。我们会调查核实；您的信息不会告诉被反映的家庭。"
