@@ -76,7 +76,8 @@ def load_items(path: Path) -> list[Item]:
 
 
 def language_of(text: str) -> str:
-    """"ko" for any Hangul, "zh" for any Han, else "en": the script decides how a message is retrieved."""
+    """"ko" for any Hangul, "zh" for any Han, else "en" (Latin script: English, or pinyin in questions.yaml) —
+    the script decides how a message is retrieved."""
     hangul, han, _ = script_counts(text)
     return "ko" if hangul else "zh" if han else "en"
 
