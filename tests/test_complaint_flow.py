@@ -198,3 +198,15 @@ def test_web_complaint_follow_up_from_its_contact_phone(engine: Engine, world: d
     assert "谢谢您的评价" in send(engine, "评价5")
     assert complaints(engine)[0].satisfaction == 5
     assert "没有需要评价" in send(engine, "评价5", sender=OTHER)
+
+
+def test_too_many_in_a_day_is_refused(engine: Engine, world: dict[str, int],
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import api.services.complaints as svc
+
+    monkeypatch.setattr(svc, "MAX_PER_DAY", 1)
+    assert "TS-140621-2025-00001" in file_over_sms(engine)
+    for text in ("举报", "5", "1", "另一件事：村会计也要钱"):
+        send(engine, text)
+    assert "太多了" in send(engine, "1")
+    assert len(complaints(engine)) == 1

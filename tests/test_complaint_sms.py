@@ -34,6 +34,10 @@ def test_complaint_by_sms(client: TestClient, engine: Engine) -> None:  # noqa: 
     sms(client, "查举报", sender="13600000000")
     sms(client, number, sender="13600000000")
     assert "没有找到" in last_text(engine, "13600000000")
+    sms(client, f"查 {number}")                          # the wish and the number in one message
+    assert "已受理" in last_text(engine)
+    sms(client, f"查询 {number}", sender="13600000000")
+    assert "没有找到" in last_text(engine, "13600000000")
 
 
 def test_objection_by_sms(client: TestClient, engine: Engine) -> None:  # noqa: F811
@@ -52,3 +56,9 @@ def test_objection_by_sms(client: TestClient, engine: Engine) -> None:  # noqa: 
     sms(client, "他家在县城有门面房")
     sms(client, "1")
     assert "YY-140621-" in last_text(engine) and FARMER not in last_text(engine)
+    receipt = last_text(engine)
+    number = receipt[receipt.index("YY-"):receipt.index("YY-") + 20]
+    sms(client, f"查 {number}")
+    assert "已受理" in last_text(engine)
+    sms(client, number, sender="13600000000")
+    assert "没有找到" in last_text(engine, "13600000000")
