@@ -50,8 +50,11 @@ class Recorder:
             return f"gw-{len(self.keys)}"
 
 
-def queue(engine: Engine, n: int, *, reply: bool = False, created: dt.datetime = DAYTIME, start: int = 0,
+def queue(engine: Engine, n: int, *, reply: bool = False, created: dt.datetime | None = None, start: int = 0,
           recipient: str | None = None) -> None:
+    """Queued rows; a reply defaults to one whose after-commit send was missed (older than the grace)."""
+    if created is None:
+        created = DAYTIME - dt.timedelta(minutes=1) if reply else DAYTIME
     with transaction(engine) as s:
         for i in range(start, start + n):
             s.add(OutboundMessage(channel="sms", recipient=recipient or f"139{i:08d}", text=f"通知 {i}",
@@ -90,6 +93,15 @@ def test_opted_out_and_stopped_get_no_notifications_but_replies(engine: Engine) 
     run_once(engine, {"sms": sender}, config=FAST, now=DAYTIME)
     assert sender.keys == ["k1"]
     assert statuses(engine) == Counter({"sent": 1, "failed": 1})
+
+
+def test_a_fresh_reply_is_left_to_the_request_that_queued_it(engine: Engine) -> None:
+    """The callback sends its reply after its commit; a worker taking it too would send it twice on SQLite."""
+    queue(engine, 1, reply=True, created=DAYTIME - dt.timedelta(seconds=5))
+    sender = Recorder()
+    assert run_once(engine, {"sms": sender}, config=FAST, now=DAYTIME) == 0
+    assert run_once(engine, {"sms": sender}, config=FAST, now=DAYTIME + FAST.reply_grace) == 1
+    assert sender.keys == ["k0"]
 
 
 def test_transient_failure_is_retried_after_back_off_and_sent_once(engine: Engine) -> None:

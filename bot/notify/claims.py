@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, update
+from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy.orm import Session
 
+from api.db import hold_write_lock
 from api.models.messages import OutboundMessage, OutboundStatus
 from api.settings import Settings
 
@@ -33,7 +34,8 @@ class WorkerConfig:
     backoff: dt.timedelta = dt.timedelta(seconds=30)   # then 2×, 4×, … after each failed attempt
     # A Telegram call still without an outcome after this was cut off (worker killed): longer than any timeout.
     lease: dt.timedelta = dt.timedelta(seconds=60)
-    # A Telegram reply this young is left to the update that queued it (bot/channels/telegram/delivery.py).
+    # A reply this young is left to the request that queued it (SMS: delivery.deliver after the commit;
+    # Telegram: bot/channels/telegram/delivery.py); after it, the worker retries what that step missed.
     reply_grace: dt.timedelta = dt.timedelta(seconds=30)
 
     @classmethod
@@ -58,10 +60,16 @@ def not_carried() -> ColumnElement[bool]:
                ~OutboundMessage.gateway_message_id.startswith(DIGEST_MARK))
 
 
+def young_reply(now: dt.datetime, config: WorkerConfig) -> ColumnElement[bool]:
+    """A reply the request that queued it is still sending (after its commit): the worker keeps off it, so
+    the two never both send it — on SQLite, which has no row locks, nothing else would stop them."""
+    return and_(OutboundMessage.in_reply_to.is_not(None), OutboundMessage.created_at > now - config.reply_grace)
+
+
 def claimable(channels: list[str], now: dt.datetime, config: WorkerConfig,
               quiet: bool) -> list[ColumnElement[bool]]:
     conditions = [OutboundMessage.status == OutboundStatus.queued, OutboundMessage.channel.in_(channels),
-                  due(now, config), not_carried()]
+                  due(now, config), not_carried(), ~young_reply(now, config)]
     if quiet:
         conditions.append(OutboundMessage.in_reply_to.is_not(None))
     return conditions
@@ -70,5 +78,4 @@ def claimable(channels: list[str], now: dt.datetime, config: WorkerConfig,
 def take_write_lock(session: Session) -> None:
     """SQLite has no row locks: take the database's write lock first (a write that matches nothing), so a second
     worker waits here instead of reading the same rows as still queued. No-op elsewhere."""
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(update(OutboundMessage).where(OutboundMessage.id == -1).values(attempts=0))
+    hold_write_lock(session)

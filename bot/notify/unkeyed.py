@@ -115,10 +115,8 @@ def _claim(engine: Engine, channels: list[str], now: dt.datetime, config: Worker
            quiet: bool) -> Claimed | int | None:
     with transaction(engine) as session:
         take_write_lock(session)
-        young_reply = and_(OutboundMessage.in_reply_to.is_not(None),
-                           OutboundMessage.created_at > now - config.reply_grace)
         row = session.scalar(select(OutboundMessage)
-                             .where(*claimable(channels, now, config, quiet), ~young_reply,
+                             .where(*claimable(channels, now, config, quiet),
                                     ~and_(OutboundMessage.attempts > 0, OutboundMessage.error.is_(None)))
                              .order_by(OutboundMessage.id).limit(1).with_for_update(skip_locked=True))
         if row is None:
