@@ -25,9 +25,18 @@ def test_longer_forms_and_plurals_match_and_the_longest_phrase_wins() -> None:
     assert GLOSSARY.read("grade c").tokens == ["c级"]
 
 
-def test_unknown_content_words_are_counted() -> None:
+def test_unknown_content_words_are_counted_and_question_words_are_no_topic() -> None:
     reading = GLOSSARY.read("what about my pension and vaccine")
     assert reading.unknown >= 2
+    glossary = EnglishGlossary(SYNONYMS.english, SYNONYMS.english_stopwords, SYNONYMS.question_words)
+    assert glossary.read("how long").known == 0
+    assert glossary.read("how long is the publicity").known == 1
+
+
+def test_phrases_count_as_english_and_the_longest_spelling_wins() -> None:
+    assert GLOSSARY.is_english("when do inspection rounds happen each year")
+    assert GLOSSARY.read("builders").tokens == ["工匠"]
+    assert GLOSSARY.read("how many working days").tokens[-1] == "期限"
 
 
 def test_english_questions_find_their_entry() -> None:
@@ -42,5 +51,5 @@ def test_english_questions_find_their_entry() -> None:
 
 def test_english_out_of_scope_is_handed_off() -> None:
     for question in ("will it rain tomorrow, what is the weather", "how much is my pension",
-                     "what is the capital of France"):
+                     "what is the capital of France", "how do I get a passport", "what time is it"):
         assert retriever().search(question).outcome == "out_of_scope", question

@@ -119,5 +119,5 @@ def build_analyzer(entries: Iterable[_Indexed]) -> tuple[Analyzer, ScopeRules]:
     synonyms = load_synonyms()
     scope = load_rules(lexicon.places)
     words = segmenter_words(lexicon, synonyms.words() | scope.words())
-    glossary = EnglishGlossary(synonyms.english, synonyms.english_stopwords)
+    glossary = EnglishGlossary(synonyms.english, synonyms.english_stopwords, synonyms.question_words)
     return Analyzer(Segmenter(words), synonyms, lexicon.pinyin, glossary), scope

@@ -9,7 +9,7 @@ English only when its words are English: "gongshi jitian" is pinyin and goes to 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 _WORD = re.compile(r"[a-z]+")
@@ -20,22 +20,26 @@ MIN_PREFIX = 4   # a glossary word this long also matches longer forms ("renovat
 class Reading:
     """What the glossary made of an English message."""
     tokens: list[str]      # canonical tokens, in message order
-    known: int             # content words the glossary read
+    known: int             # topic phrases the glossary read (question words aside)
     unknown: int           # content words it did not (a topic the FAQ may not cover)
 
 
 class EnglishGlossary:
     """English phrases (one or more words; a word of MIN_PREFIX letters or more matches as a prefix) → tokens.
 
-    ``stopwords`` are English function words: they make a message English but say nothing about its topic.
+    ``stopwords`` are English function words: they make a message English but say nothing about its topic;
+    a phrase read only as ``question_words`` ("how", "when") is English too, but not a topic word either.
     """
 
-    def __init__(self, phrases: Mapping[str, tuple[str, ...]], stopwords: Iterable[str] = ()) -> None:
+    def __init__(self, phrases: Mapping[str, tuple[str, ...]], stopwords: Iterable[str] = (),
+                 question_words: Iterable[str] = ()) -> None:
         self.stopwords = frozenset(stopwords)
-        self.phrases = {tuple(phrase.split()): tokens for phrase, tokens in phrases.items()}
-        self.longest = max((len(words) for words in self.phrases), default=0)
+        self.question_words = frozenset(question_words)
+        # the glossary's words are made singular like the message's ("days" and "day" both match "days")
+        self.phrases = {tuple(self.words(phrase)): tokens for phrase, tokens in phrases.items()}
         self._by_first: dict[str, list[tuple[str, ...]]] = {}
-        for words in sorted(self.phrases, key=len, reverse=True):
+        # most words first, then the longest spelling ("builder" before "build")
+        for words in sorted(self.phrases, key=lambda w: (-len(w), -len("".join(w)))):
             self._by_first.setdefault(words[0][:MIN_PREFIX], []).append(words)
 
     def words(self, text: str) -> list[str]:
@@ -44,30 +48,32 @@ class EnglishGlossary:
                 for word in _WORD.findall(text.casefold().replace("'", ""))]
 
     def is_english(self, text: str) -> bool:
-        """Mostly Latin letters, and at least half the words are English (stopwords or glossary words)."""
+        """Mostly Latin letters, and at least half the words are English (stopwords or in a glossary phrase)."""
         letters = sum(ch.isascii() and ch.isalpha() for ch in text)
         if letters < 3 or letters * 2 < sum(not ch.isspace() for ch in text):
             return False
         words = self.words(text)
-        english = sum(word in self.stopwords or self._starts(words, i) is not None for i, word in enumerate(words))
+        english = sum(len(phrase) if phrase else word in self.stopwords for word, phrase in self._walk(words))
         return bool(words) and english * 2 >= len(words)
 
     def read(self, text: str) -> Reading:
-        words = self.words(text)
         tokens: list[str] = []
         known = unknown = 0
+        for word, phrase in self._walk(self.words(text)):
+            if phrase:
+                tokens += self.phrases[phrase]
+                known += any(token not in self.question_words for token in self.phrases[phrase])
+            elif word not in self.stopwords and len(word) > 1:
+                unknown += 1
+        return Reading(tokens, known, unknown)
+
+    def _walk(self, words: list[str]) -> Iterator[tuple[str, tuple[str, ...] | None]]:
+        """Left to right: each glossary phrase found (with its first word), or a word no phrase starts at."""
         position = 0
         while position < len(words):
             phrase = self._starts(words, position)
-            if phrase is not None:
-                tokens += self.phrases[phrase]
-                known += 1
-                position += len(phrase)
-                continue
-            if words[position] not in self.stopwords and len(words[position]) > 1:
-                unknown += 1
-            position += 1
-        return Reading(tokens, known, unknown)
+            yield words[position], phrase
+            position += len(phrase) if phrase else 1
 
     def _starts(self, words: list[str], position: int) -> tuple[str, ...] | None:
         """The longest glossary phrase that starts at ``words[position]``, or None."""

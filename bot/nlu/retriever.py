@@ -190,7 +190,9 @@ class Retriever:
                 if second and (not hits or second[0].confidence > hits[0].confidence):
                     hits, tokens = second, repaired
         content = {t for t in tokens if t not in self.analyzer.synonyms.question_words}
-        foreign = english is not None and english.unknown > english.known and not self.scope.anchored(folded)
+        # English with no topic word we know, or more unknown words than known ones: not ours
+        foreign = english is not None and not self.scope.anchored(folded) and (
+            english.known == 0 or english.unknown > english.known)
         if not hits or hits[0].score < MIN_SCORE or self._strange(content, folded) or foreign:
             return Result("out_of_scope", hits=tuple(hits[:MAX_HITS]), topic="unknown")
         covered = self.coverage(content, hits[0].faq_id)

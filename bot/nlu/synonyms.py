@@ -83,13 +83,21 @@ def load_synonyms(path: Path = SYNONYMS) -> Synonyms:
     english: dict[str, tuple[str, ...]] = {}
     for group in raw.get("english", []):
         canonical = tuple(str(group["canonical"]).casefold().split())
-        for term in group.get("en", []):
-            phrase = " ".join(str(term).casefold().split())
+        for term in _strings(group.get("en", []), path):
+            phrase = " ".join(term.casefold().split())
             if phrase in english and english[phrase] != canonical:
                 raise ValueError(f"{path.name}: English {phrase!r} is in two groups")
             english[phrase] = canonical
     question_words = frozenset(str(word).casefold() for word in raw.get("question_words", []))
     return Synonyms(mapping=mapping, stopwords=stopwords, korean=korean, question_words=question_words,
                     english=english,
-                    english_stopwords=frozenset(str(w).casefold() for w in raw.get("english_stopwords", [])),
+                    english_stopwords=frozenset(w.casefold() for w in _strings(raw.get("english_stopwords", []), path)),
                     _korean_max=max((len(term) for term in korean), default=0))
+
+
+def _strings(values: list[object], path: Path) -> list[str]:
+    """``values`` as strings; YAML reads a bare on/off/yes/no as a boolean, which would silently vanish."""
+    wrong = [value for value in values if not isinstance(value, str)]
+    if wrong:
+        raise ValueError(f"{path.name}: quote {wrong!r} (YAML read them as {type(wrong[0]).__name__})")
+    return [str(value) for value in values]
