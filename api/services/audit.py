@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import event, inspect, select, text
 from sqlalchemy.orm import Session
 
+from api.db import hold_write_lock
 from api.models import AuditEntry
 from api.models._types import utcnow
 
@@ -78,9 +79,8 @@ def _lock_chain(session: Session) -> None:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
         return
-    # SQLite: any write statement takes the database's single write lock (waiting busy_timeout for it) and
-    # keeps it until commit; this one changes nothing. Reads after it see every committed entry.
-    session.execute(text("UPDATE audit_entries SET id = id WHERE 1 = 0"))
+    # SQLite: the database's single write lock, held until commit; reads after it see every committed entry.
+    hold_write_lock(session)
 
 
 def record(session: Session, actor: str, action: str, entity: str, entity_id: str | int,
