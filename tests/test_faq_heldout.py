@@ -13,7 +13,7 @@ from bot.nlu.retriever import retriever
 HELDOUT = Path(__file__).parent / "data" / "questions_heldout.yaml"
 TOP1_FLOOR = 0.90             # measured 92.3 %
 WRONG_CEILING = 0.01          # measured 0.0 %; a wrong answer is worse than a menu
-MENU_CEILING = 0.24           # measured 22.0 %
+MENU_CEILING = 0.235          # measured 21.5 %
 LANGUAGE_TOP1_FLOOR = 0.90    # Korean and English each measured 100 %
 
 
