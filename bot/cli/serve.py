@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from api.settings import Settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -11,6 +15,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     serve.add_argument("--host", default=None, help="listen address (default from ANJU_API_HOST)")
     serve.add_argument("--port", type=int, default=None, help="port (default from ANJU_API_PORT)")
     serve.add_argument("--no-scheduler", action="store_true", help="serve requests only (extra workers)")
+    serve.add_argument("--workers", type=int, default=1,
+                       help="web worker processes (PostgreSQL; about one per core — SQLite is fastest with one)")
     serve.set_defaults(func=_serve)
 
 
@@ -26,6 +32,10 @@ def _serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = get_settings()
     settings.check_production_secrets()
+    refusal = _workers_refusal(args.workers, settings)
+    if refusal:
+        print(refusal)
+        return 2
     engine = get_engine()
     prepare_database(engine)
     host, port = args.host or settings.api_host, args.port or settings.api_port
@@ -50,8 +60,24 @@ def _serve(args: argparse.Namespace) -> int:
         mode = f"webhook {settings.telegram_webhook_url}" if settings.telegram_webhook_url else "long polling"
         print(f"  Telegram:  {mode}")
     try:
-        uvicorn.run(create_app(engine), host=host, port=port, log_level="info")
+        if args.workers > 1:   # each worker process builds its own app and engine from the same settings
+            print(f"  Workers:   {args.workers} processes")
+            uvicorn.run("api.app:create_app", factory=True, workers=args.workers, host=host, port=port,
+                        log_level="info")
+        else:
+            uvicorn.run(create_app(engine), host=host, port=port, log_level="info")
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
     return 0
+
+
+def _workers_refusal(workers: int, settings: Settings) -> str | None:
+    """Why ``--workers`` cannot be honoured, or None. Long polling allows one poller per bot token, and every
+    worker process would start one; a webhook is an ordinary route, served by whichever worker."""
+    if workers < 1:
+        return "--workers must be at least 1"
+    if workers > 1 and settings.telegram_token is not None and not settings.telegram_webhook_url:
+        return ("Telegram long polling runs in one process only: set ANJU_TELEGRAM_WEBHOOK_URL to use "
+                "--workers, or run one worker")
+    return None
