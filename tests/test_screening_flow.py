@@ -310,3 +310,36 @@ def test_an_unclear_consent_reply_asks_again(engine):
         chat.send(answer)
     again = chat.send("什么意思")
     assert [o.key for o in again[0].options] == ["1", "2"] and chat.state.step == "consent"
+
+
+def test_a_policy_question_in_the_middle_is_answered_and_the_question_asked_again():
+    chat = Chat()
+    chat.send("资格")
+    chat.send("2")
+    asked = chat.questions[-1]
+    replies = chat.send("补助标准是多少钱")
+    assert replies[0].citation and "山危扶办" in replies[0].citation     # the FAQ's answer, with its source
+    assert replies[1].text == "我们接着做资格筛查：" and replies[2].text == asked
+    assert chat.state.step == "question" and chat.answers == {"relocation_village": False}
+    chat.send("2")
+    assert chat.answers["category"] == "低保户"                            # the flow goes on where it was
+
+
+def test_a_reply_that_is_neither_an_option_nor_a_known_question_is_not_understood():
+    chat = Chat()
+    chat.send("资格")
+    replies = chat.send("啊啊啊啊啊")
+    assert "没看懂" in replies[0].text and not replies[0].citation
+
+
+def test_a_question_instead_of_consent_or_a_name_is_answered_then_asked_again(engine):
+    chat = Chat(county="140405", services=Port(engine))
+    chat.send("筛查")
+    for answer in ["2", "1", "2", "1"]:
+        chat.send(answer)
+    replies = chat.send("公示几天")
+    assert replies[0].citation and [o.key for o in replies[1].options] == ["1", "2"]
+    assert chat.state.step == "consent"
+    chat.send("1")
+    replies = chat.send("公示几天")
+    assert replies[0].citation and replies[1].text == "请回复您的姓名。" and chat.state.step == "lead_name"

@@ -26,6 +26,7 @@ NAME = "faq"
 DETAIL_KEY = "1"
 MENU_SIZE = 3
 ASK, ANSWERED, CHOOSE = "ask", "answered", "choose"
+ASIDE_MIN_CHARS = 4
 
 
 def _entries() -> dict[str, FaqEntry]:
@@ -155,6 +156,23 @@ class FaqFlow(Flow):
         if answer is None or not answer.detail:
             return self._no_such_option(turn)
         return [Reply(answer.detail, citation=_citation(turn, answer, county))]
+
+
+def aside(turn: Turn, text: str) -> Reply | None:
+    """The answer to a policy question asked in the middle of another flow, leaving that flow where it was.
+
+    Only a confident answer for the county counts; an uncertain or out-of-scope question returns None and the
+    other flow asks its own question again. A message this short (an option, 不知道) is an answer, not a question.
+    """
+    if len(token(text).replace(" ", "")) < ASIDE_MIN_CHARS:
+        return None
+    result = retriever().search(text)
+    entry = _entries().get(result.top.faq_id) if result.outcome == "answer" and result.top else None
+    county = county_flow.find_in_text(text) or turn.state.county
+    answer = entry.answer_for(county) if entry is not None else None
+    if answer is None:
+        return None
+    return Reply(answer.text_in(_language(turn)), citation=_citation(turn, answer, county))
 
 
 FLOW = FaqFlow()

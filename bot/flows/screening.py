@@ -21,6 +21,7 @@ from api.screening.rules import UNKNOWN, Value
 from bot.engine.context import reply_language
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
+from bot.flows import faq
 from bot.flows.screening_replies import question_reply, result_replies
 from bot.i18n import N_
 
@@ -140,7 +141,11 @@ class ScreeningFlow(Flow):
             return self._back(turn, data)
         value = parse_choice(key, text)
         if value is None:
-            return [self._not_understood(turn), question_reply(key, turn._, len(data["history"]) + 1)]
+            again = question_reply(key, turn._, len(data["history"]) + 1)
+            answered = faq.aside(turn, turn.text)
+            if answered is not None:
+                return [answered, Reply(turn._("我们接着做资格筛查：")), again]
+            return [self._not_understood(turn), again]
         question = QUESTIONS[key]
         if question.facts and value == question.expand:     # ask each of the group's facts in turn
             data["groups"].append(key)
@@ -173,6 +178,11 @@ class ScreeningFlow(Flow):
                 data["groups"].remove(last["q"])
         return self._ask(turn, data)
 
+    def _aside_or(self, turn: Turn, prompt: Reply) -> list[Reply]:
+        """A policy question asked instead of an answer is answered first; the step's prompt follows."""
+        answered = faq.aside(turn, turn.text)
+        return [answered, prompt] if answered is not None else [prompt]
+
     def _not_understood(self, turn: Turn) -> Reply:
         updated = turn.state.updated_at
         if updated and turn.now - dt.datetime.fromisoformat(updated) > WELCOME_BACK_AFTER:
@@ -204,7 +214,7 @@ class ScreeningFlow(Flow):
             self._done(turn)
             return [Reply(turn._("好的。您的回答已匿名保存，没有保存姓名和电话。"))]
         options = tuple(Option(k, turn._(label)) for k, label in CONSENT)
-        return [Reply(turn._("请回复1同意，或回复2不用了。"), options=options)]
+        return self._aside_or(turn, Reply(turn._("请回复1同意，或回复2不用了。"), options=options))
 
     # ------------------------------------------------------------------------------------------ the lead
 
@@ -212,6 +222,9 @@ class ScreeningFlow(Flow):
         lead = data.setdefault("lead", {})
         raw = turn.text.strip()              # names keep their case and inner punctuation
         if step == "lead_name":
+            answered = faq.aside(turn, raw)
+            if answered is not None:         # a question, not a name
+                return [answered, Reply(turn._("请回复您的姓名。"))]
             if not raw or len(raw) > 20:
                 return [Reply(turn._("请回复您的姓名。"))]
             lead["name"] = raw
