@@ -116,3 +116,13 @@ def test_every_core_answer_fits_two_sms_segments_with_its_citation(county: str) 
         if cost(render([reply]), SIGNATURE).segments > 2:
             too_long.append(entry.id)
     assert not too_long, too_long
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("谢谢", "不客气"), ("知道了", "好的"), ("没有", "好的"), ("OK", "好的"),
+    ("不知道", "没关系"), ("啥意思", "没关系"), ("你是机器人吗", "我是安居"),
+])
+def test_small_talk_between_questions_gets_a_fitting_word_not_an_answer(message: str, expected: str) -> None:
+    state = ConversationState(county="140621")
+    _, replies = handle(state, Inbound("sms", "13800000000", message), now=NOW)
+    assert replies[0].text.startswith(expected) and replies[0].citation is None

@@ -26,6 +26,15 @@ NAME = "faq"
 DETAIL_KEY = "1"
 MENU_SIZE = 3
 ASK, ANSWERED, CHOOSE = "ask", "answered", "choose"
+# What farmers send between questions. Matched whole (after normalize.token), and only here, where no flow
+# took the message: inside screening 没有 and 不知道 are answers.
+ACKNOWLEDGED = frozenset({"谢谢", "多谢", "谢谢你", "谢谢您", "感谢", "好的", "好", "好吧", "好滴", "行", "行吧", "嗯",
+                          "嗯嗯", "哦", "噢", "知道了", "明白了", "明白", "懂了", "收到", "可以", "是的", "对", "没有",
+                          "没有了", "没了", "没事", "没事了", "ok", "okay", "thanks", "thank you", "thx", "고마워요",
+                          "감사합니다", "알겠습니다", "네"})
+THANKS = frozenset({"谢谢", "多谢", "谢谢你", "谢谢您", "感谢", "thanks", "thank you", "thx", "고마워요", "감사합니다"})
+PUZZLED = frozenset({"不知道", "不懂", "我不懂", "看不懂", "听不懂", "不明白", "没看懂", "啥意思", "什么意思", "啥",
+                     "什么", "咋整", "怎么办", "不会", "모르겠어요", "무슨 뜻이에요", "i don't understand", "what"})
 ASIDE_MIN_CHARS = 4
 
 
@@ -89,6 +98,15 @@ class FaqFlow(Flow):
     def _ask(self, turn: Turn, text: str) -> list[Reply]:
         data = turn.flow_data(NAME)
         data.clear()
+        said = token(text)
+        if said in ACKNOWLEDGED or said in PUZZLED:
+            turn.finish()
+            if said in THANKS:
+                return [Reply(turn._("不客气。还有问题可以直接问我，回复0看菜单。"))]
+            if said in ACKNOWLEDGED:
+                return [Reply(turn._("好的。还有问题可以直接问我，回复0看菜单。"))]
+            return [Reply(turn._("没关系。您可以直接说想问什么，比如“补助多少钱”“怎么申请”“公示几天”；"
+                                 "回复0看菜单。"))]
         named = county_flow.find_in_text(text)
         county = named or turn.state.county
         result = retriever().search(text)
@@ -101,6 +119,8 @@ class FaqFlow(Flow):
 
     def _out_of_scope(self, turn: Turn, result: Result, county: str | None) -> list[Reply]:
         turn.finish()
+        if result.topic == "chit_chat":
+            return [Reply(turn._("我是安居，专门解答农村危房改造政策。请直接问，比如“补助多少钱”；回复0看菜单。"))]
         if result.topic == "place" and result.place:
             served = "、".join(short_name(p) for p in load_profiles().values())
             text = turn._("抱歉，我只能回答{counties}的农村危房改造政策，回答不了“{place}”的问题，"
