@@ -49,6 +49,16 @@ def test_subscribe_by_message(engine: Engine) -> None:
         assert len(s.scalars(select(Subscription)).all()) == 1
 
 
+def test_the_words_around_a_village_name_are_not_taken_for_it(engine: Engine) -> None:
+    with transaction(engine) as s:
+        build_world(s)
+    say(engine, "山阴县", sender="13900000010")
+    asked = say(engine, "我想订阅通知", sender="13900000010")
+    assert "村名" in asked[0].text and "没有找到" not in asked[0].text
+    [reply] = say(engine, "帮我订阅一下东村的公示通知", sender="13900000010")
+    assert "已订阅" in reply.text and "东村" in reply.text
+
+
 def test_publicity_list_goes_to_subscribers_once_with_masked_names(session: Session) -> None:
     world = build_world(session)
     subscribe(session, "sms", "13900000009", world.village.id)

@@ -57,12 +57,24 @@ class SubscribeFlow(Flow):
         return [Reply(text.format(village=f"{village['township']}{village['name']}"))]
 
 
+# Words around the village name in "我想订阅我们村的公示通知": peeled off the edges only, so a village whose
+# name contains one of them keeps it.
+FILLERS = ("我想", "我要", "想要", "帮我", "给我", "请", "一下", "我们村的", "我们村", "本村的", "本村", "村里的",
+           "公示通知", "公示消息", "通知", "消息", "提醒", "公示", "的")
+
+
 def _strip(text: str) -> str:
-    rest = text.strip()
-    for word in WORDS:
-        if rest.casefold().startswith(word):
-            rest = rest[len(word):]
-    return rest.strip(" ：:，,")
+    """The village name in the message, or "" when it names none (then the flow asks for it)."""
+    rest = text.strip(" ：:，,。.!！")
+    changed = True
+    while changed and rest:
+        changed = False
+        for word in (*WORDS, *FILLERS):
+            if rest.casefold().startswith(word):
+                rest, changed = rest[len(word):].lstrip(" ：:，,"), True
+            if rest.casefold().endswith(word):
+                rest, changed = rest[: len(rest) - len(word)].rstrip(" ：:，,。.!！"), True
+    return rest
 
 
 FLOW = SubscribeFlow()
