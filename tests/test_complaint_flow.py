@@ -210,3 +210,13 @@ def test_too_many_in_a_day_is_refused(engine: Engine, world: dict[str, int],
         send(engine, text)
     assert "太多了" in send(engine, "1")
     assert len(complaints(engine)) == 1
+
+
+def test_words_beginning_with_not_satisfied_are_no_follow_up_when_none_awaits(
+        engine: Engine, world: dict[str, int]) -> None:
+    """Nothing of this sender's is resolved: "不满意，…" in the middle of filing is the description itself."""
+    for text in ("举报", "山阴", "6", "东村", "1"):
+        send(engine, text)
+    assert "[2]匿名" in send(engine, "不满意，评上的都是村干部的亲戚")
+    assert "TS-140621-2025-00001" in send(engine, "1")
+    assert complaints(engine)[0].text == "不满意,评上的都是村干部的亲戚"   # NFKC folds the comma

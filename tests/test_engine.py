@@ -205,7 +205,9 @@ class Lookup(Flow):
         turn.finish()
         return [Reply(f"LOOKUP typed {turn.text}")]
 
-    def start_from_match(self, turn: Turn, match: re.Match[str]) -> list[Reply]:
+    def start_from_match(self, turn: Turn, match: re.Match[str]) -> list[Reply] | None:
+        if match.group(1) == "NO-000":
+            return None            # declined: not a number this flow knows
         turn.finish()
         return [Reply(f"LOOKUP {match.group(1).upper()} county={turn.state.county}")]
 
@@ -250,6 +252,15 @@ PATTERN_TRANSCRIPTS: dict[str, list[Step]] = {
         ("查单", ("LOOKUP which number?",), ()),
         ("查 NO-003", ("LOOKUP NO-003 county=140621",), ("typed",)),
     ],
+    "a declined match routes as if nothing matched, and the interrupted flow goes on": [
+        ("资格", ("Q1",), ()),
+        ("NO-000", ("Q2",), ("LOOKUP",)),
+        ("C", ("SURVEY DONE people=NO-000 grade=C",), ()),
+    ],
+    "a declined match with no flow going is a question for the FAQ": [
+        ("山阴县补助", ("FAQ[140621]",), ()),
+        ("NO-000", ("FAQ[140621]: NO-000",), ("LOOKUP",)),
+    ],
     "text that merely mentions a match is not one": [
         ("我的NO-123丢了", ("哪个县",), ("LOOKUP",)),
     ],
@@ -288,7 +299,7 @@ def test_a_pattern_flow_that_raises_is_answered_with_an_apology() -> None:
     from engine_fakes import fake_flows
 
     class Broken(Lookup):
-        def start_from_match(self, turn: Turn, match: re.Match[str]) -> list[Reply]:
+        def start_from_match(self, turn: Turn, match: re.Match[str]) -> list[Reply] | None:
             raise RuntimeError("flow bug")
 
     chat = Chat(flows=fake_flows(Broken()))

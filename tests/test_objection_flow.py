@@ -217,3 +217,12 @@ def test_shortcut_after_the_window_is_refused_at_once_with_the_dates(engine: Eng
     assert "不在公示期内" in text and "2025年3月3日" in text and "2025年3月10日" in text
     assert "[2]" not in text and objections(engine) == []
     assert "YY-" not in send(engine, "2", after)
+
+
+def test_a_reason_beginning_with_not_satisfied_stays_a_reason(engine: Engine, posted: dict) -> None:
+    now = local(DAY, 10, 0)
+    for text in ("异议", "山阴", "东村", "1"):
+        send(engine, text, now)
+    assert "[2]不留联系方式" in send(engine, "不满意，他家在县城有门面房", now)
+    assert "YY-140621-2025-00001" in send(engine, "2", now)
+    assert objections(engine)[0].reason == "不满意,他家在县城有门面房"   # NFKC folds the comma

@@ -59,6 +59,10 @@ class ComplaintPort:
             return None
         return ComplaintView(found.number, found.status, found.resolve_due, found.resolution)
 
+    def awaiting_follow_up(self, channel: str, sender: str, phone: str | None = None) -> bool:
+        """A reply of ours asked this sender for a 回访 answer (their last complaint is resolved)."""
+        return complaints.last_resolved(self._session, channel, sender, phone) is not None
+
     def rate_complaint(self, channel: str, sender: str, score: int, now: dt.datetime,
                        phone: str | None = None) -> str | None:
         rated = complaints.rate(self._session, channel, sender, score, now, phone)

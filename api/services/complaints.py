@@ -269,7 +269,7 @@ def for_sender(session: Session, number: str, channel: str, sender: str,
     return None
 
 
-def _last_resolved(session: Session, channel: str, sender: str, phone: str | None) -> Complaint | None:
+def last_resolved(session: Session, channel: str, sender: str, phone: str | None) -> Complaint | None:
     """The sender's last resolved complaint: filed from this chat or phone, or naming ``phone`` (a verified
     one) as its contact — the reply to a complaint filed on the web went to that phone by SMS."""
     mine = Complaint.sender_key == sender_key(channel, sender)
@@ -284,7 +284,7 @@ def rate(session: Session, channel: str, sender: str, score: int, now: dt.dateti
     """回访: the score (1–5) of the sender's last resolved complaint."""
     if not 1 <= score <= 5:
         raise ValidationFailed("score: 1–5", field="score")
-    complaint = _last_resolved(session, channel, sender, phone)
+    complaint = last_resolved(session, channel, sender, phone)
     if complaint is not None:
         complaint.satisfaction = score
         audit.record(session, f"public:{channel}", "complaint.rate", "complaint", complaint.id, None,
@@ -295,7 +295,7 @@ def rate(session: Session, channel: str, sender: str, score: int, now: dt.dateti
 def reopen(session: Session, channel: str, sender: str, reason: str, now: dt.datetime,
            phone: str | None = None) -> Complaint | None:
     """不满意: the last resolved complaint opens again with the reason as a note and a new resolve period."""
-    complaint = _last_resolved(session, channel, sender, phone)
+    complaint = last_resolved(session, channel, sender, phone)
     if complaint is None:
         return None
     complaint.status = ComplaintStatus.reopened

@@ -1,10 +1,11 @@
 """The dialog engine: one message in, the new state and the replies out — no database, no channel.
 
 Routing, in order: a message without letters or digits gets a hint and the menu; global words (菜单, 语言, a
-language's name, greetings), then any flow's patterns, then any flow's keywords work at every point; a number
-answers the menu when it is shown; otherwise the active flow resumes; otherwise free text goes to the "faq" flow
-(or the fallback). A flow that needs the county waits behind the county question and is started once the county
-is known — unless a pattern started it: what the pattern matched (a tracking number) is all the flow needs.
+language's name, greetings), then any flow's patterns (unless the flow declines the match), then any flow's
+keywords work at every point; a number answers the menu when it is shown; otherwise the active flow resumes;
+otherwise free text goes to the "faq" flow (or the fallback). A flow that needs the county waits behind the
+county question and is started once the county is known — unless a pattern started it: what the pattern
+matched (a tracking number) is all the flow needs.
 A flow that raises is logged, reset and answered with an apology; only a bug in the engine itself propagates.
 """
 
@@ -102,7 +103,9 @@ class _Router:
             return self._command(*command)
         matched = self._pattern_match()
         if matched is not None:
-            return self.start_from_match(*matched)
+            replies = self.start_from_match(*matched)
+            if replies is not None:
+                return replies
         for flow in self.flows.values():
             if flow.keywords and matches(tok, flow.keywords):
                 return self.start(flow, turn.text)
@@ -163,11 +166,26 @@ class _Router:
                     return flow, found
         return None
 
-    def start_from_match(self, flow: Flow, found: re.Match[str]) -> list[Reply]:
-        """Start ``flow`` on what its pattern matched, whatever the conversation was doing."""
+    def start_from_match(self, flow: Flow, found: re.Match[str]) -> list[Reply] | None:
+        """Start ``flow`` on what its pattern matched, whatever the conversation was doing; None when the flow
+        declines the match — the state is then as it was, and the message routes as if nothing had matched."""
+        kept = self.state.to_json()
         self.turn.finish()
         context.meta(self.state).pop("pending", None)
-        return self._run(flow, lambda turn: flow.start_from_match(turn, found))
+        declined = False
+
+        def step(turn: Turn) -> list[Reply]:
+            nonlocal declined
+            replies = flow.start_from_match(turn, found)
+            declined = replies is None
+            return replies or []
+
+        replies = self._run(flow, step)
+        if not declined:
+            return replies
+        for name, value in vars(ConversationState.from_json(kept)).items():   # to_json copied it
+            setattr(self.state, name, value)
+        return None
 
     def _run(self, flow: Flow, step: Callable[[Turn], list[Reply]]) -> list[Reply]:
         """One call into a flow; a failure becomes an apology; a county just answered runs what waited."""

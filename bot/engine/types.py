@@ -113,6 +113,9 @@ class Flow(ABC):
     def resume(self, turn: Turn) -> list[Reply]:
         """Handle the next message while this flow is active; ``turn.finish()`` when done."""
 
-    def start_from_match(self, turn: Turn, match: re.Match[str]) -> list[Reply]:
-        """Begin on a message one of ``patterns`` matched; ``match`` holds what it found. Default: ``start``."""
+    def start_from_match(self, turn: Turn, match: re.Match[str]) -> list[Reply] | None:
+        """Begin on a message one of ``patterns`` matched; ``match`` holds what it found. Default: ``start``.
+
+        Return None to decline (the match was not meant for this flow, e.g. nothing awaits that answer): the
+        engine then restores the state and routes the message as if no pattern had matched."""
         return self.start(turn)

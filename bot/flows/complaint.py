@@ -24,8 +24,8 @@ KIND = "TS"
 RATE_WORDS = ("评价", "평가", "rate")
 REOPEN_WORDS = ("不满意", "불만족", "unsatisfied")
 RATING = re.compile(r"^(?:评价|평가|rate)\s*([1-5])\s*(?:分|점)?[\s。.!！]*$", re.IGNORECASE)
-# "不满意" and the reason in one message, however long; a question about it ("不满意怎么办？") is not a reply.
-REOPENING = re.compile(r"^(?:不满意|불만족|unsatisfied|not satisfied)(?![^?？]*[?？])[\s,，:：。.!！]*(.*)$",
+# "不满意" alone or with the reason after a pause, however long; a question ("不满意怎么办？") is not a reply.
+REOPENING = re.compile(r"^(?:不满意|불만족|unsatisfied|not satisfied)(?![^?？]*[?？])(?:[\s,，:：。.!！]+(.*))?$",
                        re.IGNORECASE | re.DOTALL)
 CATEGORIES = (("资金-挪用", N_("补助资金被挪用")), ("资金-冒领", N_("补助资金被冒领")),
               ("资金-克扣", N_("补助资金被克扣")), ("资金-拖欠", N_("补助资金被拖欠")),
@@ -85,13 +85,16 @@ class ComplaintFlow(Flow):
         return [Reply(turn._("举报可以实名，也可以匿名。请选择要反映的问题："),
                       options=_options(turn, CATEGORIES))]
 
-    def start_from_match(self, turn: Turn, match: re.Match[str]) -> list[Reply]:
+    def start_from_match(self, turn: Turn, match: re.Match[str]) -> list[Reply] | None:
         turn.flow_data(self.name).clear()
         if match.re is RATING:
             return self._rate(turn, match.group(1))
         if match.re is REOPENING:
-            if match.group(1).strip():
-                return self._reopen(turn, match.group(1).strip())
+            if not turn.services.awaiting_follow_up(turn.inbound.channel, turn.inbound.sender, known_phone(turn)):
+                return None     # no reply of ours awaits it: someone's words that merely begin so
+            reason = (match.group(1) or "").strip()
+            if reason:
+                return self._reopen(turn, reason)
             turn.enter(self.name, "reopen")
             return [Reply(turn._("请说说哪里不满意，我们会重新处理。"))]
         turn.finish()

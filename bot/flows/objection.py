@@ -74,7 +74,7 @@ class ObjectionFlow(Flow):
             return self._reason(turn, data)
         return self._contact(turn, data, text)
 
-    def start_from_match(self, turn: Turn, match: re.Match[str]) -> list[Reply]:
+    def start_from_match(self, turn: Turn, match: re.Match[str]) -> list[Reply] | None:
         turn.finish()
         return self._status(turn, tracking.canonical(match))
 
