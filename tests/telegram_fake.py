@@ -265,13 +265,16 @@ def buttons(message: dict[str, Any]) -> dict[str, str]:
 class TelegramChat:
     """One private chat: each call sends an update and returns the bot's replies to it, as one text.
 
-    A turn may answer with several messages, so a turn ends when at least one came and none followed for
-    ``settle`` seconds; every wait is bounded, so a broken bot fails the test instead of hanging it.
+    A turn may answer with several messages. Given the bot's ``engine``, a turn ends when a message came and
+    none of the chat's outbox rows is still waiting to be sent (the replies are committed before the first one
+    goes out); without it, when none followed for ``settle`` seconds. Every wait is bounded, so a broken bot
+    fails the test instead of hanging it.
     """
 
     def __init__(self, fake: FakeBotApi, chat_id: int, language_code: str | None = "zh-hans",
-                 settle: float = 0.3) -> None:
-        self.fake, self.chat_id, self.language_code, self.settle = fake, chat_id, language_code, settle
+                 engine: Any = None, settle: float = 0.3) -> None:
+        self.fake, self.chat_id, self.language_code = fake, chat_id, language_code
+        self.engine, self.settle = engine, settle
         self.last: list[dict[str, Any]] = []
 
     async def say(self, text: str) -> str:
@@ -307,11 +310,27 @@ class TelegramChat:
         before = len(self.fake.sent(self.chat_id))
         self.fake.push(update)
         await self.fake.sent_async(before + 1, self.chat_id, timeout=timeout)
-        count, quiet_since = -1, time.monotonic()
-        while time.monotonic() - quiet_since < self.settle:
-            now = len(self.fake.sent(self.chat_id))
-            if now != count:
-                count, quiet_since = now, time.monotonic()
-            await asyncio.sleep(0.02)
+        if self.engine is not None:
+            deadline = time.monotonic() + timeout
+            while await asyncio.to_thread(self._unsent) and time.monotonic() < deadline:
+                await asyncio.sleep(0.02)
+        else:
+            count, quiet_since = -1, time.monotonic()
+            while time.monotonic() - quiet_since < self.settle:
+                now = len(self.fake.sent(self.chat_id))
+                if now != count:
+                    count, quiet_since = now, time.monotonic()
+                await asyncio.sleep(0.02)
         self.last = self.fake.sent(self.chat_id)[before:]
         return "\n".join(m.get("text", "") for m in self.last)
+
+    def _unsent(self) -> int:
+        from sqlalchemy import func, select
+
+        from api.db import transaction
+        from api.models.messages import OutboundMessage, OutboundStatus
+
+        with transaction(self.engine) as session:
+            return session.scalar(select(func.count()).select_from(OutboundMessage).where(
+                OutboundMessage.channel == "telegram", OutboundMessage.recipient == str(self.chat_id),
+                OutboundMessage.status.in_((OutboundStatus.queued, OutboundStatus.sending)))) or 0

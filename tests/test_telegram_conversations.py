@@ -61,7 +61,7 @@ def test_objection_from_village_to_receipt_and_a_refusal_outside_the_window(
         settings = bot_settings(monkeypatch, fake)
 
         async def conversation(_application: Any) -> None:
-            me, other = TelegramChat(fake, FILER), TelegramChat(fake, STRANGER)
+            me, other = TelegramChat(fake, FILER, engine=engine), TelegramChat(fake, STRANGER, engine=engine)
             assert "哪个县" in await me.say("异议")
             assert "您所在的村" in await me.press("山阴县")
             lists = await me.say("东村")
@@ -112,8 +112,8 @@ def test_complaint_with_photos_contact_anonymous_status_and_follow_up(
             return await (chat.press("匿名") if contact == "anonymous" else chat.say(contact))
 
         async def conversation(application: Any) -> None:
-            me, anonymous, verified = (TelegramChat(fake, FILER), TelegramChat(fake, STRANGER),
-                                       TelegramChat(fake, VERIFIED))
+            me, anonymous, verified = (TelegramChat(fake, chat, engine=engine)
+                                       for chat in (FILER, STRANGER, VERIFIED))
             assert "号码不对" in await file(me, "123")
             receipt = await me.say(PHONE)
             assert "TS-140621-" in receipt and "答复您" in receipt and "不会交给被反映的人" in receipt
@@ -150,7 +150,7 @@ def test_korean_complainant_gets_the_reply_in_korean(engine: Engine, posted: dic
         settings = bot_settings(monkeypatch, fake)
 
         async def conversation(application: Any) -> None:
-            chat = TelegramChat(fake, FILER, language_code="ko")
+            chat = TelegramChat(fake, FILER, language_code="ko", engine=engine)
             await chat.say("한국어")
             await chat.say("신고")
             await chat.press("山阴县")
