@@ -125,7 +125,8 @@ def test_complaint_with_photos_contact_anonymous_status_and_follow_up(
             assert f"举报{numbers['mine']}：已受理" in await me.say(f"查 {numbers['mine']}")
             assert "没有找到" in await anonymous.say(f"查询 {numbers['mine']}")
             assert "没有找到" in await verified.say(numbers["mine"])
-            await verified.share_own_contact(PHONE)
+            assert "分享您本人的手机号" in await verified.say("查询")     # plain 查询: application status
+            assert "没有找到登记这个手机号的申请" in await verified.share_own_contact(PHONE)
             assert "已受理" in await verified.say(f"查举报 {numbers['mine']}")
             # the written reply reaches the chat; its 回访 score is taken from the same chat
             ids = await asyncio.to_thread(_resolve, engine, posted["township"], numbers["mine"])
