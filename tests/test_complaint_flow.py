@@ -220,3 +220,43 @@ def test_words_beginning_with_not_satisfied_are_no_follow_up_when_none_awaits(
     assert "[2]匿名" in send(engine, "不满意，评上的都是村干部的亲戚")
     assert "TS-140621-2025-00001" in send(engine, "1")
     assert complaints(engine)[0].text == "不满意,评上的都是村干部的亲戚"   # NFKC folds the comma
+
+
+def test_what_the_first_message_says_is_not_asked_again(engine: Engine, world: dict[str, int]) -> None:
+    send(engine, "山阴")
+    first = send(engine, "我要举报村主任说给他500块钱才给我评上危房改造")
+    assert "已记下：索要好处费" in first and "哪个村" in first
+    asked = send(engine, "东村")                      # who and what happened were in the first message
+    assert "答复您吗" in asked and "反映的是谁" not in asked
+    assert "TS-140621" in send(engine, "1")
+    [row] = complaints(engine)
+    assert row.category.value == "索要好处费" and row.subject.value == "village_committee"
+    assert "500块钱" in row.text
+
+
+def test_words_instead_of_a_number_are_read_not_refused(engine: Engine, world: dict[str, int]) -> None:
+    send(engine, "山阴")
+    assert "[5]索要好处费" in send(engine, "举报")
+    assert "已记下：补助资金被拖欠" in send(engine, "补助款一直没发下来")
+    send(engine, "东村")
+    assert "发生了什么" in send(engine, "村主任")       # who, in words
+    send(engine, "去年验收完到现在没给钱")
+    assert "已补充" in send(engine, "问了乡里也说不清")   # more of the story at the contact question
+    send(engine, "1")
+    [row] = complaints(engine)
+    assert (row.category.value, row.subject.value) == ("资金-拖欠", "village_committee")
+    assert "一直没发" in row.text and "问了乡里" in row.text
+
+
+def test_a_village_missing_from_the_list_does_not_stop_the_complaint(engine: Engine,
+                                                                   world: dict[str, int]) -> None:
+    send(engine, "山阴")
+    send(engine, "举报")
+    send(engine, "7")
+    assert "再回复一次村名" in send(engine, "火星村")
+    assert "按您写的“火星村”记下" in send(engine, "火星村")
+    send(engine, "4")
+    send(engine, "房子刚盖好墙就裂了")
+    send(engine, "2")
+    [row] = complaints(engine)
+    assert row.village_id is None and "火星村" in row.text and row.county_code == "140621"

@@ -6,6 +6,7 @@ import pytest
 from engine_fakes import Chat
 
 from bot.engine.keywords import matches
+from bot.engine.normalize import normalize, token
 
 SCREENING = ("资格", "筛查", "能不能申请")
 COMPLAINT = ("举报", "投诉", "查举报", "评价", "不满意", "신고")
@@ -58,3 +59,13 @@ def test_through_the_engine_the_why_question_is_answered_and_the_wish_screens() 
     chat.say("山阴")
     assert "FAQ[140621]: 为什么把我的资格取消了" in chat.say("为什么把我的资格取消了")
     assert "Q1" in chat.say("我有没有资格")
+
+
+@pytest.mark.parametrize("message", ["我要举报村主任说给他500块钱才给我评上危房改造",
+                                     "举报：村里把补助款挪去修路了一直不给我们"])
+def test_a_long_report_that_says_what_it_wants_first_starts_the_flow(message: str) -> None:
+    assert matches(token(normalize(message)), ("举报", "投诉"))
+
+
+def test_a_long_question_that_merely_mentions_the_keyword_is_still_a_question() -> None:
+    assert not matches(token(normalize("村里评危房的事情不公平可以去哪里举报吗有没有电话")), ("举报", "投诉"))

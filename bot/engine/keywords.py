@@ -57,6 +57,14 @@ def asks_about(compact: str) -> bool:
     return any(word in compact for word in ASKING) or any(word in compact for word in HAPPENED)
 
 
+def _leads_with(compact: str, key: str) -> bool:
+    """"我要举报…" or "举报：…" at any length: the sender says what they want first, then tells the story."""
+    if len(key) < 2:
+        return False
+    return compact.startswith((key + ":", key + "：")) or any(compact.startswith(want.replace(" ", "") + key)
+                                                             for want in WANTING)
+
+
 def matches(tok: str, keywords: Iterable[str]) -> bool:
     """The message is one of ``keywords``, or is a short request holding one of at least two characters
     (or one of its ``INTENT_FORMS``); a short question about the keyword's subject is not a request."""
@@ -64,6 +72,8 @@ def matches(tok: str, keywords: Iterable[str]) -> bool:
     for keyword in keywords:
         key = keyword.casefold()
         if compact == key.replace(" ", "") or tok == key:
+            return True
+        if _leads_with(compact, key.replace(" ", "")):
             return True
         if len(compact) > SHORT_MESSAGE:
             continue

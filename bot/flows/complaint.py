@@ -14,6 +14,7 @@ from typing import Any
 from bot.engine.context import meta, reply_language
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
+from bot.flows import complaint_cues as cues
 from bot.flows import county, tracking
 from bot.flows.tracking import known_phone
 from bot.i18n import N_, format_date
@@ -44,6 +45,19 @@ def _options(turn: Turn, table: tuple[tuple[str, str], ...]) -> tuple[Option, ..
 
 def _pick(text: str, table: tuple[tuple[str, str], ...]) -> str | None:
     return table[int(text) - 1][0] if text.isdigit() and 1 <= int(text) <= len(table) else None
+
+
+def _read_cues(data: dict[str, Any], text: str) -> None:
+    """Category, subject and account from the farmer's own words, where they are not known yet."""
+    data.setdefault("category", None)
+    data["category"] = data["category"] or cues.category_in(text)
+    data["subject"] = data.get("subject") or cues.subject_in(text)
+    if not data.get("text") and data["category"]:
+        account = cues.account_in(text)
+        if account:
+            data["text"] = account
+        elif text.strip() and not text.strip().isdigit():
+            data["opening"] = text.strip()     # too short to stand alone; it heads the account given next
 
 
 class ComplaintFlow(Flow):
@@ -81,6 +95,9 @@ class ComplaintFlow(Flow):
         if not turn.state.county:
             meta(turn.state)["pending"] = {"flow": self.name, "text": turn.text}
             return county.ask(turn)
+        _read_cues(data, turn.text)
+        if data.get("category"):
+            return self._ask_village(turn, noted=self._noted(turn, data))
         turn.enter(self.name, "category")
         return [Reply(turn._("举报可以实名，也可以匿名。请选择要反映的问题："),
                       options=_options(turn, CATEGORIES))]
@@ -114,32 +131,41 @@ class ComplaintFlow(Flow):
         if step == "category":
             category = _pick(text, CATEGORIES)
             if category is None:
-                return [Reply(turn._("请回复选项前面的数字。"), options=_options(turn, CATEGORIES))]
+                # Words instead of a number: what they say, or 其他 with the words kept as the account.
+                category = cues.category_in(turn.text) or ("其他" if len(text) >= cues.MIN_ACCOUNT else None)
+                if category is None:
+                    return [Reply(turn._("请回复选项前面的数字。"), options=_options(turn, CATEGORIES))]
+                data["category"] = category
+                _read_cues(data, turn.text)
+                return self._ask_village(turn, noted=self._noted(turn, data))
             data["category"] = category
             return self._ask_village(turn)
         if step == "village":
             return self._village(turn, data, text)
         if step == "subject":
-            subject = _pick(text, SUBJECTS)
+            subject = _pick(text, SUBJECTS) or cues.subject_in(turn.text)
             if subject is None:
                 return [Reply(turn._("请回复选项前面的数字。"), options=_options(turn, SUBJECTS))]
             data["subject"] = subject
-            turn.enter(self.name, "text")
-            return [Reply(turn._("请说明发生了什么：什么时候、谁、多少钱或什么问题。"
-                                 "在Telegram上也可以发照片。"))]
+            return self._ask_text(turn, data)
         if step == "text":
             return self._text(turn, data)
         return self._contact(turn, data, text)
 
     # ------------------------------------------------------------------------------------------ collecting
 
-    def _ask_village(self, turn: Turn, intro: str | None = None) -> list[Reply]:
+    def _ask_village(self, turn: Turn, intro: str | None = None, noted: str | None = None) -> list[Reply]:
         known = turn.services.village(turn.state.village_id) if turn.state.village_id else None
         if known is not None and known.county_code == turn.state.county and intro is None:
-            return self._ask_subject(turn)
+            return self._ask_subject(turn, noted)
         turn.enter(self.name, "village")
         ask = turn._("请回复事情发生在哪个村（例如：张庄村）。")
-        return [Reply(f"{intro}\n{ask}" if intro else ask)]
+        return [Reply("\n".join(line for line in (noted, intro, ask) if line))]
+
+    def _noted(self, turn: Turn, data: dict[str, Any]) -> str:
+        """What the farmer's own words already told us, so they see it was understood."""
+        label = dict(CATEGORIES)[data["category"]]
+        return turn._("已记下：{category}。").format(category=turn._(label))
 
     def _village(self, turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
         offered: list[int] = data.get("offered") or []
@@ -151,14 +177,32 @@ class ComplaintFlow(Flow):
             turn.state.village_id = found[0].id
             return self._ask_subject(turn)
         if not found:
-            return self._ask_village(turn, turn._("没有找到这个村。"))
+            named = turn.text.strip()[:40]
+            if data.get("village_tried") and named:
+                # Still not in the county's list (or the list was never imported): the complaint must not
+                # stall on it. The name the farmer gave goes into the account; the county routes it.
+                data["village_named"] = named
+                return self._ask_subject(turn, turn._("村名按您写的“{village}”记下。").format(village=named))
+            data["village_tried"] = True
+            return self._ask_village(turn, turn._("没有找到这个村。请再回复一次村名，找不到也会按您写的记下。"))
         data["offered"] = [v.id for v in found]
         options = tuple(Option(str(n), f"{v.township}{v.name}") for n, v in enumerate(found, 1))
         return [Reply(turn._("您说的是哪个村？请回复序号："), options=options)]
 
-    def _ask_subject(self, turn: Turn) -> list[Reply]:
+    def _ask_subject(self, turn: Turn, noted: str | None = None) -> list[Reply]:
+        data = turn.flow_data(self.name)
+        if data.get("subject"):
+            return self._ask_text(turn, data, noted)
         turn.enter(self.name, "subject")
-        return [Reply(turn._("反映的是谁？"), options=_options(turn, SUBJECTS))]
+        ask = turn._("反映的是谁？")
+        return [Reply(f"{noted}\n{ask}" if noted else ask, options=_options(turn, SUBJECTS))]
+
+    def _ask_text(self, turn: Turn, data: dict[str, Any], noted: str | None = None) -> list[Reply]:
+        if data.get("text"):                 # the first message already told what happened
+            return self._ask_contact(turn, noted)
+        turn.enter(self.name, "text")
+        ask = turn._("请说明发生了什么：什么时候、谁、多少钱或什么问题。在Telegram上也可以发照片。")
+        return [Reply(f"{noted}\n{ask}" if noted else ask)]
 
     def _text(self, turn: Turn, data: dict[str, Any]) -> list[Reply]:
         data.setdefault("attachments", []).extend(turn.inbound.attachments)
@@ -167,21 +211,32 @@ class ComplaintFlow(Flow):
             data["text"] = (data.get("text", "") + "\n" + words).strip()
         if not data.get("text"):
             return [Reply(turn._("照片已收到。请再用文字说明发生了什么。"))]
+        return self._ask_contact(turn)
+
+    def _ask_contact(self, turn: Turn, noted: str | None = None) -> list[Reply]:
         turn.enter(self.name, "contact")
         phone = known_phone(turn)
         options = [Option("2", turn._("匿名（不会答复您）"))]
         if phone:
             options.insert(0, Option("1", turn._("用{phone}联系我").format(phone=tracking.mask(phone))))
-        return [Reply(turn._("处理结果要答复您吗？请回复手机号码，或选择："), options=tuple(options))]
+        ask = turn._("处理结果要答复您吗？请回复手机号码，或选择：")
+        return [Reply(f"{noted}\n{ask}" if noted else ask, options=tuple(options))]
 
     def _contact(self, turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
         data.setdefault("attachments", []).extend(turn.inbound.attachments)
         phone = known_phone(turn)
         anonymous = text == "2" or text in ANONYMOUS
+        if not anonymous and text != "1" and not any(ch.isdigit() for ch in text) and turn.text.strip():
+            # More of the story, not a phone number: keep it with the account and ask again.
+            data["text"] = (data.get("text", "") + "\n" + turn.text.strip()).strip()
+            return self._ask_contact(turn, turn._("已补充到举报内容里。"))
         contact = None if anonymous else (phone if text == "1" and phone else turn.text.strip())
+        named = data.get("village_named")
+        account = "\n".join(part for part in (data.get("opening"), data["text"]) if part)
         receipt = turn.services.file_complaint(
-            county_code=turn.state.county or "", category=data["category"], village_id=turn.state.village_id,
-            subject=data["subject"], text=data["text"], channel=turn.inbound.channel,
+            county_code=turn.state.county or "", category=data["category"],
+            village_id=None if named else turn.state.village_id, subject=data["subject"],
+            text=f"（村：{named}）{account}" if named else account, channel=turn.inbound.channel,
             sender=turn.inbound.sender, contact_phone=contact, anonymous=anonymous,
             attachments=tuple(data["attachments"]), now=turn.now)
         if receipt.error == "contact_phone":
