@@ -226,3 +226,31 @@ def test_a_reason_beginning_with_not_satisfied_stays_a_reason(engine: Engine, po
     assert "[2]不留联系方式" in send(engine, "不满意，他家在县城有门面房", now)
     assert "YY-140621-2025-00001" in send(engine, "2", now)
     assert objections(engine)[0].reason == "不满意,他家在县城有门面房"   # NFKC folds the comma
+
+
+def test_an_entry_chosen_by_name_or_ordinal_and_the_reason_in_the_same_message(engine: Engine,
+                                                                               posted: dict) -> None:
+    from api.models import Application
+
+    with transaction(engine) as s:                     # two different names (the fixture gives both 张小三)
+        s.get(Application, posted["apps"][1]).household.head_name = "王小明"
+    now = local(DAY, 10, 0)
+    send(engine, "山阴", now)
+    send(engine, "异议", now)
+    assert "王*明" in send(engine, "东村", now)
+    assert "请回复名单前面的序号" in send(engine, "那个人", now)
+    text = send(engine, "王小明家在县城有楼房还开着小车", now)     # the full name the village knows
+    assert "[1]用139****5678" in text                                  # straight to the contact question
+    send(engine, "1", now)
+    [row] = objections(engine)
+    assert row.application_id == posted["apps"][1] and "楼房" in row.reason
+    send(engine, "异议", now)
+    assert "异议、依据" in send(engine, "第一户", now)
+
+
+@pytest.mark.parametrize(("reply", "index"), [("2", 1), ("第二户", 1), ("3号", None), ("王小明", 0),
+                                              ("欧阳小明有车", 2), ("张", None), ("李四", None)])
+def test_pick_entry(reply: str, index: int | None) -> None:
+    from bot.flows.objection import pick_entry
+
+    assert pick_entry(reply, ["王*明", "张*", "欧**明"][: 2 if reply == "3号" else 3]) == index

@@ -32,6 +32,10 @@ STATUS_TEXT = {"received": N_("已受理，正在调查核实"), "investigating"
                "upheld": N_("异议成立"), "dismissed": N_("异议不成立")}
 
 
+# A reply at least this long that names an entry also carries the reason.
+REASON_IN_CHOICE = 6
+
+
 class ObjectionFlow(Flow):
     name = NAME
     keywords = ("异议", "提异议", "查异议", "이의")
@@ -157,9 +161,12 @@ class ObjectionFlow(Flow):
 
     def _entry(self, turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
         entries = data.get("entries") or []
-        if not (text.isdigit() and 1 <= int(text) <= len(entries)):
+        index = pick_entry(turn.text, [name for _, _, name in entries])
+        if index is None:
             return [Reply(turn._("请回复名单前面的序号。"))]
-        data["chosen"] = entries[int(text) - 1]
+        data["chosen"] = entries[index]
+        if len(turn.text.strip()) >= REASON_IN_CHOICE:   # "王*明家在城里有楼房": the choice and the reason at once
+            return self._reason(turn, data)
         return self._ask_reason(turn, data)
 
     def _refusal(self, turn: Turn, opened_on: dt.date, closes_on: dt.date) -> Reply:
@@ -215,3 +222,25 @@ class ObjectionFlow(Flow):
 
 
 FLOW = ObjectionFlow()
+
+
+_ORDINAL = re.compile(r"^第?\s*([0-9]+|[一二三四五六七八九十])\s*(?:个|户|家|号|位)?$")
+_CHINESE_DIGITS = {c: n for n, c in enumerate("一二三四五六七八九十", 1)}
+
+
+def pick_entry(text: str, masked_names: list[str]) -> int | None:
+    """The list entry a reply means: its number ("2", "第二户"), or the one name the reply contains.
+
+    The names on the list are masked (王*明), so a reply naming 王小明 matches the entry whose unmasked characters
+    agree, and only when no other entry does.
+    """
+    said = token(text).replace(" ", "")
+    ordinal = _ORDINAL.match(said)
+    if ordinal:
+        raw = ordinal.group(1)
+        number = int(raw) if raw.isdigit() else _CHINESE_DIGITS[raw]
+        return number - 1 if 1 <= number <= len(masked_names) else None
+    hits = [i for i, name in enumerate(masked_names)
+            if name.replace("*", "") and re.search(".".join(map(re.escape, name.split("*"))), said)]
+    return hits[0] if len(hits) == 1 else None
+
