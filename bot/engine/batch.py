@@ -3,8 +3,8 @@
 A gateway that delivers a burst would otherwise cost a transaction and six ORM statements per message; here a
 batch costs a handful of Core statements however many messages it holds: one to lock the senders'
 conversations (two more for newcomers), one to find messages already handled, one to record the new ones with
-their replies and one to save the states. Messages of one sender run through the engine in arrival order,
-each seeing the state the one before left.
+their replies and one to save the states (``api.bulk``: one statement for any number of rows). Messages of one
+sender run through the engine in arrival order, each seeing the state the one before left.
 
 Concurrency is ``store.process``'s: conversation rows are locked with SELECT … FOR UPDATE in one fixed order
 (channel, sender), so two processes sharing senders wait for each other and never deadlock; the duplicate
@@ -19,9 +19,10 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, or_, select, update
+from sqlalchemy import Connection, and_, or_, select
 from sqlalchemy.orm import Session
 
+from api.bulk import insert_rows
 from api.db import hold_write_lock, one_of
 from api.models.conversations import Conversation, InboundMessage
 from bot.engine.store import TEXT_LIMIT, reply_to_json
@@ -31,11 +32,6 @@ Key = tuple[str, str]   # (channel, sender)
 
 _conversations = Conversation.__table__
 _inbound = InboundMessage.__table__
-_save_state = (
-    update(_conversations)
-    .where(_conversations.c.channel == bindparam("k_channel"), _conversations.c.sender == bindparam("k_sender"))
-    .values(state=bindparam("k_state"), updated_at=bindparam("k_updated"))
-)
 
 
 def supported(session: Session) -> bool:
@@ -64,7 +60,7 @@ def process_many(
         services = Services
     hold_write_lock(session)
     connection = session.connection()
-    states = _lock_conversations(connection, sorted({(i.channel, i.sender) for i in inbounds}))
+    states = _lock_conversations(connection, sorted({(i.channel, i.sender) for i in inbounds}), now)
     ids = [inbound.message_id or f"local-{uuid.uuid4().hex}" for inbound in inbounds]
     seen = _already_handled(connection, [(i.channel, mid) for i, mid in zip(inbounds, ids, strict=True)])
     results: list[list[Reply] | None] = []
@@ -83,23 +79,25 @@ def process_many(
                         "replies": [reply_to_json(reply) for reply in replies]})
         results.append(replies)
     if records:
-        connection.execute(_inbound.insert(), records)
+        insert_rows(connection, _inbound, records)
     if changed:
-        connection.execute(_save_state, [
-            {"k_channel": channel, "k_sender": sender, "k_state": states[(channel, sender)].to_json(),
-             "k_updated": now} for channel, sender in sorted(changed)])
+        # An upsert of rows that exist and are locked: written as INSERT … ON CONFLICT DO UPDATE so that the
+        # whole batch is one multi-row statement (an executemany UPDATE would be one statement per row).
+        insert_rows(connection, _conversations,
+                    [{"channel": channel, "sender": sender, "state": states[(channel, sender)].to_json(),
+                      "updated_at": now} for channel, sender in sorted(changed)],
+                    conflict=("channel", "sender"), update=("state", "updated_at"))
     return results
 
 
-def _lock_conversations(connection: Connection, keys: list[Key]) -> dict[Key, ConversationState]:
+def _lock_conversations(connection: Connection, keys: list[Key], now: dt.datetime) -> dict[Key, ConversationState]:
     """Every sender's state, their rows locked in key order; rows are created for newcomers first."""
     states = _select_locked(connection, keys)
     missing = [key for key in keys if key not in states]
     if missing:
-        insert = _dialect_insert(connection)
-        connection.execute(
-            insert(_conversations).on_conflict_do_nothing(),
-            [{"channel": channel, "sender": sender, "state": {}} for channel, sender in missing])
+        insert_rows(connection, _conversations,
+                    [{"channel": channel, "sender": sender, "state": {}, "updated_at": now}
+                     for channel, sender in missing], conflict=("channel", "sender"))
         states.update(_select_locked(connection, missing))
     return states
 
@@ -130,12 +128,3 @@ def _key_filter(first: Any, second: Any, keys: Sequence[tuple[str, str]], connec
     parts = [and_(first == channel, one_of(second, sorted(set(values)), connection.dialect.name))
              for channel, values in by_channel.items()]
     return parts[0] if len(parts) == 1 else or_(*parts)
-
-
-def _dialect_insert(connection: Connection) -> Any:
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
-

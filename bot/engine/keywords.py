@@ -9,6 +9,7 @@ farmers rarely send a bare keyword — but not inside a short question about the
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 MENU_WORDS = frozenset({"0", "菜单", "主菜单", "帮助", "返回", "메뉴", "도움말",
                         "menu", "help", "/menu", "/help"})
@@ -30,6 +31,7 @@ ASKING = ("为什么", "为啥", "干啥", "凭啥", "怎么", "咋", "如何", 
 HAPPENED = ("了", "已经", "被")
 # …unless the message also says the sender wants it done ("我要举报", "我想查询进度").
 WANTING = ("我要", "我想", "想要", "帮我", "给我", "i want", "하고 싶", "할래")
+_WANT_PREFIXES = tuple(want.replace(" ", "") for want in WANTING)
 # Ways of asking "do I qualify" that carry no keyword; each keyword listed here stands for its forms too.
 INTENT_FORMS: dict[str, tuple[str, ...]] = {
     "资格": ("能不能评上", "能评上吗", "能不能评", "够不够条件", "够条件吗", "符合条件吗", "符不符合条件",
@@ -61,8 +63,16 @@ def _leads_with(compact: str, key: str) -> bool:
     """"我要举报…" or "举报：…" at any length: the sender says what they want first, then tells the story."""
     if len(key) < 2:
         return False
-    return compact.startswith((key + ":", key + "：")) or any(compact.startswith(want.replace(" ", "") + key)
-                                                             for want in WANTING)
+    if compact.startswith(key):
+        return compact[len(key):len(key) + 1] in (":", "：")
+    return _after_wanting(compact).startswith(key)
+
+
+@lru_cache(maxsize=512)
+def _after_wanting(compact: str) -> str:
+    """The message after a leading 我要/我想…, or "" — asked once per message, not once per keyword."""
+    want = next((w for w in _WANT_PREFIXES if compact.startswith(w)), None)
+    return compact[len(want):] if want else ""
 
 
 def matches(tok: str, keywords: Iterable[str]) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.bulk import insert_rows as bulk_insert
 from api.db import one_of
 from api.models.messages import ChannelUser, OutboundMessage, OutboundStatus
 from api.settings import Settings
@@ -47,7 +48,7 @@ def insert_rows(session: Session, rows: Sequence[OutboundMessage], *, want_ids: 
         return
     table = OutboundMessage.__table__
     columns = [column.key for column in table.columns if column.key != "id"]
-    session.execute(table.insert(), [{key: getattr(row, key) for key in columns} for row in rows])
+    bulk_insert(session.connection(), table, [{key: getattr(row, key) for key in columns} for row in rows])
     if want_ids:
         keys = {row.idempotency_key: row for row in rows}
         wanted = one_of(OutboundMessage.idempotency_key, list(keys), session.get_bind().dialect.name)
