@@ -12,23 +12,14 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select
-from test_telegram_fakeapi import TOKEN, FakeBotApi, fake_bot_api
+from telegram_fake import TOKEN, bot_settings, fake_bot_api
 
 from api.db import transaction
 from api.models.messages import ChannelUser, OutboundMessage, OutboundStatus
-from api.settings import Settings, get_settings
+from api.settings import Settings
 from bot.channels.telegram import start, stop
 
 CHAT = 4242
-
-
-def _settings(monkeypatch: pytest.MonkeyPatch, fake: FakeBotApi, **env: str) -> Settings:
-    monkeypatch.setenv("ANJU_TELEGRAM_TOKEN", TOKEN)
-    monkeypatch.setenv("ANJU_TELEGRAM_BASE_URL", fake.base_url)
-    for key, value in env.items():
-        monkeypatch.setenv(f"ANJU_{key.upper()}", value)
-    get_settings.cache_clear()
-    return get_settings()
 
 
 def _polling(engine: Engine, settings: Settings, body: Callable[[], Awaitable[None]]) -> None:
@@ -56,7 +47,7 @@ def _user(engine: Engine, chat: int = CHAT) -> ChannelUser | None:
 
 def test_screening_by_buttons_over_long_polling(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     with fake_bot_api() as fake:
-        settings = _settings(monkeypatch, fake)
+        settings = bot_settings(monkeypatch, fake)
 
         async def conversation() -> None:
             fake.push(fake.text_update(CHAT, "资格"))
@@ -83,7 +74,7 @@ def test_screening_by_buttons_over_long_polling(engine: Engine, monkeypatch: pyt
 
 def test_faq_conversation_with_buttons(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     with fake_bot_api() as fake:
-        settings = _settings(monkeypatch, fake)
+        settings = bot_settings(monkeypatch, fake)
 
         async def conversation() -> None:
             fake.push(fake.text_update(CHAT, "公示几天"))
@@ -102,7 +93,7 @@ def test_faq_conversation_with_buttons(engine: Engine, monkeypatch: pytest.Monke
 
 def test_language_follows_language_code_until_chosen(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     with fake_bot_api() as fake:
-        settings = _settings(monkeypatch, fake)
+        settings = bot_settings(monkeypatch, fake)
 
         async def conversation() -> None:
             fake.push(fake.text_update(CHAT, "menu", language_code="ko"))
@@ -120,7 +111,7 @@ def test_language_follows_language_code_until_chosen(engine: Engine, monkeypatch
 
 def test_only_the_users_own_contact_verifies_a_phone(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     with fake_bot_api() as fake:
-        settings = _settings(monkeypatch, fake)
+        settings = bot_settings(monkeypatch, fake)
 
         async def conversation() -> None:
             fake.push(fake.contact_update(CHAT, "+86 139 0000 1111", contact_user_id=CHAT + 1))
@@ -144,7 +135,7 @@ def test_only_the_users_own_contact_verifies_a_phone(engine: Engine, monkeypatch
 def test_a_blocked_chat_is_stopped_until_it_writes_again(engine: Engine,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     with fake_bot_api() as fake:
-        settings = _settings(monkeypatch, fake)
+        settings = bot_settings(monkeypatch, fake)
         fake.blocked.add(CHAT)
 
         async def conversation() -> None:
@@ -172,7 +163,7 @@ def test_a_blocked_chat_is_stopped_until_it_writes_again(engine: Engine,
 
 def test_redelivered_update_has_one_effect(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     with fake_bot_api() as fake:
-        settings = _settings(monkeypatch, fake)
+        settings = bot_settings(monkeypatch, fake)
 
         async def conversation() -> None:
             update = fake.text_update(CHAT, "菜单", message_id=77)
@@ -221,7 +212,7 @@ def test_notifications_skip_stopped_and_opted_out_chats(engine: Engine) -> None:
 
 def test_opt_out_on_telegram_is_confirmed(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     with fake_bot_api() as fake:
-        settings = _settings(monkeypatch, fake)
+        settings = bot_settings(monkeypatch, fake)
 
         async def conversation() -> None:
             fake.push(fake.text_update(CHAT, "退订"))

@@ -15,19 +15,14 @@ from sqlalchemy.orm import Session
 from api.models.complaints import Complaint
 from api.models.messages import OutboundMessage
 from bot.i18n import translator
-from bot.notify.notifications import SMS, TELEGRAM, Recipient, language_of, queue, recipient_for
+from bot.notify.notifications import Recipient, filer, queue
 
 
 def complainant(session: Session, complaint: Complaint) -> Recipient | None:
     """Where the reply goes: the chat or phone it was filed from, else the contact phone; None if anonymous."""
     if complaint.anonymous:
         return None
-    if complaint.channel in (SMS, TELEGRAM) and complaint.sender:
-        return Recipient(complaint.channel, complaint.sender,
-                         language_of(session, complaint.channel, complaint.sender))
-    if complaint.contact_phone:
-        return recipient_for(session, complaint.contact_phone)
-    return None
+    return filer(session, complaint.channel, complaint.sender, complaint.contact_phone)
 
 
 def resolved(session: Session, complaint: Complaint, now: dt.datetime) -> OutboundMessage | None:

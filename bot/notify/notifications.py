@@ -134,11 +134,15 @@ def objection_decided(session: Session, objection: Objection) -> list[OutboundMe
 
 
 def _objector(session: Session, objection: Objection) -> Recipient | None:
-    if objection.channel in (SMS, TELEGRAM) and objection.sender:
-        return Recipient(objection.channel, objection.sender,
-                         language_of(session, objection.channel, objection.sender))
-    if objection.contact_phone:
-        return recipient_for(session, objection.contact_phone)
+    return filer(session, objection.channel, objection.sender, objection.contact_phone)
+
+
+def filer(session: Session, channel: str | None, sender: str | None, contact_phone: str | None) -> Recipient | None:
+    """Who filed an objection or complaint: the chat or phone it came from, else the contact phone it gave."""
+    if channel in (SMS, TELEGRAM) and sender:
+        return Recipient(channel, sender, language_of(session, channel, sender))
+    if contact_phone:
+        return recipient_for(session, contact_phone)
     return None
 
 
