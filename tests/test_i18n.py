@@ -47,6 +47,24 @@ def test_placeholders_survive_translation(language: str) -> None:
     assert translations.cache_info().maxsize == len(LANGUAGES)
 
 
+@pytest.mark.parametrize(("language", "foreign"), [("ko", "[A-Za-z]{4,}(?: [A-Za-z]{2,}){3}"),
+                                                  ("en", "[\uac00-\ud7a3]")])
+def test_each_translation_is_in_its_own_language(language: str, foreign: str) -> None:
+    """No English sentence in the Korean catalogue and no Hangul in the English one (beyond what the message
+    id itself holds, such as a language's own name): a pasted pair of translations fails here."""
+    import re
+
+    from babel.messages.pofile import read_po
+
+    from bot.i18n import po_path
+
+    with po_path(language).open("rb") as handle:
+        catalog = read_po(handle)
+    for message in catalog:
+        if message.id and message.string and not re.search(foreign, str(message.id)):
+            assert not re.search(foreign, str(message.string)), (message.id, message.string)
+
+
 @pytest.mark.parametrize(("tag", "code"), [
     ("zh-CN", "zh_Hans"), ("zh_Hant_TW", "zh_Hans"), ("ko", "ko"), ("ko-KR", "ko"), ("EN", "en"),
     ("en-GB", "en"), ("fr", None), ("", None), (None, None),
