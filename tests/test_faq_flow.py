@@ -126,3 +126,10 @@ def test_small_talk_between_questions_gets_a_fitting_word_not_an_answer(message:
     state = ConversationState(county="140621")
     _, replies = handle(state, Inbound("sms", "13800000000", message), now=NOW)
     assert replies[0].text.startswith(expected) and replies[0].citation is None
+
+
+@pytest.mark.parametrize(("message", "code"), [("山阴", "140621"), ("연변", "222400"), ("鹤岗市", "230400")])
+def test_a_bare_county_name_is_remembered_and_the_question_invited(message: str, code: str) -> None:
+    state, replies = handle(ConversationState(), Inbound("sms", "13800000000", message), now=NOW)
+    assert state.county == code and state.flow is None
+    assert replies[-1].options == () and replies[-1].citation is None and "0" in replies[-1].text

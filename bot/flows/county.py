@@ -57,11 +57,17 @@ def match(text: str, offered: list[str] | None = None) -> str | None:
     tok = token(text).replace(" ", "")
     if offered and tok.isdigit() and 1 <= int(tok) <= len(offered):
         return offered[int(tok) - 1]
+    return named(tok) or find_in_text(tok)
+
+
+def named(text: str) -> str | None:
+    """The county when the message is nothing but its name or code ("山阴", "연변", "140621")."""
+    tok = token(text).replace(" ", "")
     names = _names()
     for suffix in ("", *_SUFFIXES):
         if tok.endswith(suffix) and tok[: len(tok) - len(suffix)] in names:
             return names[tok[: len(tok) - len(suffix)]]
-    return tok if tok in _profiles() else find_in_text(tok)
+    return tok if tok in _profiles() else None
 
 
 def ask(turn: Turn, intro: str | None = None) -> list[Reply]:

@@ -99,6 +99,11 @@ class FaqFlow(Flow):
         data = turn.flow_data(NAME)
         data.clear()
         said = token(text)
+        place = county_flow.named(text)
+        if place:                        # just the county's name: remember it, invite the question
+            turn.finish()
+            return [county_flow.remember(turn, place),
+                    Reply(turn._("请直接输入您的问题，例如：“公示几天”“补助多少钱”；回复0看菜单。"))]
         if said in ACKNOWLEDGED or said in PUZZLED:
             turn.finish()
             if said in THANKS:
