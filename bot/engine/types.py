@@ -26,6 +26,11 @@ class Inbound:
     attachments: tuple[str, ...] = ()  # file references (Telegram photos), never the bytes
     received_at: dt.datetime | None = None
 
+    @property
+    def known_phone(self) -> str | None:
+        """A phone the channel proved is the sender's: the SMS sender itself, or a Telegram contact they shared."""
+        return self.verified_phone or (self.sender if self.channel == "sms" else None)
+
 
 @dataclass(frozen=True)
 class Option:

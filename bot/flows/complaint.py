@@ -16,7 +16,6 @@ from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.flows import complaint_cues as cues
 from bot.flows import county, tracking
-from bot.flows.tracking import known_phone
 from bot.i18n import N_, format_date
 
 NAME = "complaint"
@@ -107,7 +106,8 @@ class ComplaintFlow(Flow):
         if match.re is RATING:
             return self._rate(turn, match.group(1))
         if match.re is REOPENING:
-            if not turn.services.awaiting_follow_up(turn.inbound.channel, turn.inbound.sender, known_phone(turn)):
+            inbound = turn.inbound
+            if not turn.services.awaiting_follow_up(inbound.channel, inbound.sender, inbound.known_phone):
                 return None     # no reply of ours awaits it: someone's words that merely begin so
             reason = (match.group(1) or "").strip()
             if reason:
@@ -215,7 +215,7 @@ class ComplaintFlow(Flow):
 
     def _ask_contact(self, turn: Turn, noted: str | None = None) -> list[Reply]:
         turn.enter(self.name, "contact")
-        phone = known_phone(turn)
+        phone = turn.inbound.known_phone
         options = [Option("2", turn._("匿名（不会答复您）"))]
         if phone:
             options.insert(0, Option("1", turn._("用{phone}联系我").format(phone=tracking.mask(phone))))
@@ -224,7 +224,7 @@ class ComplaintFlow(Flow):
 
     def _contact(self, turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
         data.setdefault("attachments", []).extend(turn.inbound.attachments)
-        phone = known_phone(turn)
+        phone = turn.inbound.known_phone
         anonymous = text == "2" or text in ANONYMOUS
         if not anonymous and text != "1" and not any(ch.isdigit() for ch in text) and turn.text.strip():
             # More of the story, not a phone number: keep it with the account and ask again.
@@ -262,7 +262,7 @@ class ComplaintFlow(Flow):
     def _status(self, turn: Turn, number: str | None) -> list[Reply]:
         """Where the sender's own complaint stands; anyone else's number is "not found"."""
         view = turn.services.complaint_status(number, turn.inbound.channel, turn.inbound.sender,
-                                              known_phone(turn)) if number else None
+                                              turn.inbound.known_phone) if number else None
         if view is None:
             return [Reply(turn._("没有找到这个编号的举报。只能查您自己提交的举报。"))]
         lines = [turn._("举报{number}：{status}").format(number=view.number,
@@ -277,7 +277,7 @@ class ComplaintFlow(Flow):
             return [Reply(turn._("请回复1到5分（5分最满意）。"))]
         turn.finish()
         number = turn.services.rate_complaint(turn.inbound.channel, turn.inbound.sender, int(text), turn.now,
-                                              phone=known_phone(turn))
+                                              phone=turn.inbound.known_phone)
         if number is None:
             return [Reply(turn._("没有需要评价的举报。"))]
         return [Reply(turn._("谢谢您的评价。"))]
@@ -285,7 +285,7 @@ class ComplaintFlow(Flow):
     def _reopen(self, turn: Turn, reason: str) -> list[Reply]:
         turn.finish()
         number = turn.services.reopen_complaint(turn.inbound.channel, turn.inbound.sender, reason, turn.now,
-                                                phone=known_phone(turn))
+                                                phone=turn.inbound.known_phone)
         if number is None:
             return [Reply(turn._("没有需要评价的举报。"))]
         return [Reply(turn._("举报{number}已重新交办，会再次调查处理。").format(number=number))]

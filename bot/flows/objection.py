@@ -16,7 +16,6 @@ from bot.engine.context import reply_language
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.flows import tracking
-from bot.flows.tracking import known_phone
 from bot.i18n import N_, format_date
 
 NAME = "objection"
@@ -85,7 +84,7 @@ class ObjectionFlow(Flow):
     def _status(self, turn: Turn, number: str | None) -> list[Reply]:
         """Where the sender's own objection stands; anyone else's number is "not found"."""
         view = turn.services.objection_status(number, turn.inbound.channel, turn.inbound.sender,
-                                              known_phone(turn)) if number else None
+                                              turn.inbound.known_phone) if number else None
         if view is None:
             return [Reply(turn._("没有找到这个编号的异议。只能查您自己提出的异议。"))]
         text = turn._("异议{number}：{status}").format(number=view.number,
@@ -188,14 +187,14 @@ class ObjectionFlow(Flow):
             return [Reply(turn._("请写明异议的理由。"))]
         data["reason"] = reason
         turn.enter(self.name, "contact")
-        phone = known_phone(turn)
+        phone = turn.inbound.known_phone
         options = [Option("2", turn._("不留联系方式"))]
         if phone:
             options.insert(0, Option("1", turn._("用{phone}").format(phone=tracking.mask(phone))))
         return [Reply(turn._("调查结果要书面答复您吗？请回复手机号码，或选择：") , options=tuple(options))]
 
     def _contact(self, turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
-        phone = known_phone(turn)
+        phone = turn.inbound.known_phone
         if text == "1" and phone:
             contact: str | None = phone
         elif text == "2" or text in NO_CONTACT:

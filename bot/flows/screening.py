@@ -246,8 +246,7 @@ class ScreeningFlow(Flow):
 
     def _ask_phone(self, turn: Turn, data: dict[str, Any]) -> list[Reply]:
         lead = data["lead"]
-        inbound = turn.inbound
-        known = inbound.verified_phone or (inbound.sender if inbound.channel == "sms" else None)
+        known = turn.inbound.known_phone
         if known:
             lead["known_phone"] = known
             self._enter(turn, data, "lead_phone_confirm")

@@ -15,18 +15,13 @@ NAME = "status"
 WAIT_CONTACT = "contact"
 
 
-def known_phone(turn: Turn) -> str | None:
-    inbound = turn.inbound
-    return inbound.verified_phone or (inbound.sender if inbound.channel == "sms" else None)
-
-
 class StatusFlow(Flow):
     name = NAME
     keywords = ("查询", "进度", "status", "조회", "진행상황")
     menu_label = N_("查询申请进度")
 
     def start(self, turn: Turn) -> list[Reply]:
-        phone = known_phone(turn)
+        phone = turn.inbound.known_phone
         if phone is None:
             turn.enter(self.name, WAIT_CONTACT)
             return [Reply(turn._("为保护您的信息，请点下面的按钮分享您本人的手机号；"
@@ -35,7 +30,7 @@ class StatusFlow(Flow):
         return self.answer(turn, phone)
 
     def resume(self, turn: Turn) -> list[Reply]:
-        if known_phone(turn) is None:
+        if turn.inbound.known_phone is None:
             return [Reply(turn._("只能用您分享的本人手机号查询，不能输入别人的号码。请点下面的按钮。"),
                           request_contact=True)]
         return self.start(turn)

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 
-from bot.engine.types import Turn
-
 ASK_WORDS = r"(?:查询|查看|查一下|查|조회|status|check)?\s*(?:举报|投诉|异议|신고|이의)?\s*(?:进度|编号|结果|号)?"
 
 
@@ -34,12 +32,6 @@ def canonical(match: re.Match[str]) -> str:
     """``TS-140621-2026-00001`` from a match of ``number_pattern``/``lookup`` (its last four groups)."""
     kind, county, year, serial = match.groups()[-4:]
     return f"{kind.upper()}-{county}-{year}-{serial}"
-
-
-def known_phone(turn: Turn) -> str | None:
-    """A phone the channel proved is the sender's: the SMS sender, or a Telegram contact they shared."""
-    inbound = turn.inbound
-    return inbound.verified_phone or (inbound.sender if inbound.channel == "sms" else None)
 
 
 def mask(phone: str) -> str:
