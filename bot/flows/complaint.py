@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from api.domain.phone import mask_phone
 from bot.engine.context import meta, reply_language
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
@@ -218,7 +219,7 @@ class ComplaintFlow(Flow):
         phone = turn.inbound.known_phone
         options = [Option("2", turn._("匿名（不会答复您）"))]
         if phone:
-            options.insert(0, Option("1", turn._("用{phone}联系我").format(phone=tracking.mask(phone))))
+            options.insert(0, Option("1", turn._("用{phone}联系我").format(phone=mask_phone(phone))))
         ask = turn._("处理结果要答复您吗？请回复手机号码，或选择：")
         return [Reply(f"{noted}\n{ask}" if noted else ask, options=tuple(options))]
 

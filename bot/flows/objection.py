@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from api.domain.phone import mask_phone
 from bot.engine.context import reply_language
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
@@ -190,7 +191,7 @@ class ObjectionFlow(Flow):
         phone = turn.inbound.known_phone
         options = [Option("2", turn._("不留联系方式"))]
         if phone:
-            options.insert(0, Option("1", turn._("用{phone}").format(phone=tracking.mask(phone))))
+            options.insert(0, Option("1", turn._("用{phone}").format(phone=mask_phone(phone))))
         return [Reply(turn._("调查结果要书面答复您吗？请回复手机号码，或选择：") , options=tuple(options))]
 
     def _contact(self, turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:

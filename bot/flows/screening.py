@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from api.domain.errors import ValidationFailed
+from api.domain.phone import mask_phone
 from api.profiles import get_profile
 from api.screening import evaluate, next_question
 from api.screening.questions import QUESTIONS
@@ -69,10 +70,6 @@ def parse_choice(key: str, text: str) -> Value | None:
     if text in YES:
         return True
     return False if text in NO else None
-
-
-def _mask(phone: str) -> str:
-    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else phone
 
 
 class ScreeningFlow(Flow):
@@ -251,7 +248,7 @@ class ScreeningFlow(Flow):
             lead["known_phone"] = known
             self._enter(turn, data, "lead_phone_confirm")
             options = tuple(Option(k, turn._(label)) for k, label in SAME_PHONE)
-            text = turn._("村委会用{phone}联系您可以吗？").format(phone=_mask(known))
+            text = turn._("村委会用{phone}联系您可以吗？").format(phone=mask_phone(known))
             return [Reply(text, options=options)]
         self._enter(turn, data, "lead_phone")
         return [Reply(turn._("请回复您的手机号码。"), request_contact=True)]

@@ -32,7 +32,3 @@ def canonical(match: re.Match[str]) -> str:
     """``TS-140621-2026-00001`` from a match of ``number_pattern``/``lookup`` (its last four groups)."""
     kind, county, year, serial = match.groups()[-4:]
     return f"{kind.upper()}-{county}-{year}-{serial}"
-
-
-def mask(phone: str) -> str:
-    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else phone
