@@ -55,3 +55,22 @@ def checked_sources(county: str | None) -> str | None:
         return None
     labels = "、".join(document_label(source) for source in profile.sources)
     return f"{short_name(profile)} {labels}"
+
+
+def cite(profile: CountyProfile, citation: str | None, *, section_only: bool = False) -> str:
+    """ "004 四(五)3(1)" as a farmer can look it up: the document's number (or title) and the section.
+
+    With ``section_only`` (the county has one document, already named above) just the section.
+    """
+    if not citation:
+        return ""
+    doc, _sep, section = citation.partition(" ")
+    if section_only:
+        return section
+    return f"{document_name(profile, doc)} {section}".strip()
+
+
+def document_name(profile: CountyProfile, doc: str) -> str:
+    """The document's number, or its whole title when it has none ("004" when the county lacks it)."""
+    source = next((s for s in profile.sources if s.doc == doc), None)
+    return (source.number or f"《{source.title}》") if source else doc

@@ -11,6 +11,7 @@ from api.profiles import CountyProfile
 from api.screening import Result
 from api.screening.questions import QUESTIONS
 from bot.engine.types import Option, Reply
+from bot.faq.citation import cite
 from bot.i18n import N_
 
 Translate = Callable[[str], str]
@@ -28,21 +29,6 @@ def question_reply(key: str, _: Translate, number: int) -> Reply:
     question = QUESTIONS[key]
     options = tuple(Option(str(i), _(label)) for i, (_value, label) in enumerate(question.choices, start=1))
     return Reply(_("第{n}问：").format(n=number) + _(question.text), options=options)
-
-
-def cite(profile: CountyProfile, citation: str | None, *, section_only: bool = False) -> str:
-    """ "004 四(五)3(1)" as a farmer can look it up: the document's number (or title) and the section.
-
-    With ``section_only`` (the county has one document, already named above) just the section.
-    """
-    if not citation:
-        return ""
-    doc, _sep, section = citation.partition(" ")
-    if section_only:
-        return section
-    source = next((s for s in profile.sources if s.doc == doc), None)
-    name = (source.number or f"《{source.title}》") if source else doc
-    return f"{name} {section}".strip()
 
 
 def result_replies(result: Result, profile: CountyProfile, _: Translate) -> list[Reply]:

@@ -35,6 +35,7 @@ from api.profiles import get_profile
 from api.services.user_contacts import STAFF_KEY_PREFIX
 from api.services.workflow import STAFF
 from api.settings import get_settings
+from bot.faq.citation import document_name
 from bot.i18n import N_, format_date, translator
 from bot.notify.notifications import SMS, TELEGRAM, Recipient, language_of, queue
 from content import CONTENT_DIR
@@ -160,10 +161,7 @@ def _queue_to(session: Session, users: list[User], key: str, render: Render) -> 
 def _cited(_: Callable[[str], str], county: str, citation: str) -> str:
     """"依据：屯建发〔2023〕86号 五" — the document's number (or title) and the section."""
     doc, _space, section = citation.partition(" ")
-    profile = get_profile(county)
-    source = next((s for s in profile.sources if s.doc == doc), None)
-    name = (source.number or f"《{source.title}》") if source else doc
-    return _("依据：{document} {section}").format(document=name, section=section)
+    return _("依据：{document} {section}").format(document=document_name(get_profile(county), doc), section=section)
 
 
 def _duty_text(duty: Duty, due: dt.date) -> Render:
