@@ -169,7 +169,6 @@ class _Router:
     def start_from_match(self, flow: Flow, found: re.Match[str]) -> list[Reply] | None:
         """Start ``flow`` on what its pattern matched, whatever the conversation was doing; None when the flow
         declines the match — the state is then as it was, and the message routes as if nothing had matched."""
-        kept = self.state.to_json()
         self.turn.finish()
         context.meta(self.state).pop("pending", None)
         declined = False
@@ -183,7 +182,7 @@ class _Router:
         replies = self._run(flow, step)
         if not declined:
             return replies
-        for name, value in vars(ConversationState.from_json(kept)).items():   # to_json copied it
+        for name, value in vars(_copy(self.before)).items():   # the state as the turn found it
             setattr(self.state, name, value)
         return None
 
