@@ -29,24 +29,23 @@ def token(text: str) -> str:
     return text.strip(_EDGE_PUNCT).casefold()
 
 
-def is_hangul(ch: str) -> bool:
-    code = ord(ch)
-    return 0xAC00 <= code <= 0xD7A3 or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F
-
-
-def is_han(ch: str) -> bool:
-    code = ord(ch)
-    return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF
-
-
-_HANGUL = re.compile("[\uAC00-\uD7A3\u1100-\u11FF\u3130-\u318F]")
-_HAN = re.compile("[\u4E00-\u9FFF\u3400-\u4DBF\uF900-\uFAFF]")
+# The scripts by code point, one definition for the per-character tests and the counts.
+_HANGUL = re.compile("[\uAC00-\uD7A3\u1100-\u11FF\u3130-\u318F]")   # syllables, jamo, compatibility jamo
+_HAN = re.compile("[\u4E00-\u9FFF\u3400-\u4DBF\uF900-\uFAFF]")      # unified, extension A, compatibility
 _LATIN = re.compile("[A-Za-z]")
 
 
+def is_hangul(ch: str) -> bool:
+    return _HANGUL.match(ch) is not None
+
+
+def is_han(ch: str) -> bool:
+    return _HAN.match(ch) is not None
+
+
 def script_counts(text: str) -> tuple[int, int, int]:
-    """How many Hangul, Han and Latin letters the text holds (the ranges of ``is_hangul`` and ``is_han``;
-    regular expressions, because every reply's language is read this way)."""
+    """How many Hangul, Han and Latin letters the text holds (regular expressions, because every reply's
+    language is read this way)."""
     return len(_HANGUL.findall(text)), len(_HAN.findall(text)), len(_LATIN.findall(text))
 
 
