@@ -16,6 +16,7 @@ from bot.engine.types import Reply
 
 STOP_WORDS = frozenset({"退订", "td", "stop", "unsubscribe", "取消订阅", "수신거부"})
 START_WORDS = frozenset({"订阅", "subscribe", "구독"})
+PREFERENCE_WORDS = STOP_WORDS | START_WORDS   # a message that may change the preference, not the dialog
 
 
 def requested_change(session: Session, channel: str, sender: str, word: str) -> bool | None:

@@ -34,11 +34,6 @@ _conversations = Conversation.__table__
 _inbound = InboundMessage.__table__
 
 
-def supported(session: Session) -> bool:
-    """The batch path needs INSERT … ON CONFLICT; other backends take ``store.process`` one by one."""
-    return session.get_bind().dialect.name in ("postgresql", "sqlite")
-
-
 def process_many(
     session: Session,
     inbounds: Sequence[Inbound],

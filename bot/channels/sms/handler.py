@@ -26,7 +26,7 @@ from api.models._types import utcnow
 from api.models.messages import ChannelUser, OutboundMessage
 from api.settings import Settings
 from bot.channels.inbox import first_delivery, receive, with_lock_retries
-from bot.channels.optout import START_WORDS, STOP_WORDS
+from bot.channels.optout import PREFERENCE_WORDS
 from bot.channels.sms.delivery import local_day_start, send_rows, sent_counts
 from bot.channels.sms.inbound import SmsIn, message_ids_for, to_inbound
 from bot.channels.sms.outbox import (
@@ -43,7 +43,6 @@ from bot.channels.sms.senders import SmsSender
 from bot.channels.throttle import recent_counts
 from bot.channels.users import channel_user, find_user
 from bot.engine.batch import process_many
-from bot.engine.batch import supported as batch_supported
 from bot.engine.normalize import normalize, token
 from bot.engine.types import Inbound, Reply
 
@@ -78,7 +77,7 @@ def _unit_of_work(engine: Engine, batch: Sequence[SmsIn], settings: Settings, no
         ids = message_ids_for(session, batch, now, settings.sms_dedup_window_seconds)
         inbounds = [to_inbound(sms, message_id) for sms, message_id in zip(batch, ids, strict=True)]
         first = _first_reads(session, sorted({sms.sender for sms in batch}), settings, now)
-        careful = _needs_care(inbounds, first, settings) if batch_supported(session) else set(first)
+        careful = _needs_care(inbounds, first, settings)
         rows: list[list[OutboundMessage]] = [[] for _ in inbounds]
         for index, inbound in enumerate(inbounds):
             if inbound.sender in careful:
@@ -132,7 +131,7 @@ def _needs_care(inbounds: Sequence[Inbound], first: dict[str, _FirstRead], setti
     counts: dict[str, int] = {}
     for inbound in inbounds:
         counts[inbound.sender] = counts.get(inbound.sender, 0) + 1
-        if token(normalize(inbound.text)) in STOP_WORDS | START_WORDS:
+        if token(normalize(inbound.text)) in PREFERENCE_WORDS:
             careful.add(inbound.sender)
     for name, count in counts.items():
         if first[name].recent + count > settings.flood_limit - 1:

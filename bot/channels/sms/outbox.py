@@ -40,7 +40,7 @@ def plan_replies(recipient: str, replies: Sequence[Reply], *, in_reply_to: str, 
 
 
 def insert_rows(session: Session, rows: Sequence[OutboundMessage], *, want_ids: bool) -> None:
-    """Insert rows built by ``plan_replies`` in one executemany, bypassing the ORM's per-object work.
+    """Insert rows built by ``plan_replies`` in one statement (``api.bulk``), bypassing the ORM's per-object work.
 
     With ``want_ids`` each row's ``id`` is filled in (looked up by idempotency key) for delivery after commit.
     """
