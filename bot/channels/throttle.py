@@ -24,8 +24,7 @@ class FloodVerdict:
     notify: bool = False   # send the one "slow down" notice for this window
 
 
-def recent_counts(channel: str, senders: list[str], since: dt.datetime,
-                  dialect: str = "") -> Select[tuple[str, int]]:
+def recent_counts(channel: str, senders: list[str], since: dt.datetime, dialect: str) -> Select[tuple[str, int]]:
     """(sender, messages since ``since``) for each sender with any, in one grouped query."""
     return (select(InboundMessage.sender, func.count())
             .where(InboundMessage.channel == channel, one_of(InboundMessage.sender, senders, dialect),

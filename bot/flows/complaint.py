@@ -47,10 +47,14 @@ def _pick(text: str, table: tuple[tuple[str, str], ...]) -> str | None:
     return table[int(text) - 1][0] if text.isdigit() and 1 <= int(text) <= len(table) else None
 
 
+def _lines(*parts: str | None) -> str:
+    """What was understood (if anything), then the question."""
+    return "\n".join(part for part in parts if part)
+
+
 def _read_cues(data: dict[str, Any], text: str) -> None:
     """Category, subject and account from the farmer's own words, where they are not known yet."""
-    data.setdefault("category", None)
-    data["category"] = data["category"] or cues.category_in(text)
+    data["category"] = data.get("category") or cues.category_in(text)
     data["subject"] = data.get("subject") or cues.subject_in(text)
     if not data.get("text") and data["category"]:
         account = cues.account_in(text)
@@ -161,7 +165,7 @@ class ComplaintFlow(Flow):
             return self._ask_subject(turn, noted)
         turn.enter(self.name, "village")
         ask = turn._("请回复事情发生在哪个村（例如：张庄村）。")
-        return [Reply("\n".join(line for line in (noted, intro, ask) if line))]
+        return [Reply(_lines(noted, intro, ask))]
 
     def _noted(self, turn: Turn, data: dict[str, Any]) -> str:
         """What the farmer's own words already told us, so they see it was understood."""
@@ -196,14 +200,14 @@ class ComplaintFlow(Flow):
             return self._ask_text(turn, data, noted)
         turn.enter(self.name, "subject")
         ask = turn._("反映的是谁？")
-        return [Reply(f"{noted}\n{ask}" if noted else ask, options=_options(turn, SUBJECTS))]
+        return [Reply(_lines(noted, ask), options=_options(turn, SUBJECTS))]
 
     def _ask_text(self, turn: Turn, data: dict[str, Any], noted: str | None = None) -> list[Reply]:
         if data.get("text"):                 # the first message already told what happened
             return self._ask_contact(turn, noted)
         turn.enter(self.name, "text")
         ask = turn._("请说明发生了什么：什么时候、谁、多少钱或什么问题。在Telegram上也可以发照片。")
-        return [Reply(f"{noted}\n{ask}" if noted else ask)]
+        return [Reply(_lines(noted, ask))]
 
     def _text(self, turn: Turn, data: dict[str, Any]) -> list[Reply]:
         data.setdefault("attachments", []).extend(turn.inbound.attachments)
@@ -221,7 +225,7 @@ class ComplaintFlow(Flow):
         if phone:
             options.insert(0, Option("1", turn._("用{phone}联系我").format(phone=mask_phone(phone))))
         ask = turn._("处理结果要答复您吗？请回复手机号码，或选择：")
-        return [Reply(f"{noted}\n{ask}" if noted else ask, options=tuple(options))]
+        return [Reply(_lines(noted, ask), options=tuple(options))]
 
     def _contact(self, turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
         data.setdefault("attachments", []).extend(turn.inbound.attachments)

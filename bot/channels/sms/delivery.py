@@ -100,7 +100,7 @@ def _sent_since(session: Session, recipient: str, since: dt.datetime) -> int:
     return sum(count for _, count in session.execute(query))
 
 
-def sent_counts(recipients: list[str], since: dt.datetime, dialect: str = "") -> Select[tuple[str, int]]:
+def sent_counts(recipients: list[str], since: dt.datetime, dialect: str) -> Select[tuple[str, int]]:
     """(recipient, SMS sent since ``since``) for each recipient with any, in one grouped query."""
     return (select(OutboundMessage.recipient, func.count())
             .where(OutboundMessage.channel == CHANNEL, one_of(OutboundMessage.recipient, recipients, dialect),
