@@ -6,10 +6,14 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
 
 
 def server_app():  # type: ignore[no-untyped-def]
@@ -89,3 +93,16 @@ def wait_until_idle(root_pid: int, timeout: float = 60.0) -> None:
         if now - before < 0.05:
             return
         before = now
+
+
+def in_threads(count: int, work: Callable[[], T]) -> tuple[float, list[T]]:
+    """``work`` run by ``count`` threads at once (delivery workers sharing one process): the wall seconds
+    until the last one finished, and each thread's result."""
+    results: list[T] = []
+    threads = [threading.Thread(target=lambda: results.append(work())) for _ in range(count)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - start, results

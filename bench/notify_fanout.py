@@ -17,10 +17,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import tempfile
-import threading
 import time
 from pathlib import Path
 
+from harness import in_threads
 from sqlalchemy import Engine, func, select, text, update
 
 import api.models  # noqa: F401
@@ -100,18 +100,8 @@ def deliver(engine: Engine, n: int, rate: float | None, workers: int) -> tuple[f
     config = WorkerConfig(rate_per_second={"sms": rate} if rate else {}, batch=50)
     limiter = RateLimiter(config.rate_per_second)     # one limit shared by the process's workers
     daytime = dt.datetime(2026, 11, 24, 3, 0, tzinfo=dt.UTC)
-    sent: list[int] = []
-    start = time.perf_counter()
-
-    def work() -> None:
-        sent.append(run_once(engine, {"sms": ConsoleSender()}, config=config, limiter=limiter, now=daytime))
-
-    threads = [threading.Thread(target=work) for _ in range(workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - start
+    elapsed, sent = in_threads(workers, lambda: run_once(engine, {"sms": ConsoleSender()}, config=config,
+                                                         limiter=limiter, now=daytime))
     with transaction(engine) as s:
         done = s.scalar(select(func.count()).select_from(OutboundMessage)
                         .where(OutboundMessage.id.in_(ids), OutboundMessage.status == OutboundStatus.sent))

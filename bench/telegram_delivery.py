@@ -15,11 +15,11 @@ import argparse
 import datetime as dt
 import tempfile
 import threading
-import time
 import uuid
 from collections import Counter
 from pathlib import Path
 
+from harness import in_threads
 from sqlalchemy import Engine, func, select, text
 
 import api.models  # noqa: F401
@@ -73,16 +73,9 @@ def main() -> None:
     args = parser.parse_args()
     engine, schema = build(args.pg_url, args.rows)
     sender, config = InstantTelegram(), WorkerConfig(rate_per_second={})
-    limiter, sent = RateLimiter({}), list[int]()
-    start = time.perf_counter()
-    threads = [threading.Thread(target=lambda: sent.append(
-        run_once(engine, {"telegram": sender}, config=config, limiter=limiter, now=DAYTIME)))
-        for _ in range(args.workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - start
+    limiter = RateLimiter({})
+    elapsed, sent = in_threads(args.workers, lambda: run_once(engine, {"telegram": sender}, config=config,
+                                                              limiter=limiter, now=DAYTIME))
     with transaction(engine) as s:
         done = s.scalar(select(func.count()).select_from(OutboundMessage)
                         .where(OutboundMessage.status == OutboundStatus.sent))
