@@ -17,8 +17,8 @@ from api.domain.phone import mask_phone, validate_mobile
 from api.models import User
 from api.models.messages import OutboundMessage, OutboundStatus
 from api.services import audit
+from bot.i18n import LANGUAGES
 
-LANGUAGES: Final = ("zh_Hans", "ko", "en")      # the catalogues under locales/
 STAFF_KEY_PREFIX: Final = "staff:"               # idempotency keys of staff reminders (bot/notify/staff.py)
 _CHAT_ID = re.compile(r"-?[0-9]{1,20}")
 
