@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import Engine, and_, select
+from sqlalchemy import ColumnElement, Engine, and_, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -61,6 +61,11 @@ class Claimed:
     key: str
 
 
+def _attempt_without_outcome() -> ColumnElement[bool]:
+    """An attempt was counted and nothing recorded after it: the sender may have died mid-call."""
+    return and_(OutboundMessage.attempts > 0, OutboundMessage.error.is_(None))
+
+
 def expire_uncertain(session: Session, channels: list[str], now: dt.datetime, config: WorkerConfig) -> int:
     """Apply the decision rule to calls that were cut off: failed, "outcome unknown", not resent."""
     cutoff = now - config.lease
@@ -69,7 +74,7 @@ def expire_uncertain(session: Session, channels: list[str], now: dt.datetime, co
         OutboundMessage.sent_at < cutoff)
     counted_no_outcome = select(OutboundMessage).where(
         OutboundMessage.channel.in_(channels), OutboundMessage.status == OutboundStatus.queued,
-        and_(OutboundMessage.attempts > 0, OutboundMessage.error.is_(None)), OutboundMessage.created_at < cutoff)
+        _attempt_without_outcome(), OutboundMessage.created_at < cutoff)
     count = 0
     for query in (in_flight, counted_no_outcome):
         for row in session.scalars(query.with_for_update(skip_locked=True)):
@@ -116,8 +121,7 @@ def _claim(engine: Engine, channels: list[str], now: dt.datetime, config: Worker
     with transaction(engine) as session:
         take_write_lock(session)
         row = session.scalar(select(OutboundMessage)
-                             .where(*claimable(channels, now, config, quiet),
-                                    ~and_(OutboundMessage.attempts > 0, OutboundMessage.error.is_(None)))
+                             .where(*claimable(channels, now, config, quiet), ~_attempt_without_outcome())
                              .order_by(OutboundMessage.id).limit(1).with_for_update(skip_locked=True))
         if row is None:
             return None
