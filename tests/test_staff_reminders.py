@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import time_machine
 from factories import bearer, make_application, make_area_tree, make_household, make_token, make_user
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -179,7 +180,8 @@ class Recorder:
 
 def test_reminders_wait_out_quiet_hours_and_merge_into_one_digest(engine: Engine) -> None:
     today = dt.date(2026, 11, 23)
-    with transaction(engine) as s:
+    night = dt.datetime(2026, 11, 23, 22, 0, tzinfo=SHANGHAI)
+    with time_machine.travel(night - dt.timedelta(hours=1), tick=False), transaction(engine) as s:
         tree = make_area_tree(s)
         _staff(s, tree["t1"], "审核员", phone="13900000041")
         for village in ("v1", "v2"):
@@ -187,7 +189,6 @@ def test_reminders_wait_out_quiet_hours_and_merge_into_one_digest(engine: Engine
                              due_on=today + dt.timedelta(days=1))
         assert remind_review_deadlines(s, today, days=2) == 2
     sender, config = Recorder(), WorkerConfig(rate_per_second={})
-    night = dt.datetime(2026, 11, 23, 22, 0, tzinfo=SHANGHAI)
     assert run_once(engine, {"sms": sender}, config=config, now=night) == 0
     assert run_once(engine, {"sms": sender}, config=config, now=night + dt.timedelta(hours=10)) == 1
     [digest] = sender.texts
