@@ -12,18 +12,21 @@ from __future__ import annotations
 from typing import Any
 
 from api.profiles import load_profiles
+from bot.engine import context
 from bot.engine.context import reply_language
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.faq.citation import checked_sources, compact_citation, short_name
 from bot.faq.loader import Answer, FaqEntry
 from bot.flows import county as county_flow
-from bot.flows import menu
+from bot.flows import followup, menu
 from bot.i18n import N_
+from bot.nlu import grounding
 from bot.nlu.retriever import Result, retriever
 
 NAME = "faq"
 DETAIL_KEY = "1"
+ALSO_KEY = "2"
 MENU_SIZE = 3
 ASK, ANSWERED, CHOOSE = "ask", "answered", "choose"
 # What farmers send between questions. Matched whole (after normalize.token), and only here, where no flow
@@ -36,11 +39,17 @@ THANKS = frozenset({"谢谢", "多谢", "谢谢你", "谢谢您", "感谢", "tha
 PUZZLED = frozenset({"不知道", "不懂", "我不懂", "看不懂", "听不懂", "不明白", "没看懂", "啥意思", "什么意思", "啥",
                      "什么", "咋整", "怎么办", "不会", "모르겠어요", "무슨 뜻이에요", "i don't understand", "what"})
 ASIDE_MIN_CHARS = 4
+BARE_WORD = 4        # characters: a one-word message this short ("房子") gets the nearest topics to pick from
 
 
 def _entries() -> dict[str, FaqEntry]:
     """The FAQ as indexed (the cached retriever carries it, so answering parses no YAML)."""
     return retriever().entries  # type: ignore[return-value]
+
+
+def entry_title(faq_id: str) -> str:
+    entry = _entries().get(faq_id)
+    return entry.title if entry else ""
 
 
 def _language(turn: Turn) -> str:
@@ -70,7 +79,9 @@ class FaqFlow(Flow):
     name = NAME
     keywords = ()
     menu_label = N_("政策问答（直接输入问题）")
-    needs_county = True
+    # The county is asked here, not by the engine: a question about fertiliser or another province is answered
+    # as such at once, without making the farmer pick a county first.
+    needs_county = False
 
     def start(self, turn: Turn) -> list[Reply]:
         turn.flow_data(NAME).clear()
@@ -89,13 +100,16 @@ class FaqFlow(Flow):
             return self._no_such_option(turn)
         if turn.state.step == ANSWERED and key == DETAIL_KEY and data.get("detail_of"):
             return self._detail(turn, data)
+        if turn.state.step == ANSWERED and key == ALSO_KEY and data.get("also"):
+            return self._answer(turn, data["also"], data.get("county"))
         if key.isdigit():
             return self._no_such_option(turn)
-        return self._ask(turn, turn.text)
+        return self._ask(turn, turn.text, previous=data.get("asked") if turn.state.step == ANSWERED else None)
 
     # ---------------------------------------------------------------------------------------------- asking
 
-    def _ask(self, turn: Turn, text: str) -> list[Reply]:
+    def _ask(self, turn: Turn, text: str, previous: str | None = None) -> list[Reply]:
+        """``previous``: the question just answered, against which a short follow-up is read."""
         data = turn.flow_data(NAME)
         data.clear()
         said = token(text)
@@ -115,12 +129,18 @@ class FaqFlow(Flow):
         named = county_flow.find_in_text(text)
         county = named or turn.state.county
         result = retriever().search(text)
+        if previous and followup.reads_as_followup(text, result):
+            text = followup.joined(previous, text)
+            result = retriever().search(text)
         if result.outcome == "out_of_scope":
             return self._out_of_scope(turn, result, county)
-        if result.outcome == "clarify":
-            return self._clarify(turn, result, county)
-        assert result.top is not None
-        return self._answer(turn, result.top.faq_id, county)
+        if county is None:                 # a question for us: now the county matters
+            turn.finish()
+            context.meta(turn.state)["pending"] = {"flow": NAME, "text": text}
+            return county_flow.ask(turn)
+        if result.outcome == "clarify" and len(set(result.tokens)) <= 1 and len(said) <= BARE_WORD:
+            return self._clarify(turn, result, county, text)   # one bare word ("房子"): truly ambiguous
+        return self._answer(turn, result.top.faq_id if result.top else "", county, text, result)
 
     def _out_of_scope(self, turn: Turn, result: Result, county: str | None) -> list[Reply]:
         turn.finish()
@@ -134,7 +154,7 @@ class FaqFlow(Flow):
         sorry = turn._("抱歉，这个问题我回答不了（我只解答农村危房改造政策）。")
         return [Reply(sorry + "\n" + where_to_ask(turn, county))]
 
-    def _clarify(self, turn: Turn, result: Result, county: str | None) -> list[Reply]:
+    def _clarify(self, turn: Turn, result: Result, county: str | None, text: str) -> list[Reply]:
         entries = _entries()
         ids = [hit.faq_id for hit in result.hits[:MENU_SIZE] if hit.faq_id in entries]
         data = turn.flow_data(NAME)
@@ -150,9 +170,13 @@ class FaqFlow(Flow):
 
     # --------------------------------------------------------------------------------------------- answers
 
-    def _answer(self, turn: Turn, faq_id: str, county: str | None) -> list[Reply]:
+    def _answer(self, turn: Turn, faq_id: str, county: str | None, asked: str = "",
+                result: Result | None = None) -> list[Reply]:
+        """The entry's answer for the county; with ``result`` (a fresh question), the document's own sentence
+        when it holds the fact the summary leaves out, and the runner-up topic when retrieval was unsure."""
         data = turn.flow_data(NAME)
         data.clear()
+        data.update(asked=asked or entry_title(faq_id), topic=faq_id, county=county)
         entry: FaqEntry = _entries()[faq_id]
         answer = entry.answer_for(county)
         if answer is None:
@@ -165,13 +189,31 @@ class FaqFlow(Flow):
         profile = load_profiles().get(county or "")
         if profile is not None and county != turn.state.county:
             text = turn._("【{county}的规定】").format(county=short_name(profile)) + text
-        options: tuple[Option, ...] = ()
+        if result is not None and county and language == "zh_Hans" and not answer.is_default:
+            quoted = grounding.quote(result, county, faq_id, answer.text)
+            if quoted is not None:
+                text += "\n" + turn._("文件原文：“{quote}”").format(quote=quoted)
+        options: list[Option] = []
         if answer.detail:
             label = turn._("看详情") if language == "zh_Hans" else turn._("看详情（中文）")
-            options = (Option(DETAIL_KEY, label),)
-            data.update(detail_of=faq_id, county=county)
+            options.append(Option(DETAIL_KEY, label))
+            data.update(detail_of=faq_id)
+        runner_up = self._runner_up(result, faq_id, county)
+        if runner_up is not None:
+            options.append(Option(ALSO_KEY, turn._("也可以问：{title}").format(title=runner_up.title_in(language))))
+            data.update(also=runner_up.id)
         turn.enter(NAME, ANSWERED)
-        return [Reply(text, options=options, citation=_citation(turn, answer, county))]
+        return [Reply(text, options=tuple(options), citation=_citation(turn, answer, county))]
+
+    @staticmethod
+    def _runner_up(result: Result | None, faq_id: str, county: str | None) -> FaqEntry | None:
+        """The second topic, offered in one line when retrieval could not tell the two apart."""
+        if result is None or result.outcome != "clarify" or len(result.hits) < 2:
+            return None
+        second = _entries().get(result.hits[1].faq_id)
+        if second is None or second.id == faq_id or second.answer_for(county) is None:
+            return None
+        return second
 
     def _detail(self, turn: Turn, data: dict[str, Any]) -> list[Reply]:
         entry = _entries()[data["detail_of"]]

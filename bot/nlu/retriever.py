@@ -67,6 +67,8 @@ class Result:
     hits: tuple[Hit, ...] = ()
     topic: str | None = None      # why it is out of scope ("pension", "place", "unknown")
     place: str | None = None      # the other place named, when topic == "place"
+    tokens: tuple[str, ...] = ()  # the question's content words as retrieval read them (question words aside)
+    focus: tuple[str, ...] = ()   # those of the long message's last clause, where the question usually is
 
     @property
     def top(self) -> Hit | None:
@@ -200,7 +202,9 @@ class Retriever:
             covered = max(covered, self.coverage(set(focus) - self.analyzer.synonyms.question_words,
                                                  hits[0].faq_id))
         sure = hits[0].confidence >= ANSWER_CONFIDENCE and covered >= MIN_COVERAGE
-        return Result("answer" if sure else "clarify", hits=tuple(hits[:MAX_HITS]))
+        focused = tuple(t for t in focus or () if t not in self.analyzer.synonyms.question_words)
+        return Result("answer" if sure else "clarify", hits=tuple(hits[:MAX_HITS]),
+                      tokens=tuple(t for t in tokens if t in content), focus=focused)
 
     def _strange(self, content: set[str], folded: str) -> bool:
         """More words the FAQ never uses than words it does (single characters aside), and none of ours:

@@ -20,6 +20,8 @@ AWAY_WORDS = ("打工", "在外", "外出", "外地", "务工", "上班")
 # subject.
 LOCATIVE = ("在", "到", "去", "从", "户口", "户籍")
 _SUFFIXES = "省市县州区旗"
+# A name followed by these is a township, village or street, which many counties share ("城关镇").
+TOWNSHIP_WORDS = ("镇", "乡", "村", "街道", "社区", "组", "屯")
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,9 @@ class ScopeRules:
                 if name in self.our_places or name.endswith(self.not_places):
                     continue
                 longer = best is None or len(name) > len(best)
-                if name in self.other_places and longer and not text[:start].rstrip().endswith(LOCATIVE):
+                township = text[end + 1:end + 3].startswith(TOWNSHIP_WORDS)   # 城关镇, 古城乡: a place of ours
+                if (name in self.other_places and longer and not township
+                        and not text[:start].rstrip().endswith(LOCATIVE)):
                     best = name
         if best and any(best in ours or ours in best for ours in self.our_places if len(ours) >= 2):
             return None  # "山阴县" found inside a longer place of ours, or the other way round
@@ -130,12 +134,29 @@ def load_rules(places: Iterable[str], path: Path = OUT_OF_SCOPE) -> ScopeRules:
     ours = our_place_names() | {str(p) for p in raw.get("local_places", [])}
     not_places = tuple(str(p) for p in raw.get("not_places", []))
     others = {p for p in places if p[-1] in _SUFFIXES} | {str(p) for p in raw.get("other_places", [])}
+    gazetteer_ours, gazetteer_others = _gazetteer_split()
+    ours |= gazetteer_ours
+    others |= gazetteer_others
     topics = tuple(Topic(id=str(t["id"]), words=tuple(str(w).casefold() for w in t["words"]),
                          beats_anchors=bool(t.get("beats_anchors")), max_chars=t.get("max_chars"))
                    for t in raw.get("topics", []))
     return ScopeRules(anchors=tuple(raw.get("anchors", [])), topics=topics,
                       other_places=frozenset(others - ours), our_places=frozenset(ours),
                       not_places=not_places)
+
+
+def _gazetteer_split() -> tuple[set[str], set[str]]:
+    """The gazetteer's names as (ours: our counties, what lies inside them and what they lie in; the rest)."""
+    from api.profiles import load_profiles
+    from bot.nlu.gazetteer import place_names, within
+
+    codes = [profile.code for profile in load_profiles().values()]
+    ours, others = set(), set()
+    for name, code in place_names().items():
+        inside = any(within(code, ours_code) for ours_code in codes)
+        above = any(within(int(ours_code), str(code)) for ours_code in codes)
+        (ours if inside or above else others).add(name)
+    return ours, others - ours
 
 
 def not_places(path: Path = OUT_OF_SCOPE) -> tuple[str, ...]:

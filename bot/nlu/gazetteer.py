@@ -1,0 +1,80 @@
+"""Every county, city and province of China by name (GB/T 2260, from the ``gb2260`` package), so a farmer who
+names a place we do not serve ("榆次这边公示几天", "怀仁的") is told so instead of getting another county's rule.
+
+Full names (榆次区, 应县) always count. A name without its suffix (榆次, 平遥) counts only when it is at least two
+characters and jieba's own dictionary does not know it as a common word of another kind (前进, 胜利, 开发, 平安
+name districts too), so ordinary words are never read as places. A name followed by 镇/乡/村 is a township or
+village, which many counties share (scope.py checks that).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+SUFFIXES = ("朝鲜族自治州", "自治州", "自治县", "自治旗", "地区", "林区", "矿区", "新区",
+            "省", "市", "县", "区", "州", "旗", "盟")
+# Division names that are everyday words, or shared by many places: never a place on their own.
+GENERIC = frozenset({"市辖区", "县", "城区", "郊区", "矿区", "新区", "市区", "开发区", "高新区", "经济开发区"})
+NAME_TAGS = ("nr", "nz")      # jieba's tags for names: a place unless very common
+RARE = 300                    # a word rarer than this in jieba's dictionary is no everyday word
+COMMON = 3000
+
+
+def _divisions() -> dict[int, str]:
+    from gb2260.data import data
+
+    merged: dict[int, str] = {}
+    for year in sorted(year for year in data if year is not None):   # the newest spelling wins
+        merged.update(data[year])
+    return merged
+
+
+def _common_words() -> dict[str, tuple[int, str]]:
+    """jieba's dictionary word → (frequency, part-of-speech tag), for the short-name test."""
+    import jieba
+
+    words: dict[str, tuple[int, str]] = {}
+    with jieba.get_dict_file() as handle:
+        for raw in handle:
+            parts = raw.decode("utf-8").split()
+            if len(parts) == 3 and parts[1].isdigit():
+                words[parts[0]] = (int(parts[1]), parts[2])
+    return words
+
+
+def _place_like(short: str, common: dict[str, tuple[int, str]]) -> bool:
+    known = common.get(short)
+    if known is None:
+        return True
+    frequency, tag = known
+    return (frequency < RARE or tag.startswith("ns")
+            or (tag.startswith(NAME_TAGS) and frequency < COMMON))
+
+
+def short_forms(name: str) -> list[str]:
+    """The spellings without the suffix ("榆次区" → 榆次), two characters at least."""
+    return [name[: -len(suffix)] for suffix in SUFFIXES
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2]
+
+
+@lru_cache(maxsize=1)
+def place_names() -> dict[str, int]:
+    """Name (full or short) → division code, for every province, prefecture and county-level division."""
+    common = _common_words()
+    found: dict[str, int] = {}
+    for code, name in _divisions().items():
+        if name in GENERIC or len(name) < 2:
+            continue
+        found.setdefault(name, code)
+        for short in short_forms(name):
+            if short not in GENERIC and _place_like(short, common):
+                found.setdefault(short, code)
+    return found
+
+
+def within(code: int, ancestor: str) -> bool:
+    """Is division ``code`` the division ``ancestor`` (6 digits) or inside it?"""
+    head = ancestor.rstrip("0")
+    if len(head) % 2:
+        head += "0"
+    return str(code).startswith(head)

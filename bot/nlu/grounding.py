@@ -1,0 +1,149 @@
+"""The clause of the county's own document that carries the fact asked, quoted after the FAQ's summary.
+
+The FAQ retriever finds the topic and its summary says it in plain words; the fact asked is often one sentence
+deeper ("县里验收是几号到几号" lands on the acceptance entry, whose summary does not give the dates; the
+document's clause does). Only a sentence from a section the entry's own answer cites for that county can be
+added, so the quote stays on the topic and in the county; it is added only when it holds at least as much of
+the question as the summary: the share of the question's content words, weighted by their rarity in the county's
+document.
+
+Measured on blind set A (Chinese fact questions, tests/data/blind): replacing the summary by the best-covering
+sentence lost answers (63.9 % against 69.2 % for the summary alone); adding the sentence after the summary when
+it covers as much gained (74.9 %), at 85 characters on average.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from bot.faq.loader import FaqEntry
+from bot.nlu.clauses import Clause, clause_indexes, with_continuation
+from bot.nlu.retriever import Result, retriever
+
+TOP_ENTRIES = 3            # entries whose cited sections are looked at
+TOP_CLAUSES = 10           # document sentences retrieved before the topic filter
+TOPIC_BONUS = (0.15, 0.08, 0.05)   # a clause inside a section the 1st, 2nd, 3rd entry's answer cites
+OFF_TOPIC = -0.10          # a clause in no section the retrieved entries cite
+SAID_ALREADY = 0.6         # a clause whose character pairs are this much in the summary says nothing new
+QUOTE_CHARS = 90           # a longer clause is quoted from the phrases that hold the question
+
+
+@lru_cache(maxsize=4096)
+def _tokens(text: str) -> frozenset[str]:
+    return frozenset(retriever().analyzer.tokens(text))
+
+
+def _weights(county: str, words: set[str]) -> dict[str, float]:
+    """Rarity of each asked word in the county's document (FAQ answers for words the document lacks)."""
+    index = clause_indexes().get(county)
+    clause_idf = index.bm25.idf if index is not None and index.bm25 is not None else {}
+    faq_idf = retriever().fields["answer"].idf
+    weights = {}
+    for word in words:
+        weight = clause_idf.get(word) or faq_idf.get(word)
+        if weight:
+            weights[word] = weight
+    return weights
+
+
+def _coverage(weights: dict[str, float], text: str) -> float:
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    held = _tokens(text)
+    return sum(w for word, w in weights.items() if word in held) / total
+
+
+def _cited_sections(result: Result, county: str, entries: dict[str, FaqEntry]) -> list[tuple[str, str, float]]:
+    """(faq id, doc + section, bonus) for the sections the top entries' answers cite for the county."""
+    found = []
+    for rank, hit in enumerate(result.hits[:TOP_ENTRIES]):
+        entry = entries.get(hit.faq_id)
+        answer = entry.answer_for(county) if entry is not None else None
+        if answer is None or answer.cite is None:
+            continue
+        for section in answer.cite.section.split(";"):
+            found.append((hit.faq_id, f"{answer.cite.doc} {section.strip()}", TOPIC_BONUS[rank]))
+    return found
+
+
+def _topic_of(clause: Clause, topics: list[tuple[str, str, float]]) -> tuple[str | None, float]:
+    """The entry whose cited section holds ``clause`` and the bonus that earns; a clause outside every cited
+    section is off the topic retrieval found, and pays for it."""
+    best: tuple[str | None, float] = (None, OFF_TOPIC)
+    for faq_id, cited, bonus in topics:
+        doc, _, section = cited.partition(" ")
+        if doc == clause.doc and section and (clause.section.startswith(section) or section.startswith(
+                clause.section)) and bonus > best[1]:
+            best = (faq_id, bonus)
+    return best
+
+
+def supporting_clause(result: Result, county: str, faq_id: str, summary: str) -> Clause | None:
+    """The county document's sentence that holds more of the question than the entry's summary does, from a
+    section that entry's answer cites — quoted after the summary, so the fact asked is in the first reply."""
+    if not result.tokens:
+        return None
+    index = clause_indexes().get(county)
+    if index is None:
+        return None
+    entries: dict[str, FaqEntry] = retriever().entries  # type: ignore[assignment]
+    weights = _weights(county, set(result.tokens))
+    topics = [topic for topic in _cited_sections(result, county, entries) if topic[0] == faq_id]
+    floor = _coverage(weights, summary)
+    best: tuple[float, Clause] | None = None
+    query = list(result.tokens) + [t for t in result.focus if t not in result.tokens]
+    for found in index.search(query, limit=TOP_CLAUSES):
+        owner, _bonus = _topic_of(found.clause, topics)
+        if owner != faq_id or found.clause.text in summary:
+            continue
+        covered = _coverage(weights, found.clause.text)
+        if covered >= floor and covered > 0 and (best is None or covered > best[0]):
+            best = (covered, found.clause)
+    return best[1] if best else None
+
+
+def _pairs(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1) if not any(ch in "，。；：、“”（）" for ch in text[i:i + 2])}
+
+
+def said_already(clause: str, summary: str) -> bool:
+    """Does the summary already say what the clause says (the same words, mostly)?"""
+    pairs = _pairs(clause)
+    return bool(pairs) and len(pairs & _pairs(summary)) / len(pairs) >= SAID_ALREADY
+
+
+def excerpt(text: str, result: Result, county: str, limit: int = QUOTE_CHARS) -> str:
+    """The run of the sentence's phrases (split at commas) within ``limit`` characters that holds most of the
+    question, with "…" where it was cut."""
+    if len(text) <= limit:
+        return text
+    weights = _weights(county, set(result.tokens) | set(result.focus))
+    phrases = [part for part in re.split(r"(?<=[，；：])", text) if part]
+    best: tuple[float, int, int] = (-1.0, 0, 1)
+    for start in range(len(phrases)):
+        for end in range(start + 1, len(phrases) + 1):
+            window = "".join(phrases[start:end])
+            if len(window) > limit and end > start + 1:
+                break
+            covered = _coverage(weights, window)
+            if covered > best[0]:
+                best = (covered, start, end)
+    _covered, start, end = best
+    quoted = "".join(phrases[start:end]).rstrip("，；：")
+    if len(quoted) > limit:
+        quoted = quoted[:limit]
+    return ("…" if start > 0 else "") + quoted + ("…" if end < len(phrases) or len(quoted) == limit else "")
+
+
+def quote(result: Result, county: str, faq_id: str, summary: str) -> str | None:
+    """What to quote after ``summary``: the supporting clause, cut to the part that answers, unless the
+    summary already says it."""
+    clause = supporting_clause(result, county, faq_id, summary)
+    if clause is None:
+        return None
+    text = with_continuation(clause)
+    if said_already(text, summary):
+        return None
+    return excerpt(text, result, county)
