@@ -107,3 +107,29 @@ def test_our_counties_their_parents_and_their_districts_are_ours() -> None:
     assert not ours & others
     verdict = retriever().scope.verdict("延吉市危房补助多少")
     assert verdict.topic is None
+
+
+def test_a_place_spelled_in_pinyin_or_hangul_is_named_too() -> None:
+    scope = retriever().scope
+    assert scope.verdict("i live in datong how much is the subsidy").place == "datong"
+    assert scope.verdict("장춘에 사는데 보조금 얼마예요").place == "장춘"
+    assert scope.verdict("shanyin county how big can the house be").topic is None      # ours
+    assert scope.verdict("yanbian subsidy").topic is None
+
+
+def test_where_a_farmer_works_or_bought_is_not_where_they_ask_about() -> None:
+    scope = retriever().scope
+    assert scope.verdict("俺在太原买了楼 还能申请危改不").topic is None
+    assert scope.verdict("俺户口在河北 在这村住了十来年 能申请危房改造不").topic is None
+    assert scope.verdict("俺在吉林市 房子漏雨能申请改造不").place == "吉林市"
+
+
+def test_a_word_of_our_own_documents_is_never_a_place() -> None:
+    assert "新建" in place_names()                          # a district of 南昌 …
+    assert retriever().scope.verdict("修缮和新建有啥不一样").topic is None   # … and how a house is rebuilt
+
+
+def test_everyday_subjects_are_handed_off_with_no_figure() -> None:
+    for message in ("这两天羊价咋样", "闺女结婚彩礼给多少", "去镇上的班车几点发车", "医院挂号咋挂"):
+        text = Chat(county="140621").say(message)
+        assert "回答不了" in text and not re.search(r"\d", text), message

@@ -78,3 +78,28 @@ def within(code: int, ancestor: str) -> bool:
     if len(head) % 2:
         head += "0"
     return str(code).startswith(head)
+
+
+# Names English or Korean speakers write that are not the pinyin, or not Chinese characters at all.
+SPELLINGS = {"harbin": "哈尔滨", "peking": "北京", "canton": "广州", "tsingtao": "青岛", "mudanjiang": "牡丹江",
+             "장춘": "长春", "길림": "吉林", "하얼빈": "哈尔滨", "할빈": "哈尔滨", "목단강": "牡丹江", "심양": "沈阳",
+             "북경": "北京", "베이징": "北京", "상해": "上海", "상하이": "上海", "대련": "大连", "천진": "天津",
+             "청도": "青岛", "통화": "通化", "사평": "四平", "백산": "白山", "송원": "松原", "백성": "白城",
+             "치치하얼": "齐齐哈尔", "가목사": "佳木斯", "대경": "大庆", "산동": "山东", "하북": "河北", "하남": "河南"}
+MIN_LATIN = 5        # letters: a shorter pinyin spelling is too often an English word
+
+
+@lru_cache(maxsize=1)
+def latin_names() -> dict[str, str]:
+    """Pinyin spelling ("datong", "jinzhong") → the Chinese name, for names of two characters or more."""
+    from pypinyin import lazy_pinyin
+
+    found: dict[str, str] = {}
+    for name in place_names():
+        if len(name) == 2 or (len(name) == 3 and name[-1] in "省市县区州"):
+            base = name if len(name) == 2 else name[:2]
+            spelled = "".join(lazy_pinyin(base))
+            if len(spelled) >= MIN_LATIN and spelled.isascii() and spelled.isalpha():
+                found.setdefault(spelled, base)
+    found.update(SPELLINGS)
+    return found

@@ -6,8 +6,9 @@ names, provinces and parents come from their profiles, so a farmer who writes "�
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.nlu.data import read_yaml
@@ -18,7 +19,8 @@ OUT_OF_SCOPE = CONTENT_DIR / "nlu" / "out_of_scope.yaml"
 AWAY_WORDS = ("打工", "在外", "外出", "外地", "务工", "上班")
 # A place right after these is where someone is, lives or bought ("户口在河北", "在太原买了楼"), not the
 # subject.
-LOCATIVE = ("在", "到", "去", "从", "户口", "户籍")
+LOCATIVE_ALWAYS = ("到", "去", "从", "户口", "户籍", "户口在", "户籍在", "户口是", "户籍是")
+AWAY_AFTER = ("买", "有", "打工", "上班", "工作", "开", "租", "住楼", "的楼", "的房")
 _SUFFIXES = "省市县州区旗"
 # A name followed by these is a township, village or street, which many counties share ("城关镇").
 TOWNSHIP_WORDS = ("镇", "乡", "村", "街道", "社区", "组", "屯")
@@ -45,6 +47,7 @@ class ScopeRules:
     other_places: frozenset[str]                           # names (with or without a suffix) we do not serve
     our_places: frozenset[str]
     not_places: tuple[str, ...]
+    spelled_places: Mapping[str, str] = field(default_factory=dict)   # pinyin or Hangul → Chinese name
 
     def words(self) -> set[str]:
         """Every listed word, so the segmenter and lexicon know them."""
@@ -86,11 +89,21 @@ class ScopeRules:
                 longer = best is None or len(name) > len(best)
                 township = text[end + 1:end + 3].startswith(TOWNSHIP_WORDS)   # 城关镇, 古城乡: a place of ours
                 if (name in self.other_places and longer and not township
-                        and not text[:start].rstrip().endswith(LOCATIVE)):
+                        and not self._elsewhere(text, start, end)):
                     best = name
-        if best and any(best in ours or ours in best for ours in self.our_places if len(ours) >= 2):
+        if best and best[-1] not in _SUFFIXES and any(best in ours or ours in best for ours in self.our_places
+                                                      if len(ours) >= 2):
             return None  # "山阴县" found inside a longer place of ours, or the other way round
         return best
+
+    @staticmethod
+    def _elsewhere(text: str, start: int, end: int) -> bool:
+        """The place is where someone is or bought ("户口在河北", "在太原买了楼"), not the farmer's home: 户口/到/去/从
+        before it, or 在 before it and buying or working after it."""
+        before = text[:start].rstrip()
+        if before.endswith(LOCATIVE_ALWAYS):
+            return True
+        return before.endswith("在") and text[end + 1:].lstrip().startswith(AWAY_AFTER)
 
     def without_our_places(self, text: str) -> str:
         """``text`` with the names of our own counties removed: they say where, not what, and would only
@@ -100,8 +113,19 @@ class ScopeRules:
                 text = text.replace(name, " ")
         return text
 
+    def other_place_spelled(self, text: str) -> str | None:
+        """A place we do not serve written in pinyin or Hangul ("I live in Datong", "장춘에 사는데")."""
+        for word in re.findall(r"[a-z]+|[가-힣]+", text):
+            for size in range(len(word), 1, -1):       # Korean takes particles: 장춘에 → 장춘
+                name = self.spelled_places.get(word[:size])
+                if name:
+                    return None if name in self.our_places else word[:size]
+                if word.isascii():
+                    break
+        return None
+
     def verdict(self, text: str) -> ScopeVerdict:
-        place = self.other_place(text)
+        place = self.other_place(text) or self.other_place_spelled(text)
         if place:
             return ScopeVerdict(topic="place", place=place)
         return ScopeVerdict(topic=self.topic(text))
@@ -140,9 +164,13 @@ def load_rules(places: Iterable[str], path: Path = OUT_OF_SCOPE) -> ScopeRules:
     topics = tuple(Topic(id=str(t["id"]), words=tuple(str(w).casefold() for w in t["words"]),
                          beats_anchors=bool(t.get("beats_anchors")), max_chars=t.get("max_chars"))
                    for t in raw.get("topics", []))
+    from bot.nlu.gazetteer import latin_names
+
+    spelled = {word: name for word, name in latin_names().items()
+               if not any(name in mine or mine in name for mine in ours if len(mine) >= 2)}
     return ScopeRules(anchors=tuple(raw.get("anchors", [])), topics=topics,
                       other_places=frozenset(others - ours), our_places=frozenset(ours),
-                      not_places=not_places)
+                      not_places=not_places, spelled_places=spelled)
 
 
 def _gazetteer_split() -> tuple[set[str], set[str]]:
@@ -151,12 +179,24 @@ def _gazetteer_split() -> tuple[set[str], set[str]]:
     from bot.nlu.gazetteer import place_names, within
 
     codes = [profile.code for profile in load_profiles().values()]
+    vocabulary = _our_vocabulary()
     ours, others = set(), set()
     for name, code in place_names().items():
+        if name in vocabulary and name[-1] not in _SUFFIXES:
+            continue                 # a word our own texts use (新建, 永和 …) is no place when written bare
         inside = any(within(code, ours_code) for ours_code in codes)
         above = any(within(int(ours_code), str(code)) for ours_code in codes)
         (ours if inside or above else others).add(name)
     return ours, others - ours
+
+
+def _our_vocabulary() -> str:
+    """The five documents and the FAQ as one text: what farmers' questions echo."""
+    from bot.nlu.clauses import SOURCES
+
+    parts = [path.read_text(encoding="utf-8") for path in sorted(SOURCES.glob("*.txt"))]
+    parts += [path.read_text(encoding="utf-8") for path in sorted((CONTENT_DIR / "faq").glob("*.yaml"))]
+    return "\n".join(parts)
 
 
 def not_places(path: Path = OUT_OF_SCOPE) -> tuple[str, ...]:
