@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     telegram_secret_token: SecretStr | None = None
     telegram_base_url: str | None = None     # a self-hosted Bot API server (and the tests' fake one)
 
+    # The key of the keyed hash that links an anonymous complainant's messages (api/services/pseudonyms.py).
+    # Kept outside the database: a copy of the database alone cannot test phone numbers against the hashes.
+    complainant_key: SecretStr = SecretStr("dev-only-complainant-key")
+
     @property
     def resolved_database_url(self) -> str:
         """The configured URL, or a SQLite file in the data directory (created on first use)."""
@@ -68,6 +72,8 @@ class Settings(BaseSettings):
         """Refuse development placeholders outside development, so nobody ships a guessable secret."""
         if self.environment != "development" and "dev-only" in self.sms_hmac_secret.get_secret_value():
             raise RuntimeError("ANJU_SMS_HMAC_SECRET must be set outside development")
+        if self.environment != "development" and "dev-only" in self.complainant_key.get_secret_value():
+            raise RuntimeError("ANJU_COMPLAINANT_KEY must be set outside development")
 
 
 @lru_cache(maxsize=1)
