@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     # sms_gateway: "console" (records, sends nothing), "http" (generic gateway) or "twilio" (its REST API).
     sms_http_url: str | None = None
     sms_http_timeout: float = 10.0
+    # Only when the gateway is known to drop a repeated idempotency key: SMS then go in locked batches, and a
+    # worker crash repeats a batch the gateway drops. Otherwise each SMS is marked in flight before its call.
+    sms_http_honours_key: bool = False
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
     twilio_from: str | None = None
