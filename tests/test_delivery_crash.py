@@ -32,6 +32,8 @@ from test_telegram_fakeapi import serve
 from api.db import transaction
 from api.models._types import utcnow
 from api.models.messages import OutboundMessage, OutboundStatus
+from api.settings import Settings
+from bot.channels.sms.senders.base import Outgoing
 from bot.channels.sms.senders.http import HttpSender
 from bot.notify.worker import WorkerConfig, run_once
 
@@ -152,3 +154,68 @@ def test_sigkill_mid_delivery_loses_nothing_and_repeats_at_most_one_message_per_
         statuses = Counter(r.status.value for r in s.scalars(select(OutboundMessage)))
     assert statuses == Counter({"sent": ROWS})
     print(f"{engine.dialect.name}: {CRASHES} crashes, {duplicates} duplicates, 0 lost of {ROWS}")
+
+
+class Killed(BaseException):
+    """The process dies inside the gateway call (the gateway got the request; we never recorded it)."""
+
+
+class UnkeyedSms:
+    """An in-process SMS gateway that ignores the key; ``die_on`` kills the caller once, after receiving."""
+
+    idempotent = False
+    resend_cut_off = True
+    records_only = False
+
+    def __init__(self, die_on: str | None = None) -> None:
+        self.received: list[str] = []
+        self.die_on = die_on
+
+    def send(self, message: Outgoing) -> str:
+        self.received.append(message.idempotency_key)
+        if message.idempotency_key == self.die_on:
+            self.die_on = None
+            raise Killed
+        return f"gw-{len(self.received)}"
+
+    def close(self) -> None:
+        pass
+
+
+def _rows(engine: Engine) -> dict[str, tuple[str, int]]:
+    with transaction(engine) as s:
+        return {r.idempotency_key: (r.status.value, r.attempts) for r in s.scalars(select(OutboundMessage))}
+
+
+def test_the_request_path_marks_each_sms_in_flight_so_a_crash_repeats_only_that_one(engine: Engine) -> None:
+    from bot.channels.sms.delivery import deliver
+
+    created = utcnow() - dt.timedelta(minutes=5)
+    with transaction(engine) as s:
+        rows = [OutboundMessage(channel="sms", recipient=f"136{i:08d}", text="答复", parts=1,
+                                idempotency_key=f"r{i}", status=OutboundStatus.queued, attempts=0,
+                                in_reply_to=f"in{i}", created_at=created) for i in range(3)]
+        s.add_all(rows)
+        s.flush()
+        ids = [r.id for r in rows]
+    gateway = UnkeyedSms(die_on="r1")
+    with pytest.raises(Killed):
+        deliver(engine, ids, gateway, Settings())  # type: ignore[arg-type]
+    # r0 was recorded before the crash; r1 is in flight (committed before the call); r2 was never touched.
+    assert _rows(engine) == {"r0": ("sent", 1), "r1": ("sending", 1), "r2": ("queued", 0)}
+    run_once(engine, {"sms": gateway}, config=NO_QUIET, now=utcnow() + NO_QUIET.lease * 2)
+    assert Counter(gateway.received) == Counter({"r0": 1, "r1": 2, "r2": 1})   # one repeat for one crash
+    assert {k: v[0] for k, v in _rows(engine).items()} == {"r0": "sent", "r1": "sent", "r2": "sent"}
+
+
+def test_unkeyed_sms_through_the_worker_keeps_the_daily_cap_per_number(engine: Engine) -> None:
+    with transaction(engine) as s:
+        s.add_all([OutboundMessage(channel="sms", recipient="13600000001", text=f"通知 {i}", parts=1,
+                                   idempotency_key=f"c{i}", status=OutboundStatus.queued, attempts=0,
+                                   in_reply_to=f"in{i}",   # replies: notifications would merge into a digest
+                                   created_at=utcnow() - dt.timedelta(minutes=5)) for i in range(3)])
+    gateway = UnkeyedSms()
+    settings = Settings(sms_daily_cap_per_number=2)  # type: ignore[call-arg]
+    assert run_once(engine, {"sms": gateway}, settings=settings, config=NO_QUIET) == 2
+    assert sorted(gateway.received) == ["c0", "c1"]
+    assert _rows(engine)["c2"] == ("failed", 0)
