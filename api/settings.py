@@ -75,8 +75,9 @@ class Settings(BaseSettings):
         """Refuse development placeholders outside development, so nobody ships a guessable secret."""
         if self.environment != "development" and "dev-only" in self.sms_hmac_secret.get_secret_value():
             raise RuntimeError("ANJU_SMS_HMAC_SECRET must be set outside development")
-        if self.environment != "development" and "dev-only" in self.complainant_key.get_secret_value():
-            raise RuntimeError("ANJU_COMPLAINANT_KEY must be set outside development")
+        key = self.complainant_key.get_secret_value()
+        if self.environment != "development" and ("dev-only" in key or len(key) < 16):
+            raise RuntimeError("ANJU_COMPLAINANT_KEY must be set (16 characters or more) outside development")
 
 
 @lru_cache(maxsize=1)

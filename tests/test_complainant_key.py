@@ -60,7 +60,9 @@ def test_outside_development_the_default_or_a_short_key_is_refused(key: str) -> 
     assert complainant_key(Settings(environment="development", complainant_key=key)) == key.encode()  # type: ignore[arg-type]
 
 
-def test_production_start_refuses_the_development_key() -> None:
-    settings = Settings(environment="production", sms_hmac_secret="a-real-sms-secret-0123456789")  # type: ignore[arg-type]
+@pytest.mark.parametrize("key", ["dev-only-complainant-key", "short"])
+def test_production_start_refuses_the_development_key(key: str) -> None:
+    settings = Settings(environment="production", complainant_key=key,  # type: ignore[arg-type]
+                        sms_hmac_secret="a-real-sms-secret-0123456789")  # type: ignore[arg-type]
     with pytest.raises(RuntimeError, match="ANJU_COMPLAINANT_KEY"):
         settings.check_production_secrets()
