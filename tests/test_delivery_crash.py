@@ -107,7 +107,7 @@ def _settled(engine: Engine) -> bool:
     if _queued(engine):
         return False
     before = _in_flight(engine)
-    time.sleep(0.5)
+    time.sleep(1.5)   # a live call takes ~20 ms; long enough for a worker the busy machine paused to finish
     return _queued(engine) == 0 and _in_flight(engine) == before
 
 

@@ -121,7 +121,7 @@ def test_lists_details_and_exports_show_id_and_phone_by_role(engine: Engine, wor
     assert mask_id_number(HEAD_ID) in seen["exports"] and mask_phone(PHONES["household"]) in seen["exports"]
 
 
-def test_a_write_answer_is_masked_too_for_no_role_and_whole_for_a_clerk() -> None:
+def test_outside_a_request_everything_is_masked_and_each_role_gets_its_row_of_the_table() -> None:
     """The policy outside a request is the masked one (fail closed); binding a role changes it."""
     policy = disclosure.MASKED
     assert policy.show(disclosure.Personal.phone, "13911110001") == "139****0001"
