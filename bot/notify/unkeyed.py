@@ -1,7 +1,7 @@
 """Delivery over a gateway that drops no repeat (Telegram's Bot API, most SMS gateways): one row in flight at a time.
 
-An SMS gateway drops our retry by its key, so the keyed path may send while holding the row lock and simply
-retry after a crash. Telegram cannot drop a repeat, so each row goes through three steps:
+A gateway that drops our retry by its key takes the keyed path (send while holding the row lock, simply retry
+after a crash). Telegram cannot drop a repeat, nor can many SMS gateways, so each row goes through three steps:
 
 1. **claim** (committed): the row becomes ``sending``, ``attempts`` + 1, ``sent_at`` = when the call began;
 2. **call** the Bot API, outside any transaction;
