@@ -15,7 +15,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from api.deps import SessionDep
 from api.domain.errors import DomainError, Forbidden
 from api.models import Role
-from api.services import audit  # noqa: F401  (installs the append-only guard on every session)
+from api.services import (
+    audit,  # noqa: F401  (installs the append-only guard on every session)
+    disclosure,
+)
 from api.services.scope import Actor
 from api.services.users import find_token
 
@@ -46,7 +49,7 @@ def _bearer(request: Request) -> str:
     return token.strip()
 
 
-def current_actor(request: Request, session: SessionDep,
+def _authenticate(request: Request, session: SessionDep,
                   _credentials: HTTPAuthorizationCredentials | None = Depends(_scheme)) -> Actor:  # noqa: B008
     """The staff member behind the request; 401 for a missing, unknown or revoked token, or inactive user."""
     row = find_token(session, _bearer(request))
@@ -58,6 +61,16 @@ def current_actor(request: Request, session: SessionDep,
     area = user.area
     return Actor(user_id=user.id, name=user.name, role=user.role, area_id=area.id, level=area.level,
                  county_code=area.county_code)
+
+
+async def current_actor(actor: Actor = Depends(_authenticate)) -> Actor:  # noqa: B008
+    """The authenticated actor, with their role's personal-data policy bound to this request's answer.
+
+    Async on purpose: it runs in the request's own task, so the policy it binds (a context variable) is the one
+    the response is serialised with (api/services/disclosure.py); a sync dependency runs in a worker thread.
+    """
+    disclosure.bind(actor.role)
+    return actor
 
 
 def require_role(*roles: Role) -> Callable[..., Actor]:

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     # sms_gateway: "console" (records, sends nothing), "http" (generic gateway) or "twilio" (its REST API).
     sms_http_url: str | None = None
     sms_http_timeout: float = 10.0
+    # Only when the gateway is known to drop a repeated idempotency key: SMS then go in locked batches, and a
+    # worker crash repeats a batch the gateway drops. Otherwise each SMS is marked in flight before its call.
+    sms_http_honours_key: bool = False
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
     twilio_from: str | None = None
@@ -56,6 +59,10 @@ class Settings(BaseSettings):
     telegram_secret_token: SecretStr | None = None
     telegram_base_url: str | None = None     # a self-hosted Bot API server (and the tests' fake one)
 
+    # The key of the keyed hash that links an anonymous complainant's messages (api/services/pseudonyms.py).
+    # Kept outside the database: a copy of the database alone cannot test phone numbers against the hashes.
+    complainant_key: SecretStr = SecretStr("dev-only-complainant-key")
+
     @property
     def resolved_database_url(self) -> str:
         """The configured URL, or a SQLite file in the data directory (created on first use)."""
@@ -68,6 +75,9 @@ class Settings(BaseSettings):
         """Refuse development placeholders outside development, so nobody ships a guessable secret."""
         if self.environment != "development" and "dev-only" in self.sms_hmac_secret.get_secret_value():
             raise RuntimeError("ANJU_SMS_HMAC_SECRET must be set outside development")
+        key = self.complainant_key.get_secret_value()
+        if self.environment != "development" and ("dev-only" in key or len(key) < 16):
+            raise RuntimeError("ANJU_COMPLAINANT_KEY must be set (16 characters or more) outside development")
 
 
 @lru_cache(maxsize=1)

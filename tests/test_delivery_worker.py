@@ -178,7 +178,8 @@ def dedup_gateway() -> Iterator[tuple[DedupGateway, int]]:
 
 def _worker(engine: Engine, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "ANJU_DATABASE_URL": engine.url.render_as_string(hide_password=False),
-           "ANJU_SMS_GATEWAY": "http", "ANJU_SMS_HTTP_URL": f"http://127.0.0.1:{port}/send"}
+           "ANJU_SMS_GATEWAY": "http", "ANJU_SMS_HTTP_URL": f"http://127.0.0.1:{port}/send",
+           "ANJU_SMS_HTTP_HONOURS_KEY": "true"}   # this gateway drops repeats: the batched, keyed path
     return subprocess.Popen([sys.executable, "-m", "bot.notify.worker", "--once", "--rate", "1000"], cwd=ROOT,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 

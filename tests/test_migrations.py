@@ -71,3 +71,34 @@ def test_migrated_database_refuses_to_rewrite_the_audit_log(empty_engine: Engine
             conn.execute(text(statement))
     with empty_engine.connect() as conn:
         assert conn.execute(text("SELECT actor FROM audit_entries")).scalar_one() == "a"
+
+
+def test_upgrade_rekeys_stored_complainant_hashes(empty_engine: Engine) -> None:
+    """0004 turns each stored SHA-256 into its keyed form, so an anonymous complainant stays linked."""
+    import hashlib
+
+    from alembic import command
+    from sqlalchemy.orm import Session
+
+    from api.db import alembic_config, upgrade
+    from api.models.complaints import Complaint, ComplaintCategory, ComplaintSubject
+    from api.services import complaints
+    from api.services.pseudonyms import sender_key
+
+    prepare_database(empty_engine)
+    old = hashlib.sha256(b"sms:13912345678").hexdigest()
+    with Session(empty_engine) as session, session.begin():
+        county = session.query(Area).filter(Area.level == AreaLevel.county).first()
+        assert county is not None
+        session.add(Complaint(number="TS-1", county_code=county.county_code, category=ComplaintCategory.other,
+                              subject=ComplaintSubject.other, text="x", channel="sms", sender=None,
+                              sender_key=old, anonymous=True, routed_to_id=county.id))
+    with empty_engine.begin() as connection:   # as if the rows had been written before 0004
+        config = alembic_config(empty_engine.url.render_as_string(hide_password=False))
+        config.attributes["connection"] = connection
+        command.stamp(config, "0003")
+    upgrade(empty_engine)
+    with Session(empty_engine) as session:
+        stored = session.scalar(text("SELECT sender_key FROM complaints"))
+        assert stored != old and stored == sender_key("sms", "13912345678")
+        assert complaints.for_sender(session, "TS-1", "sms", "13912345678") is not None

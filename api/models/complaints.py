@@ -2,7 +2,8 @@
 
 ``routed_to`` is the level that supervises whoever is complained about — never a village committee complained
 about. Who filed is kept for the written reply only: ``sender``/``contact_phone`` are empty for an anonymous
-complaint, and ``sender_key`` (a hash) is all that links repeats and the 查 lookup to the filer.
+complaint, and ``sender_key`` (a keyed hash, api/services/pseudonyms.py) is all that links repeats and the 查
+lookup to the filer.
 """
 
 from __future__ import annotations

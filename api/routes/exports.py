@@ -15,7 +15,7 @@ from api.auth import current_actor
 from api.db import transaction
 from api.deps import SessionDep
 from api.models import ApplicationState, Area
-from api.services import exports, stats
+from api.services import disclosure, exports, stats
 from api.services.scope import Actor, visible_area
 
 router = APIRouter(prefix="/api/v1", tags=["exports"])
@@ -47,12 +47,13 @@ def archive_csv(request: Request, session: SessionDep, actor: ActorDep, area_id:
                 year: YearParam = None, state: StateParam = None) -> StreamingResponse:
     area = _area(session, actor, area_id)
     query = exports.archive_query(area, year=year, states=state)
+    policy = disclosure.for_role(actor.role)
     engine: Engine = request.app.state.engine
 
     def body() -> Iterator[bytes]:
         # Its own read transaction: the stream outlives the request's unit of work.
         with transaction(engine) as stream_session:
-            yield from exports.csv_chunks(exports.archive_rows(stream_session, query))
+            yield from exports.csv_chunks(exports.archive_rows(stream_session, query, policy))
 
     headers = _disposition(exports.file_name(area, "csv"))
     return StreamingResponse(body(), media_type=CSV_TYPE, headers=headers)
@@ -63,7 +64,8 @@ def archive_csv(request: Request, session: SessionDep, actor: ActorDep, area_id:
 def archive_xlsx(session: SessionDep, actor: ActorDep, area_id: AreaParam = None, year: YearParam = None,
                  state: StateParam = None) -> StreamingResponse:
     area = _area(session, actor, area_id)
-    rows = exports.archive_rows(session, exports.archive_query(area, year=year, states=state))
+    rows = exports.archive_rows(session, exports.archive_query(area, year=year, states=state),
+                                disclosure.for_role(actor.role))
     out = exports.write_xlsx(rows, area.name)
 
     def body() -> Iterator[bytes]:

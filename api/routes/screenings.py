@@ -13,6 +13,7 @@ from api.deps import SessionDep
 from api.models.screening import Lead, LeadStatus
 from api.schemas.applications import ApplicationIn
 from api.screening import evaluate, parse_answers, records
+from api.services.disclosure import Phone
 from api.services.scope import Actor
 
 router = APIRouter(prefix="/api/v1", tags=["screening"])
@@ -42,7 +43,7 @@ class ScreeningOut(BaseModel):
 class LeadOut(BaseModel):
     id: int
     name: str
-    phone: str
+    phone: Phone
     county_code: str
     village_id: int | None
     village_name: str

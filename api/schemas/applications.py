@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.models import ApplicationState, FiledBy
+from api.services.disclosure import Phone
 
 
 class ContactIn(BaseModel):
@@ -44,7 +45,7 @@ class TransitionIn(BaseModel):
 class ContactOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    phone: str
+    phone: Phone
     name: str
     relation: str
 

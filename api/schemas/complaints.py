@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.models import AreaLevel
 from api.models.complaints import Complaint, ComplaintCategory, ComplaintStatus, ComplaintSubject
 from api.services.complaints import is_overdue
+from api.services.disclosure import Phone
 from api.services.scope import Actor
 from api.services.workflow import local_date
 
@@ -52,8 +53,8 @@ class ComplaintOut(BaseModel):
     attachments: list[str]
     channel: str
     anonymous: bool
-    sender: str | None
-    contact_phone: str | None
+    sender: Phone | None
+    contact_phone: Phone | None
     routed_to_id: int
     assigned_to_id: int | None
     assignee: str | None

@@ -7,6 +7,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.models import TargetCategory
+from api.services.disclosure import IdNumber, Phone
 
 
 class MemberIn(BaseModel):
@@ -42,7 +43,7 @@ class MemberOut(BaseModel):
 
     id: int
     name: str
-    id_number: str
+    id_number: IdNumber
     relation: str
     health: str
 
@@ -53,8 +54,8 @@ class HouseholdOut(BaseModel):
     id: int
     village_id: int
     head_name: str
-    head_id_number: str
-    phone: str | None
+    head_id_number: IdNumber
+    phone: Phone | None
     address: str
     village_group: str
     category: TargetCategory

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.models import ObjectionStatus
+from api.services.disclosure import Phone
 
 
 class ObjectionIn(BaseModel):
@@ -38,7 +39,7 @@ class ObjectionOut(BaseModel):
     notice_id: int
     application_id: int
     reason: str
-    contact_phone: str | None
+    contact_phone: Phone | None
     channel: str
     filed_at: dt.datetime
     status: ObjectionStatus

@@ -9,7 +9,6 @@ from the county profile; the reply to the complainant is an outbox row in the ca
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 
 from sqlalchemy import Select, and_, func, or_, select
@@ -29,6 +28,7 @@ from api.models.complaints import (
 from api.profiles import PeriodName, get_profile
 from api.services import audit
 from api.services.numbering import insert_numbered, prefix
+from api.services.pseudonyms import sender_key
 from api.services.scope import Actor, covers, visible_area
 from api.services.workflow import local_date
 
@@ -36,10 +36,6 @@ MERGE_WINDOW = dt.timedelta(minutes=10)   # the same text again from the same se
 MAX_PER_DAY = 5                           # per sender: abuse control, not policy
 MAX_TEXT = 2000
 OPEN = (ComplaintStatus.received, ComplaintStatus.in_progress, ComplaintStatus.reopened)
-
-
-def sender_key(channel: str, sender: str) -> str:
-    return hashlib.sha256(f"{channel}:{sender}".encode()).hexdigest()
 
 
 def _due(county_code: str, start: dt.date, name: PeriodName) -> dt.date | None:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, aliased
 
 from api.models import Application, ApplicationState, Area, AreaLevel, Household, TargetCategory
 from api.profiles import load_profiles
+from api.services.disclosure import Disclosure, Personal
 
 BATCH = 1000
 BOM = "\ufeff"
@@ -37,6 +38,7 @@ class Column:
     header: str  # the field's name as printed in 附件2
     value: Callable[[Row[Any]], object]
     numeric: bool = False  # a count, area or sum of money: a number in XLSX, never a formula in CSV
+    personal: Personal | None = None  # shown whole or masked by the caller's role (api/services/disclosure.py)
 
 
 def _yes_no(value: bool | None) -> str:
@@ -92,7 +94,7 @@ ARCHIVE = (
     Column("地址情况", "村民小组", lambda r: r.village_group),
     Column("地址情况", "是否边境一线", lambda r: _yes_no(r.border_line)),
     Column("农户情况", "户主姓名", lambda r: r.head_name),
-    Column("农户情况", "身份证号", lambda r: r.head_id_number),
+    Column("农户情况", "身份证号", lambda r: r.head_id_number, personal=Personal.id_number),
     Column("农户情况", "是否贫困残疾人家庭", lambda r: _yes_no(r.disabled_family)),
     Column("农户情况", "家庭人数", lambda r: _number(r.size), numeric=True),
     Column("农户情况", "民族", lambda r: r.ethnicity),
@@ -101,7 +103,7 @@ ARCHIVE = (
     Column("农户情况", "旧住房建造年代", lambda r: _number(r.house_built_year), numeric=True),
     Column("农户情况", "旧住房建筑面积", lambda r: _number(r.house_area_m2), numeric=True),
     Column("农户情况", "旧住房结构类型", lambda r: r.house_structure),
-    Column("农户情况", "农户联系电话", lambda r: r.phone),
+    Column("农户情况", "农户联系电话", lambda r: r.phone, personal=Personal.phone),
     Column("改造情况", "改造原因", lambda r: r.reason),
     Column("改造情况", "改造方式", lambda r: r.method),
     Column("改造情况", "建设方式", lambda r: r.build_mode),
@@ -168,10 +170,18 @@ def _safe(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def archive_rows(session: Session, query: Select[Any]) -> Iterator[list[str]]:
-    """Each application as the list of its archive-table cells, read ``BATCH`` rows at a time."""
+def _cell(column: Column, row: Row[Any], disclosure: Disclosure) -> str:
+    text = _text(column.value(row))
+    if column.personal is not None:
+        text = disclosure.show(column.personal, text) or ""
+    return text if column.numeric else _safe(text)
+
+
+def archive_rows(session: Session, query: Select[Any], disclosure: Disclosure) -> Iterator[list[str]]:
+    """Each application as the list of its archive-table cells, personal ones as ``disclosure`` allows, read
+    ``BATCH`` rows at a time."""
     for row in session.execute(query.execution_options(yield_per=BATCH)):
-        yield [_text(c.value(row)) if c.numeric else _safe(_text(c.value(row))) for c in COLUMNS]
+        yield [_cell(c, row, disclosure) for c in COLUMNS]
 
 
 def _typed(cell: str, numeric: bool) -> str | int | float | None:

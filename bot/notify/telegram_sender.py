@@ -28,6 +28,7 @@ class UncertainSend(SendError):
 
 class TelegramSender:
     idempotent: ClassVar[bool] = False   # the worker sends it by the claim-call-record path (bot.notify.unkeyed)
+    resend_cut_off: ClassVar[bool] = False   # a call cut off by a crash is not repeated: at most once
 
     def __init__(self, token: str, base_url: str | None = None, timeout: float = 10.0) -> None:
         self.url = f"{base_url or 'https://api.telegram.org/bot'}{token}/sendMessage"

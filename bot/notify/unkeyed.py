@@ -1,7 +1,7 @@
-"""Delivery over a gateway that takes no idempotency key (Telegram's Bot API): at most once, never a silent repeat.
+"""Delivery over a gateway that drops no repeat (Telegram's Bot API, most SMS gateways): one row in flight at a time.
 
-An SMS gateway drops our retry by its key, so the keyed path may send while holding the row lock and simply
-retry after a crash. Telegram cannot drop a repeat, so each row goes through three steps:
+A gateway that drops our retry by its key takes the keyed path (send while holding the row lock, simply retry
+after a crash). Telegram cannot drop a repeat, nor can many SMS gateways, so each row goes through three steps:
 
 1. **claim** (committed): the row becomes ``sending``, ``attempts`` + 1, ``sent_at`` = when the call began;
 2. **call** the Bot API, outside any transaction;
@@ -17,13 +17,18 @@ error, older than the lease): the row is marked ``failed`` with ``error`` starti
 window (one row per worker, the one in flight), never duplicated. A farmer can still ask 查询, and the rows are
 listed by their error for an operator to look at. Should the late answer arrive after all, the row is
 recorded ``sent``.
+
+That rule is Telegram's (``resend_cut_off`` false). An SMS gateway that ignores our key says ``resend_cut_off``:
+a row cut off by a crash goes back to the queue (error "cut off", so it is not taken for one still in flight)
+and is sent again — *at least once*, with at most one duplicate per crash, since a worker has one row in flight
+at a time. SMS rows also pass the gateway's daily cap per number at the claim (bot.channels.sms.delivery).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -33,6 +38,9 @@ from sqlalchemy.orm import Session
 
 from api.db import transaction
 from api.models.messages import OutboundMessage, OutboundStatus
+from api.settings import Settings
+from bot.channels.sms.delivery import CHANNEL as SMS
+from bot.channels.sms.delivery import refusal
 from bot.channels.sms.senders.base import Outgoing, SendError
 from bot.channels.users import channel_user, may_notify
 from bot.notify.claims import UNKNOWN, WorkerConfig, claimable, take_write_lock
@@ -42,6 +50,7 @@ from bot.notify.telegram_sender import BLOCKED, UncertainSend
 log = logging.getLogger(__name__)
 
 RECORD_TRIES = 3
+CUT_OFF = "cut off mid-call by a crash; sent again"
 
 
 class Sender(Protocol):
@@ -66,8 +75,10 @@ def _attempt_without_outcome() -> ColumnElement[bool]:
     return and_(OutboundMessage.attempts > 0, OutboundMessage.error.is_(None))
 
 
-def expire_uncertain(session: Session, channels: list[str], now: dt.datetime, config: WorkerConfig) -> int:
-    """Apply the decision rule to calls that were cut off: failed, "outcome unknown", not resent."""
+def expire_uncertain(session: Session, channels: list[str], now: dt.datetime, config: WorkerConfig,
+                     resend: Collection[str] = ()) -> int:
+    """Apply the decision rule to calls that were cut off: failed, "outcome unknown", not resent — or, on a
+    ``resend`` channel, queued again (failed once its attempts are used up)."""
     cutoff = now - config.lease
     in_flight = select(OutboundMessage).where(
         OutboundMessage.channel.in_(channels), OutboundMessage.status == OutboundStatus.sending,
@@ -78,6 +89,11 @@ def expire_uncertain(session: Session, channels: list[str], now: dt.datetime, co
     count = 0
     for query in (in_flight, counted_no_outcome):
         for row in session.scalars(query.with_for_update(skip_locked=True)):
+            if row.channel in resend and row.attempts < config.max_attempts:
+                row.status, row.sent_at, row.error = OutboundStatus.queued, None, CUT_OFF
+                log.warning("%s message %d: %s", row.channel, row.id, row.error)
+                count += 1
+                continue
             row.status, row.error = OutboundStatus.failed, f"{UNKNOWN}: the call was cut off; not resent"
             settle(session, row, now)
             log.warning("%s message %d: %s", row.channel, row.id, row.error)
@@ -85,17 +101,20 @@ def expire_uncertain(session: Session, channels: list[str], now: dt.datetime, co
     return count
 
 
-def expire(engine: Engine, channels: list[str], now: dt.datetime, config: WorkerConfig) -> int:
+def expire(engine: Engine, channels: list[str], now: dt.datetime, config: WorkerConfig,
+           resend: Collection[str] = ()) -> int:
     """``expire_uncertain`` in its own unit of work: once per batch, not per message."""
     with transaction(engine) as session:
         take_write_lock(session)
-        return expire_uncertain(session, channels, now, config)
+        return expire_uncertain(session, channels, now, config, resend)
 
 
 def send_next(engine: Engine, channels: list[str], senders: Mapping[str, Sender], now: dt.datetime,
-              config: WorkerConfig, quiet: bool, limiter: Limiter) -> int | None:
-    """Claim, send and record one row; None when nothing is claimable, else how many were sent (0 or 1)."""
-    claimed = _claim(engine, channels, now, config, quiet)
+              config: WorkerConfig, quiet: bool, limiter: Limiter, settings: Settings | None = None) -> int | None:
+    """Claim, send and record one row; None when nothing is claimable, else how many were sent (0 or 1).
+    ``settings`` give the SMS gateway's daily cap; without them SMS rows are not taken."""
+    claimed = _claim(engine, channels if settings else [c for c in channels if c != SMS], now, config, quiet,
+                     settings)
     if claimed is None:
         return None
     if isinstance(claimed, int):
@@ -117,7 +136,7 @@ def send_next(engine: Engine, channels: list[str], senders: Mapping[str, Sender]
 
 
 def _claim(engine: Engine, channels: list[str], now: dt.datetime, config: WorkerConfig,
-           quiet: bool) -> Claimed | int | None:
+           quiet: bool, settings: Settings | None) -> Claimed | int | None:
     with transaction(engine) as session:
         take_write_lock(session)
         row = session.scalar(select(OutboundMessage)
@@ -125,8 +144,11 @@ def _claim(engine: Engine, channels: list[str], now: dt.datetime, config: Worker
                              .order_by(OutboundMessage.id).limit(1).with_for_update(skip_locked=True))
         if row is None:
             return None
-        if row.in_reply_to is None and not may_notify(session, row.channel, row.recipient):
-            row.status, row.error = OutboundStatus.failed, "opted out or stopped"
+        refused = refusal(session, row, settings, now) if row.channel == SMS and settings else None
+        if refused is None and row.in_reply_to is None and not may_notify(session, row.channel, row.recipient):
+            refused = "opted out or stopped"
+        if refused:
+            row.status, row.error = OutboundStatus.failed, refused
             settle(session, row, now)
             return row.id
         row.status, row.attempts, row.sent_at, row.error = OutboundStatus.sending, row.attempts + 1, now, None

@@ -1,13 +1,14 @@
 """The delivery worker: sends committed outbox rows of every channel, once, whatever crashes in between.
 
-Keyed gateways (SMS): rows are claimed in small batches with ``SELECT … FOR UPDATE SKIP LOCKED`` (behind the
-write lock on SQLite, which has one writer), sent while the row is locked, and marked in the same transaction.
-A worker killed after the gateway accepted a message but before its commit leaves the row queued; the next run
-sends it again with the same idempotency key, which the gateway adapters pass on so the gateway drops the
-repeat. Telegram takes no key: its rows go one at a time through claim → call → record (bot.notify.unkeyed),
-at most once. Notifications (rows that answer no inbound message) wait out quiet hours and skip people who
-opted out or blocked the bot; direct replies never wait. Failures are retried with exponential back-off counted
-from the row's creation. Quiet hours and rates come from Settings (``WorkerConfig.from_settings``).
+Keyed gateways (an SMS gateway that drops a repeated key): rows are claimed in small batches with
+``SELECT … FOR UPDATE SKIP LOCKED`` (behind the write lock on SQLite, which has one writer), sent while the row
+is locked, and marked in the same transaction. A worker killed after the gateway accepted a message but before
+its commit leaves the row queued; the next run sends it again with the same idempotency key, which the gateway
+adapters pass on so the gateway drops the repeat. A gateway that drops no repeat sends its rows one at a time
+through claim → call → record (bot.notify.unkeyed): Telegram at most once, an SMS gateway at most one duplicate
+per crash, none lost. Notifications (rows that answer no inbound message) wait out quiet hours and skip people
+who opted out or blocked the bot; direct replies never wait. Failures are retried with exponential back-off
+counted from the row's creation. Quiet hours and rates come from Settings (``WorkerConfig.from_settings``).
 
 Run it from the scheduler (``bot.scheduler``) or alone: ``python -m bot.notify.worker [--once]``.
 """
@@ -93,6 +94,7 @@ def run_once(engine: Engine, senders: Mapping[str, Sender], *, settings: Setting
     limiter = limiter or RateLimiter(config.rate_per_second)
     keyed = [c for c, s in senders.items() if getattr(s, "idempotent", True)]
     unkeyed = [c for c in senders if c not in keyed]
+    resend = [c for c in unkeyed if getattr(senders[c], "resend_cut_off", False)]
     sent = batches = 0
     if not in_quiet_hours(now or utcnow(), config, settings.timezone):
         try:
@@ -114,9 +116,9 @@ def run_once(engine: Engine, senders: Mapping[str, Sender], *, settings: Setting
                         limiter.wait(row.channel)
                         sent += _send(session, row, senders[row.channel], settings, config, moment)
             if unkeyed:
-                expire(engine, unkeyed, moment, config)
+                expire(engine, unkeyed, moment, config, resend)
             while unkeyed and taken < config.batch:
-                outcome = send_next(engine, unkeyed, senders, moment, config, quiet, limiter)
+                outcome = send_next(engine, unkeyed, senders, moment, config, quiet, limiter, settings)
                 if outcome is None:
                     break
                 taken, sent = taken + 1, sent + outcome

@@ -3,6 +3,10 @@
 Rows are claimed with ``FOR UPDATE SKIP LOCKED`` (a no-op on SQLite, which has one writer anyway), so any
 number of workers can deliver at once and each message is sent by one of them. Caps are the gateway's rules:
 a message to a number that already got ``sms_daily_cap_per_number`` today fails as capped, unsent.
+
+A gateway that does not drop a repeated idempotency key (``sender.idempotent`` false) gets each row through
+mark-in-flight (its own commit) → call → record, so a crash between leaves one row ``sending``; the delivery
+worker sends it again once its lease is over (bot/notify/unkeyed.py): at most one duplicate per crash, none lost.
 """
 
 from __future__ import annotations
@@ -38,12 +42,58 @@ def deliver(engine: Engine, ids: Iterable[int], sender: SmsSender, settings: Set
     if not wanted:
         return 0
     now = now or utcnow()
+    if not (sender.idempotent or sender.records_only):
+        return sum(_deliver_in_flight(engine, row_id, sender, settings, now) for row_id in wanted)
     with transaction(engine) as session:
         rows = list(session.scalars(
             select(OutboundMessage)
             .where(OutboundMessage.id.in_(wanted), OutboundMessage.status == OutboundStatus.queued)
             .order_by(OutboundMessage.id).with_for_update(skip_locked=True)))
         return send_rows(session, rows, sender, settings, now)
+
+
+def _deliver_in_flight(engine: Engine, row_id: int, sender: SmsSender, settings: Settings,
+                       now: dt.datetime) -> int:
+    """One row to a gateway that ignores the key: marked ``sending`` and committed before the call."""
+    with transaction(engine) as session:
+        row = session.scalar(select(OutboundMessage)
+                             .where(OutboundMessage.id == row_id, OutboundMessage.status == OutboundStatus.queued)
+                             .with_for_update(skip_locked=True))
+        if row is None:
+            return 0
+        refused = refusal(session, row, settings, now)
+        if refused:
+            _fail(row, refused)
+            return 0
+        row.status, row.attempts, row.sent_at, row.error = OutboundStatus.sending, row.attempts + 1, now, None
+        message = Outgoing(row.recipient, row.text, row.idempotency_key)
+    try:
+        gateway_id, error = sender.send(message), None
+    except SendError as exc:
+        gateway_id, error = None, exc
+    with transaction(engine) as session:
+        row = session.get(OutboundMessage, row_id, with_for_update=True)
+        if row is None or row.status is not OutboundStatus.sending:
+            return 0
+        if error is None:
+            row.status, row.gateway_message_id, row.error = OutboundStatus.sent, gateway_id, None
+            return 1
+        row.error = str(error)[:500]
+        row.status = OutboundStatus.failed if error.permanent or row.attempts >= MAX_ATTEMPTS \
+            else OutboundStatus.queued
+        log.warning("SMS to %s failed (attempt %d): %s", mask(row.recipient), row.attempts, error)
+        return 0
+
+
+def refusal(session: Session, row: OutboundMessage, settings: Settings, now: dt.datetime) -> str | None:
+    """Why this SMS must not go out now (opted out; the number's daily cap reached), or None."""
+    if row.in_reply_to is None and not may_notify(session, CHANNEL, row.recipient):
+        return "opted out or stopped"
+    if _sent_since(session, row.recipient, local_day_start(now, settings.timezone)) \
+            >= settings.sms_daily_cap_per_number:
+        log.warning("SMS to %s not sent: daily cap reached", mask(row.recipient))
+        return "daily cap per number reached"
+    return None
 
 
 def deliver_due(engine: Engine, sender: SmsSender, settings: Settings, *, older_than_seconds: int = 30,

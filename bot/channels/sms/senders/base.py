@@ -31,6 +31,13 @@ class SmsSender(ABC):
     name: ClassVar[str]
     # The console gateway sends nothing, so delivery can mark its rows in bulk without a network round trip.
     records_only: ClassVar[bool] = False
+    # Whether the gateway drops a repeat of a key it has seen. If so, rows are sent in locked batches and simply
+    # retried after a crash; if not (the safe assumption), each row is marked in flight in its own commit
+    # before the call and recorded after it, so a crash repeats at most the one row in flight.
+    idempotent: bool = False
+    # What to do with a row whose worker died mid-call: send it again (at most one duplicate per crash, none
+    # lost). Telegram's sender says otherwise (bot/notify/unkeyed.py).
+    resend_cut_off: ClassVar[bool] = True
 
     @abstractmethod
     def send(self, message: Outgoing) -> str | None:

@@ -14,6 +14,7 @@ log = logging.getLogger("anju.sms.console")
 @register("console")
 class ConsoleSender(SmsSender):
     records_only = True
+    idempotent = True   # it sends nothing, so nothing can be repeated
 
     def __init__(self, signature: str = "") -> None:
         self.signature = signature

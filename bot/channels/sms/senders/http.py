@@ -18,8 +18,10 @@ from bot.channels.sms.signature import HEADER, sign
 
 @register("http")
 class HttpSender(SmsSender):
-    def __init__(self, url: str, secret: str, timeout: float = 10.0, signature: str = "") -> None:
+    def __init__(self, url: str, secret: str, timeout: float = 10.0, signature: str = "",
+                 idempotent: bool = False) -> None:
         self.url, self.secret, self.signature = url, secret, signature
+        self.idempotent = idempotent   # the gateway drops a repeated idempotency key (ANJU_SMS_HTTP_HONOURS_KEY)
         self.client = httpx.Client(timeout=timeout)
 
     @classmethod
@@ -27,7 +29,8 @@ class HttpSender(SmsSender):
         if not settings.sms_http_url:
             raise ValueError("ANJU_SMS_HTTP_URL must be set for the http SMS gateway")
         secret = settings.sms_hmac_secret.get_secret_value()
-        return cls(settings.sms_http_url, secret, settings.sms_http_timeout, settings.sms_signature)
+        return cls(settings.sms_http_url, secret, settings.sms_http_timeout, settings.sms_signature,
+                   settings.sms_http_honours_key)
 
     def send(self, message: Outgoing) -> str | None:
         body = json.dumps({"to": message.recipient, "text": message.text, "signature": self.signature,
