@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     telegram_secret_token: SecretStr | None = None
     telegram_base_url: str | None = None     # a self-hosted Bot API server (and the tests' fake one)
 
+    max_body_bytes: int = 1024 * 1024        # a larger request body is refused with 413 (api/limits.py)
+
     @property
     def resolved_database_url(self) -> str:
         """The configured URL, or a SQLite file in the data directory (created on first use)."""

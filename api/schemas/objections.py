@@ -8,13 +8,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.models import ObjectionStatus
+from api.schemas.types import Id
 
 
 class ObjectionIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    notice_id: int
-    application_id: int
+    notice_id: Id
+    application_id: Id
     reason: str = Field(min_length=1, max_length=2000)
     contact_phone: str | None = Field(default=None, max_length=20)
 
@@ -35,8 +36,8 @@ class ObjectionOut(BaseModel):
 
     id: int
     number: str
-    notice_id: int
-    application_id: int
+    notice_id: Id
+    application_id: Id
     reason: str
     contact_phone: str | None
     channel: str
