@@ -4,8 +4,10 @@ One ASGI middleware instead of checks per route, so a route added later is cover
 
 - a body above ``ANJU_MAX_BODY_BYTES`` (1 MiB) is refused with 413, by its Content-Length or while reading;
 - ``/api/`` writes must be JSON and Open311 writes a form, else 415 (a text/plain body is never parsed as JSON);
-- a NUL character anywhere (path, query, body — raw, ``%00`` or JSON's ``\\u0000``) is refused with 422: no
-  database stores it as text (PostgreSQL refuses it outright) and no name, phone or reason contains one.
+- a NUL character in the path, the query or such a body (raw, ``%00`` or JSON's ``\\u0000``) is refused with
+  422: no database stores it as text (PostgreSQL refuses it outright) and no name, phone or reason holds one.
+  The channels' callbacks (``/sms``, ``/telegram``) are exempt from the body rules: their senders cannot fix a
+  message, so those routes clean the text (``bot.channels.inbox.clean_text``) instead of refusing it.
 
 The answers have the API's usual error shape ``{error, message, field}``.
 """
@@ -26,7 +28,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 DEFAULT_MAX_BODY = 1024 * 1024
 WRITES = frozenset({"POST", "PUT", "PATCH"})
 JSON_ESCAPED_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
-# Which body a path prefix takes, for writes; paths not listed (the signed gateway callbacks) parse their own.
+# The body a path prefix takes; the paths not listed (the channels' signed callbacks) parse and clean their own.
 EXPECTED_TYPES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("/api/", ("application/json",), "请以 JSON 提交 / expected Content-Type: application/json"),
     ("/open311/", ("application/x-www-form-urlencoded", "multipart/form-data"),
@@ -93,14 +95,15 @@ class RequestLimits:
             await _refuse(send, 413, "too_large", self._too_large())
             return
         kind = media_type(headers)
-        if body and scope["method"] in WRITES:
-            for prefix, allowed, message in EXPECTED_TYPES:
-                if scope["path"].startswith(prefix) and not _accepts(kind, allowed):
-                    await _refuse(send, 415, "unsupported_media_type", message)
-                    return
-        if has_nul(body, kind):
-            await _refuse(send, 422, "validation_failed", NUL_MESSAGE)
-            return
+        rule = next((rule for rule in EXPECTED_TYPES if scope["path"].startswith(rule[0])), None)
+        if rule is not None and body:
+            _prefix, allowed, message = rule
+            if scope["method"] in WRITES and not _accepts(kind, allowed):
+                await _refuse(send, 415, "unsupported_media_type", message)
+                return
+            if has_nul(body, kind):
+                await _refuse(send, 422, "validation_failed", NUL_MESSAGE)
+                return
         await self.app(scope, _replay(body, disconnected, receive), send)
 
     def _too_large(self) -> str:

@@ -15,7 +15,7 @@ class AreaIn(BaseModel):
 
     parent_id: Id
     name: str = Field(min_length=1, max_length=64)
-    code: str | None = Field(default=None, description="12位统计用区划代码 (optional)")
+    code: str | None = Field(default=None, max_length=12, description="12位统计用区划代码 (optional)")
 
 
 class AreaOut(BaseModel):
