@@ -38,6 +38,8 @@ ROUTERS: tuple[str, ...] = (
     # channels: SMS gateway callbacks, Telegram webhook (and the bot's life cycle)
     "api.routes.sms",
     "api.routes.telegram",
+    # API tokens: rotation by their holder
+    "api.routes.tokens",
 )
 
 

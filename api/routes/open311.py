@@ -108,8 +108,10 @@ async def create_request(request: Request, session: SessionDep) -> Any:
     if place and len(villages) != 1:
         return _error(400, "attribute[village]: no single village of this county has that name")
     phone = field.get("phone") or None
-    sender = phone or field.get("device_id") or field.get("account_id") or (
-        request.client.host if request.client else "unknown")
+    # The sender, which the 5-a-day cap counts by, is the client's address: phone, device_id and account_id
+    # are whatever the caller writes, so a cap keyed to them is no cap. Behind a reverse proxy, uvicorn takes
+    # the address from X-Forwarded-For of a trusted proxy (--forwarded-allow-ips).
+    sender = f"ip:{request.client.host}" if request.client else "ip:unknown"
     attachments = (field["media_url"],) if field.get("media_url") else ()
     try:
         complaint, _ = file_complaint(
