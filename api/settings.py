@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sys
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    """One place per user whatever the working directory (ANJU_DATA_DIR overrides it): the platform's user
+    data directory — ``$XDG_DATA_HOME/anju``, else ``~/.local/share/anju``; macOS and Windows their own."""
+    home = Path.home()
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA") or home / "AppData" / "Local") / "anju"
+    if sys.platform == "darwin":
+        return home / "Library" / "Application Support" / "anju"
+    return Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share") / "anju"
+
 
 DEV_SMS_SECRET = "dev-only-sms-secret"
 MIN_SECRET_CHARS = 32
@@ -18,14 +32,14 @@ class InsecureSettings(RuntimeError):
 
 
 class Settings(BaseSettings):
-    """Defaults give the embedded set-up: SQLite in ./data, console SMS gateway, no Telegram."""
+    """Defaults give the embedded set-up: SQLite in the user's data directory, console SMS gateway, no Telegram."""
 
     model_config = SettingsConfigDict(env_prefix="ANJU_", env_file=".env", extra="ignore")
 
     # "development" allows the placeholder secrets; anything else is production. Unset, it follows the database:
     # the embedded default (no ANJU_DATABASE_URL) is development, a configured database is production.
     environment: str | None = None
-    data_dir: Path = Path("data")
+    data_dir: Path = Field(default_factory=lambda: default_data_dir())
     database_url: str | None = None
     timezone: str = "Asia/Shanghai"
     default_language: str = "zh_Hans"

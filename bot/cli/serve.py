@@ -31,7 +31,7 @@ def _serve(args: argparse.Namespace) -> int:
     from api.settings import InsecureSettings, get_settings
     from bot.scheduler import build_scheduler, try_become_leader
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
     settings = get_settings()
     try:
         settings.check_production_secrets()
@@ -91,6 +91,16 @@ def _return_on_sigterm() -> Any:
     handler it found. Python's default one would kill the process there — exit status -15, the scheduler never
     stopped; this one lets ``uvicorn.run`` return, so ``anju serve`` stops the scheduler and exits 0."""
     return signal.signal(signal.SIGTERM, lambda _signum, _frame: None)
+
+
+QUIET_LOGGERS = ("apscheduler", "httpx")   # a line per job run / per Telegram poll: every few seconds at INFO
+
+
+def configure_logging() -> None:
+    """INFO for the service's own news; the scheduler's and the HTTP client's routine chatter only from WARNING."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def _workers_refusal(workers: int, settings: Settings) -> str | None:
