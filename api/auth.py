@@ -9,15 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
-from fastapi import Depends, Request
+from fastapi import BackgroundTasks, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.deps import SessionDep
 from api.domain.errors import DomainError, Forbidden
 from api.models import Role
+from api.models._types import utcnow
 from api.services import audit  # noqa: F401  (installs the append-only guard on every session)
 from api.services.scope import Actor
-from api.services.users import find_token
+from api.services.users import find_token, last_use_is_stale, record_use
 from api.throttle import AuthThrottle
 
 
@@ -67,7 +68,7 @@ def throttle(request: Request) -> AuthThrottle:
     return found
 
 
-def current_actor(request: Request, session: SessionDep,
+def current_actor(request: Request, session: SessionDep, background: BackgroundTasks,
                   _credentials: HTTPAuthorizationCredentials | None = Depends(_scheme)) -> Actor:  # noqa: B008
     """The staff member behind the request; 401 for a missing, unknown, expired or revoked token, or an
     inactive user; 429 while the client's address is blocked after too many wrong tokens (api/throttle.py)."""
@@ -77,10 +78,13 @@ def current_actor(request: Request, session: SessionDep,
     wait = guard.retry_after(address)
     if wait:
         raise Throttled(wait)
-    row = find_token(session, presented)
+    now = utcnow()
+    row = find_token(session, presented, now)
     if row is None:
         guard.failed(address)
         raise Unauthenticated("令牌无效、已过期或已吊销 / unknown, expired or revoked token", field="Authorization")
+    if last_use_is_stale(row, now):
+        background.add_task(record_use, request.app.state.engine, row.id, now)
     user = row.user
     if not user.active:
         raise Unauthenticated("用户已停用 / user is inactive", field="Authorization")

@@ -102,7 +102,7 @@ class RequestLimits:
                 await _refuse(send, 415, "unsupported_media_type", message)
                 return
             if has_nul(body, kind):
-                await _refuse(send, 422, "validation_failed", NUL_MESSAGE)
+                await _refuse(send, 422, "validation_failed", NUL_MESSAGE, _nul_field(body, kind))
                 return
         await self.app(scope, _replay(body, disconnected, receive), send)
 
@@ -142,8 +142,33 @@ def _replay(body: bytes, disconnected: bool, receive: Receive) -> Receive:
     return replay
 
 
-async def _refuse(send: Send, status: int, code: str, message: str) -> None:
-    payload = json.dumps({"error": code, "message": message, "field": None}, ensure_ascii=False).encode()
+def _nul_field(body: bytes, kind: str) -> str | None:
+    """The dotted path of the first JSON value (or key) holding a NUL, as the API names fields; else None."""
+    if not kind.endswith("json"):
+        return None
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return None
+
+    def walk(node: Any, path: str) -> str | None:
+        if isinstance(node, str):
+            return path if "\x00" in node else None
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, value in items:
+            here = f"{path}.{key}".lstrip(".").replace("\x00", "")
+            if "\x00" in str(key):
+                return here
+            found = walk(value, here)
+            if found is not None:
+                return found
+        return None
+
+    return walk(document, "") or None
+
+
+async def _refuse(send: Send, status: int, code: str, message: str, field: str | None = None) -> None:
+    payload = json.dumps({"error": code, "message": message, "field": field}, ensure_ascii=False).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]})
     await send({"type": "http.response.body", "body": payload})

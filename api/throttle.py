@@ -29,10 +29,11 @@ class _Record:
 
 
 class AuthThrottle:
-    """Thread-safe; ``clock`` is injectable so tests need not sleep."""
+    """Thread-safe; ``clock`` and the allowance are injectable so tests need not sleep nor be blocked."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic, free_failures: int = FREE_FAILURES) -> None:
         self._clock = clock
+        self._free = free_failures
         self._records: dict[str, _Record] = {}
         self._lock = threading.Lock()
 
@@ -50,7 +51,7 @@ class AuthThrottle:
             if record is None or now - record.first_at > max(WINDOW, record.blocked_until - record.first_at):
                 record = self._records[address] = _Record(first_at=now)
             record.failures += 1
-            excess = record.failures - FREE_FAILURES
+            excess = record.failures - self._free
             if excess > 0:
                 record.blocked_until = now + min(2.0 ** (excess - 1), MAX_BLOCK)
             if len(self._records) > MAX_ADDRESSES:

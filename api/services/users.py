@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.orm import Session
 
 from api.domain.errors import NotFound, ValidationFailed
@@ -106,13 +106,25 @@ def revoke_token(session: Session, token_id: int, *, by: str = "system") -> ApiT
 
 
 def find_token(session: Session, token: str, now: dt.datetime | None = None) -> ApiToken | None:
-    """The live token row for a presented token, or None when it is unknown, revoked or expired.
-
-    A live token's ``last_used_at`` is brought up to date when it is older than ``LAST_USED_GRANULARITY``."""
+    """The live token row for a presented token, or None when it is unknown, revoked or expired."""
     now = now or utcnow()
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
     if row is None or row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
         return None
-    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_GRANULARITY:
-        row.last_used_at = now
     return row
+
+
+def last_use_is_stale(row: ApiToken, now: dt.datetime) -> bool:
+    return row.last_used_at is None or now - row.last_used_at >= LAST_USED_GRANULARITY
+
+
+def record_use(engine: Engine, token_id: int, now: dt.datetime) -> None:
+    """Set ``last_used_at`` in its own short transaction, after the response: a request's own transaction
+    never writes for it (a read stays a read, and two requests with one token do not queue on its row)."""
+    from api.db import transaction
+
+    with transaction(engine) as session:
+        session.execute(update(ApiToken).where(
+            ApiToken.id == token_id,
+            or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - LAST_USED_GRANULARITY))
+            .values(last_used_at=now))
