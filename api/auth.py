@@ -9,18 +9,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
-from fastapi import Depends, Request
+from fastapi import BackgroundTasks, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.deps import SessionDep
 from api.domain.errors import DomainError, Forbidden
 from api.models import Role
+from api.models._types import utcnow
 from api.services import (
     audit,  # noqa: F401  (installs the append-only guard on every session)
     disclosure,
 )
 from api.services.scope import Actor
-from api.services.users import find_token
+from api.services.users import find_token, last_use_is_stale, record_use
+from api.throttle import AuthThrottle
 
 
 class Unauthenticated(DomainError):
@@ -29,6 +31,18 @@ class Unauthenticated(DomainError):
     http_status = 401
     default_code = "unauthenticated"
     headers: ClassVar[dict[str, str]] = {"WWW-Authenticate": "Bearer"}
+
+
+class Throttled(DomainError):
+    """429: too many failed attempts from this address; ``Retry-After`` says for how long."""
+
+    http_status = 429
+    default_code = "too_many_attempts"
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(f"尝试次数过多，请 {seconds} 秒后再试 / too many failed attempts, retry in {seconds} s",
+                         field="Authorization")
+        self.headers = {"Retry-After": str(seconds)}
 
 
 WRITER_ROLES: tuple[Role, ...] = (Role.clerk, Role.reviewer, Role.admin)
@@ -49,12 +63,31 @@ def _bearer(request: Request) -> str:
     return token.strip()
 
 
-def _authenticate(request: Request, session: SessionDep,
+def throttle(request: Request) -> AuthThrottle:
+    """One per app (so per worker process and per test app)."""
+    found = getattr(request.app.state, "auth_throttle", None)
+    if found is None:
+        found = request.app.state.auth_throttle = AuthThrottle()
+    return found
+
+
+def _authenticate(request: Request, session: SessionDep, background: BackgroundTasks,
                   _credentials: HTTPAuthorizationCredentials | None = Depends(_scheme)) -> Actor:  # noqa: B008
-    """The staff member behind the request; 401 for a missing, unknown or revoked token, or inactive user."""
-    row = find_token(session, _bearer(request))
+    """The staff member behind the request; 401 for a missing, unknown, expired or revoked token, or an
+    inactive user; 429 while the client's address is blocked after too many wrong tokens (api/throttle.py)."""
+    presented = _bearer(request)
+    address = request.client.host if request.client else "unknown"
+    guard = throttle(request)
+    wait = guard.retry_after(address)
+    if wait:
+        raise Throttled(wait)
+    now = utcnow()
+    row = find_token(session, presented, now)
     if row is None:
-        raise Unauthenticated("令牌无效或已吊销 / unknown or revoked token", field="Authorization")
+        guard.failed(address)
+        raise Unauthenticated("令牌无效、已过期或已吊销 / unknown, expired or revoked token", field="Authorization")
+    if last_use_is_stale(row, now):
+        background.add_task(record_use, request.app.state.engine, row.id, now)
     user = row.user
     if not user.active:
         raise Unauthenticated("用户已停用 / user is inactive", field="Authorization")

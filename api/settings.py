@@ -3,20 +3,43 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sys
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+def default_data_dir() -> Path:
+    """One place per user whatever the working directory (ANJU_DATA_DIR overrides it): the platform's user
+    data directory — ``$XDG_DATA_HOME/anju``, else ``~/.local/share/anju``; macOS and Windows their own."""
+    home = Path.home()
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA") or home / "AppData" / "Local") / "anju"
+    if sys.platform == "darwin":
+        return home / "Library" / "Application Support" / "anju"
+    return Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share") / "anju"
+
+
+DEV_SMS_SECRET = "dev-only-sms-secret"
+MIN_SECRET_CHARS = 32
+
+
+class InsecureSettings(RuntimeError):
+    """Settings that must not run outside development; the message says which and how to fix them."""
+
+
 class Settings(BaseSettings):
-    """Defaults give the embedded set-up: SQLite in ./data, console SMS gateway, no Telegram."""
+    """Defaults give the embedded set-up: SQLite in the user's data directory, console SMS gateway, no Telegram."""
 
     model_config = SettingsConfigDict(env_prefix="ANJU_", env_file=".env", extra="ignore")
 
-    environment: str = "development"
-    data_dir: Path = Path("data")
+    # "development" allows the placeholder secrets; anything else is production. Unset, it follows the database:
+    # the embedded default (no ANJU_DATABASE_URL) is development, a configured database is production.
+    environment: str | None = None
+    data_dir: Path = Field(default_factory=lambda: default_data_dir())
     database_url: str | None = None
     timezone: str = "Asia/Shanghai"
     default_language: str = "zh_Hans"
@@ -27,7 +50,7 @@ class Settings(BaseSettings):
     sms_gateway: str = "console"
     sms_signature: str = "【安居】"
     sms_max_parts: int = 3
-    sms_hmac_secret: SecretStr = SecretStr("dev-only-sms-secret")
+    sms_hmac_secret: SecretStr = SecretStr(DEV_SMS_SECRET)
 
     # sms_gateway: "console" (records, sends nothing), "http" (generic gateway) or "twilio" (its REST API).
     sms_http_url: str | None = None
@@ -62,6 +85,7 @@ class Settings(BaseSettings):
     # The key of the keyed hash that links an anonymous complainant's messages (api/services/pseudonyms.py).
     # Kept outside the database: a copy of the database alone cannot test phone numbers against the hashes.
     complainant_key: SecretStr = SecretStr("dev-only-complainant-key")
+    max_body_bytes: int = 1024 * 1024        # a larger request body is refused with 413 (api/limits.py)
 
     @property
     def resolved_database_url(self) -> str:
@@ -71,13 +95,41 @@ class Settings(BaseSettings):
         self.data_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{(self.data_dir / 'anju.db').resolve()}"
 
-    def check_production_secrets(self) -> None:
-        """Refuse development placeholders outside development, so nobody ships a guessable secret."""
-        if self.environment != "development" and "dev-only" in self.sms_hmac_secret.get_secret_value():
-            raise RuntimeError("ANJU_SMS_HMAC_SECRET must be set outside development")
+    @property
+    def development(self) -> bool:
+        """Explicitly (ANJU_ENVIRONMENT=development), or implied by running on the embedded SQLite default."""
+        if self.environment is None:
+            return self.database_url is None
+        return self.environment.strip().lower() == "development"
+
+    def secret_problems(self) -> list[str]:
+        """What makes these settings unsafe outside development: a placeholder, missing or short secret."""
+        if self.development:
+            return []
+        problems = []
+        sms = self.sms_hmac_secret.get_secret_value()
+        if sms == DEV_SMS_SECRET or len(sms) < MIN_SECRET_CHARS:
+            problems.append(f"ANJU_SMS_HMAC_SECRET: set a random secret of at least {MIN_SECRET_CHARS} characters "
+                            "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)")
+        if self.telegram_token is not None and self.telegram_webhook_url:
+            token = self.telegram_secret_token.get_secret_value() if self.telegram_secret_token else ""
+            if len(token) < MIN_SECRET_CHARS:
+                problems.append(f"ANJU_TELEGRAM_SECRET_TOKEN: webhook mode needs a secret token of at least "
+                                f"{MIN_SECRET_CHARS} characters (A-Z, a-z, 0-9, _ and -)")
+        if self.sms_gateway == "twilio" and not (self.twilio_auth_token and self.twilio_auth_token.get_secret_value()):
+            problems.append("ANJU_TWILIO_AUTH_TOKEN: the Twilio gateway checks every callback's signature with it")
         key = self.complainant_key.get_secret_value()
-        if self.environment != "development" and ("dev-only" in key or len(key) < 16):
-            raise RuntimeError("ANJU_COMPLAINANT_KEY must be set (16 characters or more) outside development")
+        if "dev-only" in key or len(key) < MIN_SECRET_CHARS:
+            problems.append(f"ANJU_COMPLAINANT_KEY: set a random key of at least {MIN_SECRET_CHARS} characters (the "
+                            "keyed hash of anonymous complainants' phones)")
+        return problems
+
+    def check_production_secrets(self) -> None:
+        """Refuse placeholder or short secrets outside development, so nobody ships a guessable secret."""
+        problems = self.secret_problems()
+        if problems:
+            raise InsecureSettings("refusing to start outside development mode:\n  " + "\n  ".join(problems)
+                                   + "\n(or set ANJU_ENVIRONMENT=development on a machine nobody else reaches)")
 
 
 @lru_cache(maxsize=1)

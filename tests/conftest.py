@@ -27,6 +27,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if DB_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.db)
+        if item.nodeid.split("::", 1)[0].rsplit("/", 1)[-1].removesuffix(".py") in DATE_SENSITIVE:
+            item.add_marker(pytest.mark.clock)
 
 
 @pytest.fixture(autouse=True)
@@ -91,3 +93,32 @@ def session(engine: Engine) -> Iterator[Session]:
     """A session inside one transaction, committed at the end of the test like a real unit of work."""
     with transaction(engine) as s:
         yield s
+
+
+# --- clocks: CI runs the date-sensitive tests again a year ahead (ANJU_TEST_SHIFT_DAYS=365 pytest -m clock) ---
+
+SHIFT_DAYS = int(os.environ.get("ANJU_TEST_SHIFT_DAYS") or 0)
+# Modules whose outcome depends on today's date (deadlines, windows, caps per day, ages, working days, expiry).
+# Not the delivery crash tests: their worker runs in a child process, on the machine's clock.
+DATE_SENSITIVE = {
+    "test_api_applications", "test_api_complaints", "test_api_publicity", "test_applications", "test_complaints",
+    "test_complaint_flow", "test_deadlines", "test_idcard",
+    "test_notifications", "test_objection_flow", "test_objections", "test_open311", "test_publicity",
+    "test_screening_engine", "test_screening_flow", "test_sms_channel", "test_staff_reminders", "test_stats",
+    "test_tokens", "test_workdays", "test_workflow",
+}
+
+
+@pytest.fixture(autouse=True)
+def _shifted_clock() -> Iterator[None]:
+    """With ANJU_TEST_SHIFT_DAYS=N every test runs N days ahead, the clock still ticking: a date baked into a
+    test or the code, or a calendar that runs out, shows a year before the calendar gets there."""
+    if not SHIFT_DAYS:
+        yield
+        return
+    import datetime as dt
+
+    import time_machine
+
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=SHIFT_DAYS), tick=True):
+        yield

@@ -13,7 +13,10 @@ from api.models.complaints import ComplaintCategory, ComplaintSubject
 from api.services.complaints import file_complaint, rate
 from tests.factories import bearer, make_area_tree, make_client, make_token
 
-NOW = dt.datetime.now(dt.UTC)
+
+def now() -> dt.datetime:
+    """The test's own now, read when it runs (not at import): the API judges 'overdue' by the clock too."""
+    return dt.datetime.now(dt.UTC)
 
 
 @pytest.fixture
@@ -28,7 +31,7 @@ def api(engine: Engine) -> dict[str, Any]:
             complaint, _ = file_complaint(
                 s, county_code="140621", category=ComplaintCategory.construction_safety,
                 village_id=tree["v1"].id, subject=subject, text=f"{name} 的问题", channel="sms",
-                sender="13912345678", contact_phone="13912345678", anonymous=False, now=NOW)
+                sender="13912345678", contact_phone="13912345678", anonymous=False, now=now())
             ids[name] = complaint.id
         ids["v1"] = tree["v1"].id
     return {"client": make_client(engine), "ids": ids, "h": {k: bearer(v) for k, v in tokens.items()}}
@@ -63,7 +66,7 @@ def test_satisfaction_per_area(api: dict[str, Any], engine: Engine) -> None:
     c, h, ids = api["client"], api["h"], api["ids"]
     c.post(f"/api/v1/complaints/{ids['builder']}/resolve", headers=h["t1"], json={"reply": "已返工"})
     with transaction(engine) as s:
-        rate(s, "sms", "13912345678", 3, NOW)
+        rate(s, "sms", "13912345678", 3, now())
     [row] = c.get("/api/v1/complaints/satisfaction", headers=h["county"]).json()
     assert row["area"] == "古城镇" and row["rated"] == 1 and row["mean"] == 3.0
     assert c.get("/api/v1/complaints/satisfaction", headers=h["t2"]).json() == []

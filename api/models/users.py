@@ -43,7 +43,11 @@ class User(Base):
 
 
 class ApiToken(Base):
-    """Only a SHA-256 of the token is stored, so a database leak does not leak credentials."""
+    """Only a SHA-256 of the token is stored, so a database leak does not leak credentials.
+
+    A token stops working at ``expires_at`` (rotate it before: ``anju token rotate`` or
+    ``POST /api/v1/me/token/rotate``); ``last_used_at`` is kept to the nearest few minutes.
+    """
 
     __tablename__ = "api_tokens"
 
@@ -53,5 +57,8 @@ class ApiToken(Base):
     label: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)   # None only for rows older than expiry
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"))   # set when rotated
 
     user: Mapped[User] = relationship(lazy="joined")

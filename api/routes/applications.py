@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Response
 
 from api.auth import current_actor
 from api.deps import SessionDep
@@ -17,13 +17,12 @@ from api.schemas.applications import (
     EventOut,
     TransitionIn,
 )
+from api.schemas.types import Id, Limit, Offset
 from api.services import applications, deadlines, workflow
 from api.services.scope import Actor
 
 router = APIRouter(prefix="/api/v1", tags=["applications"])
 ActorDep = Annotated[Actor, Depends(current_actor)]
-Limit = Annotated[int, Query(ge=1, le=200)]
-Offset = Annotated[int, Query(ge=0)]
 
 
 @router.post("/applications", status_code=201, response_model=ApplicationDetail)
@@ -36,7 +35,7 @@ def create_application(body: ApplicationIn, response: Response, session: Session
 
 @router.get("/applications", response_model=ApplicationPage)
 def list_applications(session: SessionDep, actor: ActorDep, state: ApplicationState | None = None,
-                      village_id: int | None = None, limit: Limit = 50,
+                      village_id: Id | None = None, limit: Limit = 50,
                       offset: Offset = 0) -> ApplicationPage:
     rows, total = applications.list_applications(session, actor, state=state, village_id=village_id,
                                                  limit=limit, offset=offset)
@@ -55,12 +54,12 @@ def list_overdue(session: SessionDep, actor: ActorDep, state: ApplicationState |
 
 
 @router.get("/applications/{application_id}", response_model=ApplicationDetail)
-def get_application(application_id: int, session: SessionDep, actor: ActorDep) -> ApplicationDetail:
+def get_application(application_id: Id, session: SessionDep, actor: ActorDep) -> ApplicationDetail:
     return ApplicationDetail.model_validate(applications.get_application(session, actor, application_id))
 
 
 @router.post("/applications/{application_id}/transitions", status_code=201, response_model=EventOut)
-def transition(application_id: int, body: TransitionIn, session: SessionDep, actor: ActorDep) -> EventOut:
+def transition(application_id: Id, body: TransitionIn, session: SessionDep, actor: ActorDep) -> EventOut:
     app = applications.get_application(session, actor, application_id)
     event = workflow.transition(session, actor, app, body.to, reason=body.reason, evidence=body.evidence,
                                 effective_on=body.effective_on)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 from sqlalchemy import select
 
 from api.auth import current_actor
@@ -21,6 +21,7 @@ from api.schemas.complaints import (
     SatisfactionOut,
     complaint_out,
 )
+from api.schemas.types import Id, Limit, Offset
 from api.services import complaints
 from api.services.scope import Actor
 
@@ -29,10 +30,10 @@ ActorDep = Annotated[Actor, Depends(current_actor)]
 
 
 @router.get("/complaints", response_model=ComplaintPage)
-def list_complaints(session: SessionDep, actor: ActorDep, area_id: int | None = None,
+def list_complaints(session: SessionDep, actor: ActorDep, area_id: Id | None = None,
                     category: ComplaintCategory | None = None, status: ComplaintStatus | None = None,
-                    overdue: bool | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                    offset: Annotated[int, Query(ge=0)] = 0) -> ComplaintPage:
+                    overdue: bool | None = None, limit: Limit = 50,
+                    offset: Offset = 0) -> ComplaintPage:
     now = utcnow()
     rows, total = complaints.list_complaints(session, actor, area_id=area_id, category=category, status=status,
                                              overdue=overdue, now=now, limit=limit, offset=offset)
@@ -50,12 +51,12 @@ def satisfaction(session: SessionDep, actor: ActorDep) -> list[SatisfactionOut]:
 
 
 @router.get("/complaints/{complaint_id}", response_model=ComplaintOut)
-def get_complaint(complaint_id: int, session: SessionDep, actor: ActorDep) -> ComplaintOut:
+def get_complaint(complaint_id: Id, session: SessionDep, actor: ActorDep) -> ComplaintOut:
     return complaint_out(complaints.get_complaint(session, actor, complaint_id), actor, utcnow())
 
 
 @router.post("/complaints/{complaint_id}/assign", response_model=ComplaintOut)
-def assign(complaint_id: int, body: AssignIn, session: SessionDep, actor: ActorDep) -> ComplaintOut:
+def assign(complaint_id: Id, body: AssignIn, session: SessionDep, actor: ActorDep) -> ComplaintOut:
     now = utcnow()
     complaint = complaints.assign(session, actor, complaint_id, area_id=body.area_id, assignee=body.assignee,
                                   now=now)
@@ -63,13 +64,13 @@ def assign(complaint_id: int, body: AssignIn, session: SessionDep, actor: ActorD
 
 
 @router.post("/complaints/{complaint_id}/notes", status_code=201, response_model=ComplaintOut)
-def add_note(complaint_id: int, body: NoteIn, session: SessionDep, actor: ActorDep) -> ComplaintOut:
+def add_note(complaint_id: Id, body: NoteIn, session: SessionDep, actor: ActorDep) -> ComplaintOut:
     now = utcnow()
     complaints.add_note(session, actor, complaint_id, body.text, now)
     return complaint_out(complaints.get_complaint(session, actor, complaint_id), actor, now)
 
 
 @router.post("/complaints/{complaint_id}/resolve", response_model=ComplaintOut)
-def resolve(complaint_id: int, body: ResolveIn, session: SessionDep, actor: ActorDep) -> ComplaintOut:
+def resolve(complaint_id: Id, body: ResolveIn, session: SessionDep, actor: ActorDep) -> ComplaintOut:
     now = utcnow()
     return complaint_out(complaints.resolve(session, actor, complaint_id, body.reply, now), actor, now)

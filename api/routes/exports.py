@@ -16,12 +16,13 @@ from api.db import transaction
 from api.deps import SessionDep
 from api.models import ApplicationState, Area
 from api.services import disclosure, exports, stats
+from api.schemas.types import Id
+from api.services import exports, stats
 from api.services.scope import Actor, visible_area
 
 router = APIRouter(prefix="/api/v1", tags=["exports"])
 ActorDep = Annotated[Actor, Depends(current_actor)]
-MAX_ID = 2**63 - 1
-AreaParam = Annotated[int | None, Query(ge=1, le=MAX_ID,
+AreaParam = Annotated[Id | None, Query(
                                         description="a village, township or county; default: the caller's")]
 YearParam = Annotated[int | None, Query(ge=1949, le=9999, description="列入计划的年度")]
 StateParam = Annotated[list[ApplicationState] | None, Query(description="only applications in these states")]

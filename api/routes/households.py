@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Response
 
 from api.auth import current_actor
 from api.deps import SessionDep
 from api.schemas.households import HouseholdIn, HouseholdOut, HouseholdPage
+from api.schemas.types import Id, Limit, Offset
 from api.services import households
 from api.services.scope import Actor
 
@@ -25,9 +26,9 @@ def create_household(body: HouseholdIn, response: Response, session: SessionDep,
 
 
 @router.get("/households", response_model=HouseholdPage)
-def list_households(session: SessionDep, actor: ActorDep, village_id: int | None = None,
-                    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                    offset: Annotated[int, Query(ge=0)] = 0) -> HouseholdPage:
+def list_households(session: SessionDep, actor: ActorDep, village_id: Id | None = None,
+                    limit: Limit = 50,
+                    offset: Offset = 0) -> HouseholdPage:
     rows, total = households.list_households(session, actor, village_id=village_id, limit=limit,
                                              offset=offset)
     return HouseholdPage(total=total, limit=limit, offset=offset,
@@ -35,5 +36,5 @@ def list_households(session: SessionDep, actor: ActorDep, village_id: int | None
 
 
 @router.get("/households/{household_id}", response_model=HouseholdOut)
-def get_household(household_id: int, session: SessionDep, actor: ActorDep) -> HouseholdOut:
+def get_household(household_id: Id, session: SessionDep, actor: ActorDep) -> HouseholdOut:
     return HouseholdOut.model_validate(households.get_household(session, actor, household_id))

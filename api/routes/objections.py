@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Response
 
 from api.auth import current_actor
 from api.deps import SessionDep
 from api.models import ObjectionStatus
 from api.models._types import utcnow
 from api.schemas.objections import DecisionIn, ObjectionIn, ObjectionOut, ObjectionPage
+from api.schemas.types import Id, Limit, Offset
 from api.services import objections
 from api.services.scope import Actor
 
@@ -29,8 +30,8 @@ def file_objection(body: ObjectionIn, response: Response, session: SessionDep,
 
 @router.get("/objections", response_model=ObjectionPage)
 def list_objections(session: SessionDep, actor: ActorDep, status: ObjectionStatus | None = None,
-                    notice_id: int | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                    offset: Annotated[int, Query(ge=0)] = 0) -> ObjectionPage:
+                    notice_id: Id | None = None, limit: Limit = 50,
+                    offset: Offset = 0) -> ObjectionPage:
     rows, total = objections.list_objections(session, actor, status=status, notice_id=notice_id,
                                              limit=limit, offset=offset)
     return ObjectionPage(total=total, limit=limit, offset=offset,
@@ -38,12 +39,12 @@ def list_objections(session: SessionDep, actor: ActorDep, status: ObjectionStatu
 
 
 @router.get("/objections/{objection_id}", response_model=ObjectionOut)
-def get_objection(objection_id: int, session: SessionDep, actor: ActorDep) -> ObjectionOut:
+def get_objection(objection_id: Id, session: SessionDep, actor: ActorDep) -> ObjectionOut:
     return ObjectionOut.model_validate(objections.get_objection(session, actor, objection_id))
 
 
 @router.post("/objections/{objection_id}/decision", response_model=ObjectionOut)
-def decide(objection_id: int, body: DecisionIn, session: SessionDep, actor: ActorDep) -> ObjectionOut:
+def decide(objection_id: Id, body: DecisionIn, session: SessionDep, actor: ActorDep) -> ObjectionOut:
     objection = objections.decide_objection(session, actor, objection_id, outcome=body.outcome,
                                             investigation=body.investigation, reason=body.reason,
                                             action=body.action, now=utcnow())

@@ -7,9 +7,9 @@ views carry no description, no complainant and no reply: those go to the complai
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -61,8 +61,10 @@ def _views(session: Session, rows: list[Complaint]) -> list[dict[str, Any]]:
 
 
 @router.get("/requests.json", response_model=None)
-def list_requests(session: SessionDep, jurisdiction_id: str | None = None, service_request_id: str | None = None,
-                  service_code: str | None = None, status: str | None = None) -> Any:
+def list_requests(session: SessionDep, jurisdiction_id: Annotated[str | None, Query(max_length=16)] = None,
+                  service_request_id: Annotated[str | None, Query(max_length=1000)] = None,
+                  service_code: Annotated[str | None, Query(max_length=200)] = None,
+                  status: Annotated[str | None, Query(max_length=16)] = None) -> Any:
     query = select(Complaint)
     if jurisdiction_id:
         query = query.where(Complaint.county_code == jurisdiction_id)
@@ -79,7 +81,7 @@ def list_requests(session: SessionDep, jurisdiction_id: str | None = None, servi
 
 
 @router.get("/requests/{number}.json", response_model=None)
-def get_request(number: str, session: SessionDep) -> Any:
+def get_request(number: Annotated[str, Path(max_length=32)], session: SessionDep) -> Any:
     complaint = session.scalar(select(Complaint).where(Complaint.number == number))
     if complaint is None:
         return _error(404, "service_request_id not found")
@@ -106,8 +108,10 @@ async def create_request(request: Request, session: SessionDep) -> Any:
     if place and len(villages) != 1:
         return _error(400, "attribute[village]: no single village of this county has that name")
     phone = field.get("phone") or None
-    sender = phone or field.get("device_id") or field.get("account_id") or (
-        request.client.host if request.client else "unknown")
+    # The sender, which the 5-a-day cap counts by, is the client's address: phone, device_id and account_id
+    # are whatever the caller writes, so a cap keyed to them is no cap. Behind a reverse proxy, uvicorn takes
+    # the address from X-Forwarded-For of a trusted proxy (--forwarded-allow-ips).
+    sender = f"ip:{request.client.host}" if request.client else "ip:unknown"
     attachments = (field["media_url"],) if field.get("media_url") else ()
     try:
         complaint, _ = file_complaint(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Response
 
 from api.auth import current_actor
 from api.deps import SessionDep
 from api.models import NoticeStatus, PublicityNotice
 from api.models._types import utcnow
 from api.schemas.publicity import EntryOut, NoticeIn, NoticeOut, PublicNotice
+from api.schemas.types import Id, Limit, Offset
 from api.services import publicity
 from api.services.scope import Actor
 
@@ -38,31 +39,31 @@ def open_notice(body: NoticeIn, response: Response, session: SessionDep, actor: 
 
 @router.get("/notices", response_model=list[NoticeOut])
 def list_notices(session: SessionDep, actor: ActorDep, status: NoticeStatus | None = None,
-                 limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                 offset: Annotated[int, Query(ge=0)] = 0) -> list[NoticeOut]:
+                 limit: Limit = 50,
+                 offset: Offset = 0) -> list[NoticeOut]:
     return [notice_out(n) for n in publicity.list_notices(session, actor, status=status, limit=limit,
                                                            offset=offset)]
 
 
 @router.get("/notices/{notice_id}", response_model=NoticeOut)
-def get_notice(notice_id: int, session: SessionDep, actor: ActorDep) -> NoticeOut:
+def get_notice(notice_id: Id, session: SessionDep, actor: ActorDep) -> NoticeOut:
     return notice_out(publicity.get_notice(session, actor, notice_id))
 
 
 @router.post("/notices/{notice_id}/close", response_model=NoticeOut)
-def close_notice(notice_id: int, session: SessionDep, actor: ActorDep) -> NoticeOut:
+def close_notice(notice_id: Id, session: SessionDep, actor: ActorDep) -> NoticeOut:
     publicity.close_notice(session, actor, notice_id)
     return notice_out(publicity.get_notice(session, actor, notice_id))
 
 
 @router.get("/public/notices", response_model=list[PublicNotice], tags=["public"])
-def public_notices(village_id: int, session: SessionDep) -> list[PublicNotice]:
+def public_notices(village_id: Id, session: SessionDep) -> list[PublicNotice]:
     """No token: the notices a resident of the village may read, names and ID numbers masked."""
     now = utcnow()
     return [publicity.public_view(session, n, now) for n in publicity.public_notices(session, village_id)]
 
 
 @router.get("/public/notices/{notice_id}", response_model=PublicNotice, tags=["public"])
-def public_notice(notice_id: int, session: SessionDep) -> PublicNotice:
+def public_notice(notice_id: Id, session: SessionDep) -> PublicNotice:
     return publicity.public_view(session, publicity.public_notice(session, notice_id), utcnow())
 

@@ -6,12 +6,13 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import current_actor
 from api.deps import SessionDep
 from api.models.screening import Lead, LeadStatus
 from api.schemas.applications import ApplicationIn
+from api.schemas.types import Id
 from api.screening import evaluate, parse_answers, records
 from api.services.disclosure import Phone
 from api.services.scope import Actor
@@ -23,7 +24,7 @@ ActorDep = Annotated[Actor, Depends(current_actor)]
 class ScreeningIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    county: str
+    county: str = Field(max_length=32)
     answers: dict[str, Any] = {}
     language: Literal["zh_Hans", "ko", "en"] | None = None   # the rule files' own translations, where given
 
@@ -78,7 +79,7 @@ def create_screening(body: ScreeningIn, response: Response, session: SessionDep)
 
 
 @router.get("/screenings/{screening_id}", response_model=ScreeningOut)
-def get_screening(screening_id: int, session: SessionDep, actor: ActorDep) -> ScreeningOut:
+def get_screening(screening_id: Id, session: SessionDep, actor: ActorDep) -> ScreeningOut:
     """A stored screening (no personal data), for staff of its county."""
     return ScreeningOut.model_validate(records.get_screening(session, actor, screening_id))
 
@@ -90,7 +91,7 @@ def list_leads(session: SessionDep, actor: ActorDep, status: LeadStatus | None =
 
 
 @router.post("/leads/{lead_id}/convert", status_code=201, response_model=LeadOut)
-def convert_lead(lead_id: int, body: ApplicationIn, response: Response, session: SessionDep,
+def convert_lead(lead_id: Id, body: ApplicationIn, response: Response, session: SessionDep,
                  actor: ActorDep) -> LeadOut:
     """File the application for this lead's household; the lead then points at it."""
     lead = records.convert_lead(session, actor, lead_id, body)

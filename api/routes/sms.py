@@ -1,6 +1,8 @@
 """SMS gateway callbacks: inbound messages and delivery receipts, generic (HMAC JSON) and Twilio (form).
 
 Every callback's signature is checked before anything else: a bad or missing one gets 403 and changes nothing.
+A callback that can never succeed (no sender, a sender no phone number looks like) gets 400 with the reason:
+final, never to be retried; only a 5xx or no answer means "try again".
 The gateway gets its answer as soon as the message and its replies are committed — callbacks that arrive
 together are committed together (group commit) — and sending happens after the response (a background
 task), so a slow gateway never holds up the next callback.

@@ -29,7 +29,7 @@ class ContactIn(BaseModel):
 
     phone: str | None = Field(default=None, max_length=32, description="手机号，提醒以短信发送")
     telegram_chat_id: str | None = Field(default=None, max_length=64, description="有则提醒发到 Telegram")
-    language: str | None = Field(default=None, description="zh_Hans、ko 或 en")
+    language: str | None = Field(default=None, max_length=16, description="zh_Hans、ko 或 en")
     notifications_on: bool | None = Field(default=None, description="false：不再接收提醒")
 
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.models import ApplicationState, FiledBy
 from api.services.disclosure import Phone
+from api.schemas.types import Id
 
 
 class ContactIn(BaseModel):
@@ -24,7 +25,7 @@ class ApplicationIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    household_id: int
+    household_id: Id
     reason: str = Field(min_length=1, max_length=2000, description="申请危房改造理由")
     method: str | None = Field(default=None, max_length=16, description="新建、修缮、置换、统建 …")
     filed_by: FiledBy = FiledBy.applicant
@@ -69,7 +70,7 @@ class ApplicationOut(BaseModel):
 
     id: int
     number: str
-    household_id: int
+    household_id: Id
     village_id: int
     township_id: int
     county_code: str

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.models import AreaLevel
+from api.schemas.types import Id
 
 
 class AreaIn(BaseModel):
@@ -12,9 +13,9 @@ class AreaIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    parent_id: int = Field(ge=1, le=2**63 - 1)
+    parent_id: Id
     name: str = Field(min_length=1, max_length=64)
-    code: str | None = Field(default=None, description="12位统计用区划代码 (optional)")
+    code: str | None = Field(default=None, max_length=12, description="12位统计用区划代码 (optional)")
 
 
 class AreaOut(BaseModel):

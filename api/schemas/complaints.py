@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.models import AreaLevel
 from api.models.complaints import Complaint, ComplaintCategory, ComplaintStatus, ComplaintSubject
+from api.schemas.types import Id
 from api.services.complaints import is_overdue
 from api.services.disclosure import Phone
 from api.services.scope import Actor
@@ -19,7 +20,7 @@ class AssignIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     assignee: str = Field(min_length=1, max_length=128)
-    area_id: int | None = None
+    area_id: Id | None = None
 
 
 class NoteIn(BaseModel):

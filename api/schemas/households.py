@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.models import TargetCategory
 from api.services.disclosure import IdNumber, Phone
+from api.schemas.types import Id
 
 
 class MemberIn(BaseModel):
@@ -22,7 +23,7 @@ class MemberIn(BaseModel):
 class HouseholdIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    village_id: int
+    village_id: Id
     head_name: str = Field(min_length=1, max_length=64)
     head_id_number: str = Field(min_length=1, max_length=18)
     phone: str | None = Field(default=None, max_length=20)
@@ -52,7 +53,7 @@ class HouseholdOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    village_id: int
+    village_id: Id
     head_name: str
     head_id_number: IdNumber
     phone: Phone | None

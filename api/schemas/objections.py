@@ -9,13 +9,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.models import ObjectionStatus
 from api.services.disclosure import Phone
+from api.schemas.types import Id
 
 
 class ObjectionIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    notice_id: int
-    application_id: int
+    notice_id: Id
+    application_id: Id
     reason: str = Field(min_length=1, max_length=2000)
     contact_phone: str | None = Field(default=None, max_length=20)
 
@@ -36,8 +37,8 @@ class ObjectionOut(BaseModel):
 
     id: int
     number: str
-    notice_id: int
-    application_id: int
+    notice_id: Id
+    application_id: Id
     reason: str
     contact_phone: Phone | None
     channel: str

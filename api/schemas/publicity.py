@@ -7,6 +7,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.models import ApplicationState, NoticeLevel, NoticeStatus
+from api.schemas.types import Id
 
 
 class NoticeIn(BaseModel):
@@ -15,8 +16,8 @@ class NoticeIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     level: NoticeLevel
-    area_id: int
-    application_ids: list[int] = Field(min_length=1, max_length=500)
+    area_id: Id
+    application_ids: list[Id] = Field(min_length=1, max_length=500)
     title: str = Field(default="", max_length=200)
     opened_on: dt.date | None = None
     closes_on: dt.date | None = None
@@ -25,7 +26,7 @@ class NoticeIn(BaseModel):
 
 
 class EntryOut(BaseModel):
-    application_id: int
+    application_id: Id
     number: str
     state: ApplicationState
     head_name: str
@@ -34,7 +35,7 @@ class EntryOut(BaseModel):
 class NoticeOut(BaseModel):
     id: int
     level: NoticeLevel
-    area_id: int
+    area_id: Id
     county_code: str
     title: str
     opened_on: dt.date
@@ -48,7 +49,7 @@ class NoticeOut(BaseModel):
 
 
 class PublicEntry(BaseModel):
-    application_id: int
+    application_id: Id
     name: str
     id_number: str
     village: str

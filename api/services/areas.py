@@ -152,16 +152,18 @@ def import_csv(session: Session, lines: Iterable[str], *, by: str) -> dict[str, 
 
     Idempotent: a row naming existing areas changes nothing (or only fills in a missing code). The first bad
     row raises ValidationFailed with its line number; the caller's transaction then rolls the whole file back.
-    ``code`` belongs to the deepest area of its row. A header row is recognised and skipped.
+    ``code`` belongs to the deepest area of its row. A header row (after any # comments) is recognised and skipped.
     """
     counts = {"townships": 0, "villages": 0, "unchanged": 0, "codes_added": 0}
     reader = csv.reader(lines)
+    first = True
     for row in reader:
         line = reader.line_num
         cells = [c.strip() for c in row]
-        if not any(cells) or cells[0].startswith("#"):
+        if not any(cells) or cells[0].lstrip("\ufeff").startswith("#"):
             continue
-        if line == 1 and [c.lower().lstrip("\ufeff") for c in cells[:3]] == list(IMPORT_COLUMNS[:3]):
+        header, first = first and [c.lower().lstrip("\ufeff") for c in cells[:3]] == list(IMPORT_COLUMNS[:3]), False
+        if header:   # the first row that is not a comment may name the columns
             continue
         try:
             _import_row(session, cells, counts, by=by)

@@ -1,15 +1,18 @@
 """Staff users and their bearer tokens.
 
 A token is shown once, when issued; only its SHA-256 is stored, so a copy of the database cannot be used to
-call the API.
+call the API. Every token expires (``DEFAULT_TOKEN_DAYS`` unless told otherwise); rotating one issues its
+successor and revokes it in one step. Issue, rotation and revocation are audited; use is kept as
+``last_used_at``, written at most every ``LAST_USED_GRANULARITY`` so reads stay reads.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.orm import Session
 
 from api.domain.errors import NotFound, ValidationFailed
@@ -18,6 +21,9 @@ from api.models._types import utcnow
 from api.services import audit
 
 TOKEN_BYTES = 32
+DEFAULT_TOKEN_DAYS = 90
+MAX_TOKEN_DAYS = 3650
+LAST_USED_GRANULARITY = dt.timedelta(minutes=5)
 
 
 def hash_token(token: str) -> str:
@@ -41,15 +47,49 @@ def create_user(session: Session, *, name: str, role: Role | str, area: Area, by
     return user
 
 
-def issue_token(session: Session, user: User, *, label: str = "", by: str = "system") -> str:
-    """A fresh random token for ``user``; the plain token is returned here and nowhere else."""
+def _lifetime(days: int | None) -> dt.timedelta:
+    days = DEFAULT_TOKEN_DAYS if days is None else days
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise ValidationFailed(f"有效期须为 1–{MAX_TOKEN_DAYS} 天 / days must be 1 to {MAX_TOKEN_DAYS}", field="days")
+    return dt.timedelta(days=days)
+
+
+def issue_token(session: Session, user: User, *, label: str = "", by: str = "system",
+                days: int | None = None) -> str:
+    """A fresh random token for ``user``, valid ``days`` (default 90); the plain token is returned here only."""
+    token, _row = _issue(session, user, label=label, by=by, days=days)
+    return token
+
+
+def _issue(session: Session, user: User, *, label: str, by: str, days: int | None,
+           action: str = "token.issue", extra: dict[str, object] | None = None) -> tuple[str, ApiToken]:
+    lifetime = _lifetime(days)
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    row = ApiToken(user_id=user.id, token_hash=hash_token(token), label=label[:64])
+    now = utcnow()
+    row = ApiToken(user_id=user.id, token_hash=hash_token(token), label=label[:64], created_at=now,
+                   expires_at=now + lifetime)
     session.add(row)
     session.flush()
-    audit.record(session, by, "token.issue", "api_token", row.id, None,
-                 {"user_id": user.id, "label": row.label})
-    return token
+    audit.record(session, by, action, "api_token", row.id, None,
+                 {"user_id": user.id, "label": row.label, "expires_at": row.expires_at, **(extra or {})})
+    return token, row
+
+
+def rotate_token(session: Session, token_id: int, *, by: str = "system",
+                 days: int | None = None) -> tuple[str, ApiToken]:
+    """The successor of a live token (same user and label), which is revoked in the same unit of work."""
+    old = session.get(ApiToken, token_id)
+    if old is None:
+        raise NotFound(f"令牌 {token_id} 不存在 / token not found", field="token_id")
+    if old.revoked_at is not None:
+        raise ValidationFailed(f"令牌 {token_id} 已吊销，不能轮换 / a revoked token cannot be rotated",
+                               field="token_id")
+    token, new = _issue(session, old.user, label=old.label, by=by, days=days, action="token.rotate",
+                        extra={"replaces": old.id})
+    old.revoked_at = new.created_at
+    old.replaced_by_id = new.id
+    session.flush()
+    return token, new
 
 
 def revoke_token(session: Session, token_id: int, *, by: str = "system") -> ApiToken:
@@ -65,9 +105,26 @@ def revoke_token(session: Session, token_id: int, *, by: str = "system") -> ApiT
     return row
 
 
-def find_token(session: Session, token: str) -> ApiToken | None:
-    """The live token row for a presented token, or None when it is unknown or revoked."""
+def find_token(session: Session, token: str, now: dt.datetime | None = None) -> ApiToken | None:
+    """The live token row for a presented token, or None when it is unknown, revoked or expired."""
+    now = now or utcnow()
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
-    if row is None or row.revoked_at is not None:
+    if row is None or row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
         return None
     return row
+
+
+def last_use_is_stale(row: ApiToken, now: dt.datetime) -> bool:
+    return row.last_used_at is None or now - row.last_used_at >= LAST_USED_GRANULARITY
+
+
+def record_use(engine: Engine, token_id: int, now: dt.datetime) -> None:
+    """Set ``last_used_at`` in its own short transaction, after the response: a request's own transaction
+    never writes for it (a read stays a read, and two requests with one token do not queue on its row)."""
+    from api.db import transaction
+
+    with transaction(engine) as session:
+        session.execute(update(ApiToken).where(
+            ApiToken.id == token_id,
+            or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - LAST_USED_GRANULARITY))
+            .values(last_used_at=now))

@@ -24,7 +24,7 @@ from bot.engine.normalize import normalize, token
 from bot.engine.types import Inbound, Reply
 from bot.i18n import canonical_language, translator
 
-MAX_INBOUND_CHARS = 2000   # what InboundMessage keeps; nothing a farmer means needs more
+MAX_INBOUND_CHARS = 2000   # what InboundMessage keeps; a longer message is refused with a reply, never cut
 T = TypeVar("T")
 
 
@@ -47,8 +47,9 @@ def with_lock_retries(attempt: Callable[[], T], tries: int = 8) -> T:
 
 
 def clean_text(text: str) -> str:
-    """What any database can store: no NUL (PostgreSQL refuses it), no lone surrogates, bounded length."""
-    safe = text[:MAX_INBOUND_CHARS].replace("\x00", "")
+    """What any database can store: no NUL (PostgreSQL refuses it), no lone surrogates. The length is kept:
+    ``receive`` refuses a message longer than ``MAX_INBOUND_CHARS`` rather than answering part of it."""
+    safe = text.replace("\x00", "")
     return safe.encode("utf-8", "replace").decode("utf-8")
 
 
@@ -60,6 +61,12 @@ def receive(session: Session, inbound: Inbound, *, now: dt.datetime, settings: S
     """
     from bot.engine.store import process
 
+    if len(inbound.text) > MAX_INBOUND_CHARS:
+        if not first_delivery(session, inbound, now):
+            return []
+        _ = translator(reply_language(session, inbound))
+        return [Reply(_("您的消息超过{limit}字，没有收下。请分几条发，每条不超过{limit}字。")
+                      .format(limit=MAX_INBOUND_CHARS))]
     word = token(normalize(inbound.text))
     change = requested_change(session, inbound.channel, inbound.sender, word)
     if change is not None:

@@ -46,6 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(exc, DomainError):
             print(f"错误 / error: {exc.message}", file=sys.stderr)
             return 2
+        if isinstance(exc, OSError) and exc.filename:   # a file named on the command line: say which and why
+            print(f"错误 / error: {exc.strerror or exc}: {exc.filename}", file=sys.stderr)
+            return 2
         raise
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import logging
-from typing import TYPE_CHECKING
+import signal
+import sys
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from api.settings import Settings
@@ -26,12 +28,16 @@ def _serve(args: argparse.Namespace) -> int:
     from api.app import create_app
     from api.bootstrap import prepare_database
     from api.db import get_engine
-    from api.settings import get_settings
+    from api.settings import InsecureSettings, get_settings
     from bot.scheduler import build_scheduler, try_become_leader
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
     settings = get_settings()
-    settings.check_production_secrets()
+    try:
+        settings.check_production_secrets()
+    except InsecureSettings as exc:
+        print(f"错误 / error: {exc}", file=sys.stderr)
+        return 2
     refusal = _workers_refusal(args.workers, settings)
     if refusal:
         print(refusal)
@@ -52,6 +58,11 @@ def _serve(args: argparse.Namespace) -> int:
             scheduler.leader_connection = leader_connection  # type: ignore[attr-defined]  (keeps the lock)
 
     print(f"安居 Anju is running on {engine.url.render_as_string(hide_password=True)}")
+    if settings.development:
+        print("  Mode:      development (placeholder secrets allowed; for production set ANJU_DATABASE_URL "
+              "or ANJU_ENVIRONMENT=production and real secrets)")
+    else:
+        print(f"  Mode:      {settings.environment or 'production'}")
     print(f"  API docs:  http://{host}:{port}/docs")
     print('  Chat:      anju chat --county 山阴县      (or: anju ask --county 140621 "公示几天")')
     print("  Staff token: anju token create --area 140621 --role admin --name 管理员")
@@ -59,6 +70,7 @@ def _serve(args: argparse.Namespace) -> int:
     if settings.telegram_token is not None:   # started and stopped with the app (api/routes/telegram.py)
         mode = f"webhook {settings.telegram_webhook_url}" if settings.telegram_webhook_url else "long polling"
         print(f"  Telegram:  {mode}")
+    previous = _return_on_sigterm()
     try:
         if args.workers > 1:   # each worker process builds its own app and engine from the same settings
             print(f"  Workers:   {args.workers} processes")
@@ -67,9 +79,28 @@ def _serve(args: argparse.Namespace) -> int:
         else:
             uvicorn.run(create_app(engine), host=host, port=port, log_level="info")
     finally:
+        signal.signal(signal.SIGTERM, previous)
         if scheduler is not None:
             scheduler.shutdown(wait=False)
+    print("安居 Anju stopped")
     return 0
+
+
+def _return_on_sigterm() -> Any:
+    """uvicorn shuts down gracefully on SIGTERM (lifespan: the bots stop), then raises the signal again for the
+    handler it found. Python's default one would kill the process there — exit status -15, the scheduler never
+    stopped; this one lets ``uvicorn.run`` return, so ``anju serve`` stops the scheduler and exits 0."""
+    return signal.signal(signal.SIGTERM, lambda _signum, _frame: None)
+
+
+QUIET_LOGGERS = ("apscheduler", "httpx")   # a line per job run / per Telegram poll: every few seconds at INFO
+
+
+def configure_logging() -> None:
+    """INFO for the service's own news; the scheduler's and the HTTP client's routine chatter only from WARNING."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def _workers_refusal(workers: int, settings: Settings) -> str | None:

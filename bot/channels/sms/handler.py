@@ -25,7 +25,7 @@ from api.db import hold_write_lock, one_of, transaction
 from api.models._types import utcnow
 from api.models.messages import ChannelUser, OutboundMessage
 from api.settings import Settings
-from bot.channels.inbox import first_delivery, receive, with_lock_retries
+from bot.channels.inbox import MAX_INBOUND_CHARS, first_delivery, receive, with_lock_retries
 from bot.channels.optout import PREFERENCE_WORDS
 from bot.channels.sms.delivery import local_day_start, send_rows, sent_counts
 from bot.channels.sms.inbound import SmsIn, message_ids_for, to_inbound
@@ -125,13 +125,13 @@ def _first_reads(session: Session, senders: list[str], settings: Settings,
 
 
 def _needs_care(inbounds: Sequence[Inbound], first: dict[str, _FirstRead], settings: Settings) -> set[str]:
-    """Senders whose messages take the one-by-one path: a cut reply pending, an opt-out word, near the flood
-    limit. Everyone else's go to the dialog together."""
+    """Senders whose messages take the one-by-one path: a cut reply pending, an opt-out word, a message too
+    long to take, near the flood limit. Everyone else's go to the dialog together."""
     careful = {name for name, read in first.items() if read.pending}
     counts: dict[str, int] = {}
     for inbound in inbounds:
         counts[inbound.sender] = counts.get(inbound.sender, 0) + 1
-        if token(normalize(inbound.text)) in PREFERENCE_WORDS:
+        if token(normalize(inbound.text)) in PREFERENCE_WORDS or len(inbound.text) > MAX_INBOUND_CHARS:
             careful.add(inbound.sender)
     for name, count in counts.items():
         if first[name].recent + count > settings.flood_limit - 1:

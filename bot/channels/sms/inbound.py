@@ -24,6 +24,18 @@ from bot.engine.types import Inbound
 
 CHANNEL = "sms"
 MAX_ID_CHARS = 128
+MAX_SENDER_CHARS = 32   # an E.164 number is at most 15 digits; the column holds 64
+
+
+def _sender(raw: str, field: str) -> str:
+    """The normalised number; a callback without one, or with something no phone number looks like, is refused
+    (400: the same callback can never succeed, so the gateway is told once and for all)."""
+    sender = normalise(raw)
+    if not sender:
+        raise MalformedCallback(f"{field} is required")
+    if len(sender) > MAX_SENDER_CHARS:
+        raise MalformedCallback(f"{field} is not a phone number (more than {MAX_SENDER_CHARS} digits)")
+    return sender
 
 
 class MalformedCallback(ValueError):
@@ -43,9 +55,7 @@ class SmsIn:
 def parse_generic(payload: Any) -> SmsIn:
     if not isinstance(payload, dict):
         raise MalformedCallback("body must be a JSON object")
-    sender = normalise(str(payload.get("from") or ""))
-    if not sender:
-        raise MalformedCallback("from is required")
+    sender = _sender(str(payload.get("from") or ""), "from")
     text = payload.get("text")
     return SmsIn(sender=sender, text=_clip(text if isinstance(text, str) else ""),
                  message_id=_message_id(payload.get("message_id")),
@@ -54,9 +64,7 @@ def parse_generic(payload: Any) -> SmsIn:
 
 
 def parse_twilio(form: Mapping[str, str]) -> SmsIn:
-    sender = normalise(form.get("From", ""))
-    if not sender:
-        raise MalformedCallback("From is required")
+    sender = _sender(form.get("From", ""), "From")
     raw_count = form.get("NumMedia") or "0"
     count = min(int(raw_count), 10) if raw_count.isdigit() else 0
     media = tuple(form[f"MediaUrl{i}"] for i in range(count) if form.get(f"MediaUrl{i}"))
