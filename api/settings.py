@@ -56,6 +56,12 @@ class Settings(BaseSettings):
     telegram_secret_token: SecretStr | None = None
     telegram_base_url: str | None = None     # a self-hosted Bot API server (and the tests' fake one)
 
+    # The audit chain's HMAC key (ANJU_AUDIT_KEY), kept outside the database. Unset, development uses a public
+    # development key (api/services/audit_chain.py); anywhere else the service refuses to start.
+    # ANJU_AUDIT_OLD_KEYS: comma-separated earlier keys, so entries signed before a rotation still verify.
+    audit_key: SecretStr | None = None
+    audit_old_keys: SecretStr | None = None
+
     @property
     def resolved_database_url(self) -> str:
         """The configured URL, or a SQLite file in the data directory (created on first use)."""
@@ -68,6 +74,9 @@ class Settings(BaseSettings):
         """Refuse development placeholders outside development, so nobody ships a guessable secret."""
         if self.environment != "development" and "dev-only" in self.sms_hmac_secret.get_secret_value():
             raise RuntimeError("ANJU_SMS_HMAC_SECRET must be set outside development")
+        if self.environment != "development" and len(self.audit_key.get_secret_value() if self.audit_key
+                                                     else "") < 32:
+            raise RuntimeError("ANJU_AUDIT_KEY (32 characters or more) must be set outside development")
 
 
 @lru_cache(maxsize=1)
