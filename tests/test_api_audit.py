@@ -25,7 +25,7 @@ def world(engine: Engine) -> dict[str, Any]:
         tokens = {k: make_token(s, tree[k], Role.reviewer) for k in ("v1", "t1", "county", "other_county")}
         tokens["clerk"] = make_token(s, tree["v1"], Role.clerk)
         ids = {k: a.id for k, a in tree.items()}
-    for i, (village, house) in enumerate(houses.items()):
+    for i, house in enumerate(houses.values()):
         with transaction(engine) as s:
             audit.record(s, f"user:{100 + i}:甲{i}", "household.update", "household", house, {"i": 0}, {"i": i})
     with transaction(engine) as s:
