@@ -35,6 +35,7 @@ ROUTERS: tuple[str, ...] = (
     "api.routes.objections",
     "api.routes.complaints",
     "api.routes.open311",
+    "api.routes.audit",
     # channels: SMS gateway callbacks, Telegram webhook (and the bot's life cycle)
     "api.routes.sms",
     "api.routes.telegram",

@@ -86,6 +86,11 @@ class Settings(BaseSettings):
     # Kept outside the database: a copy of the database alone cannot test phone numbers against the hashes.
     complainant_key: SecretStr = SecretStr("dev-only-complainant-key")
     max_body_bytes: int = 1024 * 1024        # a larger request body is refused with 413 (api/limits.py)
+    # The audit chain's HMAC key (ANJU_AUDIT_KEY), kept outside the database. Unset, development uses a public
+    # development key (api/services/audit_chain.py); anywhere else the service refuses to start.
+    # ANJU_AUDIT_OLD_KEYS: comma-separated earlier keys, so entries signed before a rotation still verify.
+    audit_key: SecretStr | None = None
+    audit_old_keys: SecretStr | None = None
 
     @property
     def resolved_database_url(self) -> str:
@@ -122,6 +127,10 @@ class Settings(BaseSettings):
         if "dev-only" in key or len(key) < MIN_SECRET_CHARS:
             problems.append(f"ANJU_COMPLAINANT_KEY: set a random key of at least {MIN_SECRET_CHARS} characters (the "
                             "keyed hash of anonymous complainants' phones)")
+        audit_key = self.audit_key.get_secret_value() if self.audit_key else ""
+        if len(audit_key) < MIN_SECRET_CHARS:
+            problems.append(f"ANJU_AUDIT_KEY: set a random key of at least {MIN_SECRET_CHARS} characters (the audit "
+                            "chain's HMAC key, kept outside the database)")
         return problems
 
     def check_production_secrets(self) -> None:

@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harness import drop_schema, free_port, start_server  # noqa: E402
+from harness import drop_schema, free_port, process_tree_cpu, start_server  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -44,6 +44,7 @@ class Result:
     workers: int
     concurrency: int
     seconds: float = 0.0
+    server_cpu_s: float = 0.0   # CPU of the uvicorn workers during the run: a figure a busy machine leaves fair
     latencies_ms: dict[str, list[float]] = field(default_factory=lambda: {"create": [], "transition": []})
     errors: list[str] = field(default_factory=list)
 
@@ -52,6 +53,9 @@ class Result:
         out = [f"{self.db:<10} workers={self.workers} concurrency={self.concurrency:<3} requests={len(every):<5}"
                f" {len(every) / self.seconds:6.0f} req/s   {_pcts(every)}   errors {len(self.errors)}"]
         out += [f"  {kind:<10} {_pcts(values)}" for kind, values in self.latencies_ms.items()]
+        if every and self.server_cpu_s:
+            out.append(f"  server CPU {1000 * self.server_cpu_s / len(every):.2f} ms per request "
+                       f"(all workers; {len(every) / self.server_cpu_s:.0f} req/s per fully used core)")
         kinds = Counter(e.split(" {", 1)[0] for e in self.errors)
         out += [f"  errors: {n} × {kind}, e.g. {next(e for e in self.errors if e.startswith(kind))[:160]}"
                 for kind, n in kinds.most_common()]
@@ -176,7 +180,9 @@ def run(db: str, args: argparse.Namespace) -> Result:
                 asyncio.run(_play(port, [(token, ids[:1]) for token, ids in plan[:4]], warm))
                 rest = [(token, ids[1:] if i < 4 else ids) for i, (token, ids) in enumerate(plan)]
                 result = Result(db, args.workers, args.concurrency)
+                cpu = process_tree_cpu(server.pid)
                 asyncio.run(_play(port, rest, result))
+                result.server_cpu_s = process_tree_cpu(server.pid) - cpu
             finally:
                 server.terminate()
                 try:

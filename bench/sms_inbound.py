@@ -3,6 +3,7 @@
     python bench/sms_inbound.py                       # SQLite, then PostgreSQL if it answers
     python bench/sms_inbound.py --db sqlite --senders 400 --concurrency 32 --workers 1
     python bench/sms_inbound.py --db postgresql --pg-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+    python bench/sms_inbound.py --db postgresql --rate 500 --senders 1000   # open loop: 500 msg/s offered
 
 Starts the web app under uvicorn on 127.0.0.1 (a free port, ``--workers`` processes) on a fresh database
 (a temporary SQLite file, or a new PostgreSQL schema dropped afterwards), then plays gateways:
@@ -11,6 +12,12 @@ order (a conversation: menu, screening start, county, two answers). Every reques
 signature → dedup → flood check → dialog → state, inbound record and reply committed in one transaction →
 200 (the console gateway marks the reply sent in that transaction). Reports messages/s and latency
 percentiles, and checks afterwards that every message was recorded once and answered.
+
+``--rate R`` switches to an open loop: messages leave at a fixed R per second whatever the answers (the
+senders' turns interleaved, so one farmer's next message follows a whole round later), each farmer's messages
+still in order, and each latency is counted from the moment its message was due, so a server falling behind
+shows as growing latency rather than as a slower offered rate. The closed loop (the default) measures how
+many messages per second the server can take; the open loop, how long a farmer waits at a given load.
 """
 
 from __future__ import annotations
@@ -151,6 +158,44 @@ async def _play(port: int, senders: int, concurrency: int, prefix: str) -> tuple
     return elapsed, latencies, errors
 
 
+async def _open_loop(port: int, senders: int, rate: float, prefix: str) -> tuple[float, list[float], int]:
+    """Message ``turn * senders + index`` is due at ``slot / rate`` s; a farmer's next waits for its last."""
+    import aiohttp
+
+    from bot.channels.sms.signature import HEADER, sign
+
+    latencies: list[float] = []
+    errors = 0
+    url = f"http://127.0.0.1:{port}/sms/inbound"
+    base = uuid.uuid4().int % 10_000
+
+    async def farmer(session: aiohttp.ClientSession, index: int, start: float) -> None:
+        nonlocal errors
+        phone = f"13{base:04d}{index:05d}"
+        for turn, text in enumerate(CONVERSATION):
+            due = start + (turn * senders + index) / rate
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            body = json.dumps({"message_id": f"{prefix}-{index}-{turn}", "from": phone, "to": "106900",
+                               "text": text}, ensure_ascii=False).encode()
+            headers = {HEADER: sign(SECRET, body), "Content-Type": "application/json"}
+            try:
+                async with session.post(url, data=body, headers=headers) as resp:
+                    await resp.read()
+                    if resp.status != 200:
+                        errors += 1
+            except (TimeoutError, aiohttp.ClientError):
+                errors += 1
+            latencies.append((time.perf_counter() - due) * 1000)
+
+    connector = aiohttp.TCPConnector(limit=1024)
+    timeout = aiohttp.ClientTimeout(total=60)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        start = time.perf_counter() + 0.2
+        await asyncio.gather(*(farmer(session, index, start) for index in range(senders)))
+        elapsed = time.perf_counter() - start
+    return elapsed, latencies, errors
+
+
 def _check(url: str, expected: int) -> str:
     """Every message recorded once and answered once; the console marked every reply sent."""
     from sqlalchemy import func, select
@@ -184,13 +229,17 @@ def run(db: str, args: argparse.Namespace) -> Result:
             wait_until_idle(server.pid)   # every worker started (imports, content) before CPU is counted
             server_cpu, client_cpu = process_tree_cpu(server.pid), time.process_time()
             db_cpu = _postgres_cpu_seconds() if db == "postgresql" else None
+            label = f"run{uuid.uuid4().hex[:6]}"
             seconds, latencies, errors = asyncio.run(
-                _play(port, args.senders, args.concurrency, f"run{uuid.uuid4().hex[:6]}"))
+                _open_loop(port, args.senders, args.rate, label) if args.rate
+                else _play(port, args.senders, args.concurrency, label))
             server_cpu = process_tree_cpu(server.pid) - server_cpu
             client_cpu = time.process_time() - client_cpu
             db_cpu = _postgres_cpu_seconds() - db_cpu if db_cpu is not None else None
-            result = Result(db, args.workers, args.concurrency, len(latencies), seconds, latencies, errors,
-                            server_cpu, client_cpu, db_cpu)
+            result = Result(db, args.workers, 0 if args.rate else args.concurrency, len(latencies), seconds,
+                            latencies, errors, server_cpu, client_cpu, db_cpu)
+            if args.rate:
+                print(f"open loop: {args.rate:.0f} msg/s offered (concurrency 0 = as many as in flight)")
             print(result.line(), flush=True)
             warm_messages = args.concurrency * len(CONVERSATION)
             print("  " + _check(url, len(latencies) + warm_messages), flush=True)
@@ -213,6 +262,8 @@ def main() -> int:
     parser.add_argument("--senders", type=int, default=600, help="farmers, each sending the conversation")
     parser.add_argument("--concurrency", type=int, default=32, help="simultaneous gateway connections")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument("--rate", type=float, default=0.0,
+                        help="open loop: offer this many messages per second (0: closed loop, as fast as answered)")
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs; {args.senders} senders × {len(CONVERSATION)} messages; "
           f"conversation {' → '.join(CONVERSATION)}", flush=True)

@@ -6,15 +6,14 @@ import datetime as dt
 import threading
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 from test_households import build_world, household_in, mobile, new_application, staff
 
 from api.db import transaction
 from api.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from api.models import Application, ApplicationState, AuditEntry, FiledBy, Role
+from api.models import Application, ApplicationState, AuditEntry, FiledBy, NumberSeries, Role
 from api.schemas.applications import ApplicationIn
-from api.services import numbering
 from api.services.applications import create_application, get_application, list_applications
 from api.services.households import create_household
 
@@ -41,20 +40,27 @@ def test_numbers_run_per_county_and_year(session: Session) -> None:
     assert new_application(session, other, DAY).number == "230400-2026-00001"
 
 
-def test_number_taken_by_a_concurrent_request_is_retried(session: Session,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_counter_continues_after_numbers_filed_before_it(session: Session) -> None:
+    """A series without a counter row (data from before the counter) starts after its highest number."""
     world = build_world(session)
     first = new_application(session, world, DAY)
-    real = numbering.next_number
-    calls: list[str] = []
+    first.number = "140621-2026-00007"
+    session.execute(delete(NumberSeries))
+    session.flush()
+    assert new_application(session, world, DAY, village=world.village2).number == "140621-2026-00008"
+    assert session.get(NumberSeries, "140621-2026-").last == 8
 
-    def stale_then_real(s, column, head):  # type: ignore[no-untyped-def]
-        calls.append(head)
-        return first.number if len(calls) == 1 else real(s, column, head)
 
-    monkeypatch.setattr(numbering, "next_number", stale_then_real)
-    second = new_application(session, world, DAY, village=world.village2)
-    assert len(calls) == 2 and second.number == "140621-2026-00002"
+def test_a_filing_that_rolls_back_gives_its_number_back(engine: Engine) -> None:
+    """Gap-free: the counter moves in the filing's transaction, so a failed filing leaves no hole."""
+    with transaction(engine) as s:
+        world = build_world(s)
+        assert new_application(s, world, DAY).number == "140621-2026-00001"
+    with pytest.raises(RuntimeError), transaction(engine) as s:
+        assert new_application(s, world, DAY, village=world.village2).number == "140621-2026-00002"
+        raise RuntimeError("the request failed after the number was taken")
+    with transaction(engine) as s:
+        assert new_application(s, world, DAY, village=world.village2).number == "140621-2026-00002"
 
 
 def test_concurrent_filings_get_distinct_numbers(engine: Engine) -> None:

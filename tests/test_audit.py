@@ -1,4 +1,7 @@
-"""The audit log: a valid chain verifies; a changed, deleted or reordered entry is found; no fork."""
+"""The audit log: a valid chain verifies; a changed, deleted or reordered entry is found; no fork.
+
+The keyed chain and its signed head (truncation, recomputation, rotation, sealing) are in test_audit_keyed.py.
+"""
 
 from __future__ import annotations
 
@@ -80,7 +83,8 @@ def test_reordered_entries_are_found(engine: Engine) -> None:
 
 
 def test_orm_refuses_update_and_delete(session: Session) -> None:
-    entry = audit.record(session, "test", "x", "thing", 1, None, {"a": 1})
+    audit.record(session, "test", "x", "thing", 1, None, {"a": 1})
+    [entry] = audit.append_pending(session)
     entry.actor = "forged"
     with pytest.raises(audit.AuditTampering):
         session.flush()

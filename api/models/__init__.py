@@ -8,7 +8,7 @@ from api.models.applications import (
     FiledBy,
 )
 from api.models.areas import Area, AreaLevel
-from api.models.audit import AuditEntry
+from api.models.audit import AuditEntry, AuditHead, NumberSeries
 from api.models.complaints import (  # noqa: F401
     Complaint,
     ComplaintCategory,
@@ -26,6 +26,7 @@ from api.models.users import ApiToken, Role, User
 
 __all__ = [
     "ApiToken", "Application", "ApplicationContact", "ApplicationEvent", "ApplicationState", "Area", "AreaLevel",
-    "AuditEntry", "Conversation", "FiledBy", "Household", "InboundMessage", "Member", "NoticeEntry", "NoticeLevel",
-    "NoticeStatus", "Objection", "ObjectionStatus", "PublicityNotice", "Role", "TargetCategory", "User",
+    "AuditEntry", "AuditHead", "Conversation", "FiledBy", "Household", "InboundMessage", "Member", "NoticeEntry",
+    "NoticeLevel", "NoticeStatus", "NumberSeries", "Objection", "ObjectionStatus", "PublicityNotice", "Role",
+    "TargetCategory", "User",
 ]

@@ -1,8 +1,10 @@
-"""The audit log: append-only and hash-chained, so that changing, deleting or reordering an entry shows.
+"""The audit log: append-only and chained with a keyed MAC, so that changing, deleting, reordering or cutting
+off entries shows (api/services/audit_chain.py holds the cryptography and ``verify``).
 
-Each entry's ``hash`` is SHA-256 over a canonical JSON of its fields and ``prev_hash`` (the previous entry's
-hash; 64 zeros for the first). Writers serialise on the chain's head so it never forks: PostgreSQL through a
-transaction-scoped advisory lock, SQLite through its single write lock, taken before the head is read.
+``record`` only stages an entry; the staged entries of a transaction are appended together just before it
+commits (or before the transaction itself reads the log). Only then is the chain's head taken: a row lock on
+the ``audit_heads`` row on PostgreSQL, the single write lock on SQLite. So the head is held for the last few
+statements of a transaction rather than from its first audited change, and writers still never fork the chain.
 """
 
 from __future__ import annotations
@@ -10,22 +12,31 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
-import hashlib
-import json
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, inspect, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import event, inspect, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from api.db import hold_write_lock
-from api.models import AuditEntry
+from api.models import AuditEntry, AuditHead
 from api.models._types import utcnow
+from api.services.audit_chain import (  # noqa: F401  (re-exported: the log's one public module)
+    GENESIS,
+    LEGACY,
+    MAIN_CHAIN,
+    VerifyResult,
+    entry_hash,
+    entry_mac,
+    keys,
+    sign_head,
+    verify,
+)
+from api.services.audit_scope import where_of
 
-GENESIS = "0" * 64
-# Any constant works; it only has to be the same for every writer of the chain ("anju" + "audit" in ASCII).
-ADVISORY_LOCK_KEY = 0x616E6A7561756469
+PENDING = "anju.audit.pending"
 
 
 class AuditTampering(RuntimeError):
@@ -60,89 +71,79 @@ def snapshot(obj: object) -> dict[str, Any]:
     return {attr.key: _json_safe(getattr(obj, attr.key)) for attr in mapper.column_attrs}
 
 
-def _stamp(at: dt.datetime) -> str:
-    return at.astimezone(dt.UTC).isoformat(timespec="microseconds")
-
-
-def entry_hash(*, at: dt.datetime, actor: str, action: str, entity: str, entity_id: str,
-               before: dict[str, Any] | None, after: dict[str, Any] | None, prev_hash: str) -> str:
-    """SHA-256 over the canonical JSON of an entry (sorted keys, no spaces, UTF-8)."""
-    payload = {"at": _stamp(at), "actor": actor, "action": action, "entity": entity, "entity_id": entity_id,
-               "before": before, "after": after, "prev_hash": prev_hash}
-    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                           allow_nan=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def _lock_chain(session: Session) -> None:
-    """Hold the chain's head for the rest of the transaction, so the head read next is the real one."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
-        return
-    # SQLite: the database's single write lock, held until commit; reads after it see every committed entry.
-    hold_write_lock(session)
-
-
 def record(session: Session, actor: str, action: str, entity: str, entity_id: str | int,
            before: dict[str, Any] | None, after: dict[str, Any] | None) -> AuditEntry:
-    """Append one entry in the caller's transaction (the caller commits), chained to the newest one."""
-    session.flush()
-    _lock_chain(session)
-    prev = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or GENESIS
-    at = utcnow()
-    before_j = _json_safe(before) if before is not None else None
-    after_j = _json_safe(after) if after is not None else None
-    entry = AuditEntry(at=at, actor=actor, action=action, entity=entity, entity_id=str(entity_id),
-                       before=before_j, after=after_j, prev_hash=prev)
-    entry.hash = entry_hash(at=at, actor=actor, action=action, entity=entity, entity_id=str(entity_id),
-                            before=before_j, after=after_j, prev_hash=prev)
-    session.add(entry)
-    session.flush()
+    """Stage one entry in the caller's transaction; it is chained and written when the transaction commits."""
+    area_id, county_code = where_of(session, entity, entity_id)
+    entry = AuditEntry(actor=actor, action=action, entity=entity, entity_id=str(entity_id),
+                       before=_json_safe(before) if before is not None else None,
+                       after=_json_safe(after) if after is not None else None,
+                       area_id=area_id, county_code=county_code)
+    session.info.setdefault(PENDING, []).append(entry)
     return entry
 
 
-@dataclass(frozen=True)
-class VerifyResult:
-    """``ok`` with the number of entries checked; otherwise the first bad entry and why."""
+def _take_head(session: Session) -> AuditHead:
+    """The chain's head row, locked until commit (created on the chain's first keyed entry)."""
+    hold_write_lock(session)  # SQLite: the write lock first, so the head read next is the committed one
+    query = select(AuditHead).where(AuditHead.chain == MAIN_CHAIN).with_for_update()
+    head = session.scalars(query).first()
+    if head is not None:
+        return head
+    # First keyed entry: continue from the newest (unkeyed) entry. Two first writers race on the primary key;
+    # the loser's INSERT waits and then does nothing, and its SELECT ... FOR UPDATE finds the winner's row.
+    newest = session.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(AuditHead).values(
+        chain=MAIN_CHAIN, last_id=newest.id if newest else 0, last_hash=newest.hash if newest else GENESIS,
+        mac="", at=utcnow()).on_conflict_do_nothing())
+    head = session.scalars(query.execution_options(populate_existing=True)).first()
+    assert head is not None
+    return head
 
-    ok: bool
-    count: int
-    bad_id: int | None = None
-    reason: str | None = None  # "changed", "deleted", "reordered"
-    detail: str = ""
+
+def append_pending(session: Session) -> list[AuditEntry]:
+    """Chain and write the transaction's staged entries, and sign the new head. Idempotent; cheap when none."""
+    pending: list[AuditEntry] | None = session.info.pop(PENDING, None)
+    if not pending:
+        return []
+    (kid, key) = keys()[0]
+    scheme = f"hmac-sha256:{kid}"
+    head = _take_head(session)
+    prev = head.last_hash
+    at = utcnow()
+    for entry in pending:
+        entry.at, entry.prev_hash, entry.scheme = at, prev, scheme
+        entry.hash = prev = entry_mac(key, at=at, actor=entry.actor, action=entry.action, entity=entry.entity,
+                                      entity_id=entry.entity_id, before=entry.before, after=entry.after,
+                                      prev_hash=entry.prev_hash, area_id=entry.area_id,
+                                      county_code=entry.county_code)
+    session.add_all(pending)
+    session.flush()
+    sign_head(head, pending[-1].id, prev)
+    head.at = at
+    return pending
 
 
-def verify(session: Session) -> VerifyResult:
-    """Walk the chain in id order, recomputing every hash and checking every link.
+@event.listens_for(Session, "before_commit")
+def _append_before_commit(session: Session) -> None:
+    append_pending(session)
 
-    A deleted entry shows as a link to a hash that no longer exists; a reordered one as a link to an entry
-    that is not the one before it. Removing the newest entries leaves a valid shorter chain: compare
-    ``count`` with a copy kept elsewhere to catch that.
-    """
-    columns = (AuditEntry.id, AuditEntry.at, AuditEntry.actor, AuditEntry.action, AuditEntry.entity,
-               AuditEntry.entity_id, AuditEntry.before, AuditEntry.after, AuditEntry.prev_hash,
-               AuditEntry.hash)
-    rows = session.execute(select(*columns).order_by(AuditEntry.id).execution_options(yield_per=1000))
-    expected_prev = GENESIS
-    count = 0
-    for e in rows:
-        recomputed = entry_hash(at=e.at, actor=e.actor, action=e.action, entity=e.entity,
-                                entity_id=e.entity_id, before=e.before, after=e.after, prev_hash=e.prev_hash)
-        if recomputed != e.hash:
-            rows.close()
-            return VerifyResult(False, count, e.id, "changed",
-                                "the entry's content no longer matches its hash")
-        if e.prev_hash != expected_prev:
-            rows.close()
-            linked = session.scalar(select(AuditEntry.id).where(AuditEntry.hash == e.prev_hash))
-            if linked is not None:
-                return VerifyResult(False, count, e.id, "reordered",
-                                    f"the entry follows entry {linked}, which is not the one before it")
-            return VerifyResult(False, count, e.id, "deleted",
-                                "the entry it follows is missing (deleted, or a gap in the chain)")
-        expected_prev = e.hash
-        count += 1
-    return VerifyResult(True, count)
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_on_rollback(session: Session, previous_transaction: object) -> None:
+    """Entries staged in a transaction that rolled back describe changes that never happened."""
+    if getattr(previous_transaction, "nested", False):
+        return  # a savepoint: its staged entries were recorded after it (see numbering), keep them
+    session.info.pop(PENDING, None)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _append_before_reading_log(state: ORMExecuteState) -> None:
+    """A transaction that reads the audit log sees its own entries: append them first."""
+    if state.is_select and PENDING in state.session.info and any(
+            m.class_ is AuditEntry for m in state.all_mappers):
+        append_pending(state.session)
 
 
 def append_only_ddl(dialect: str) -> list[str]:

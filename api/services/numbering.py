@@ -1,10 +1,12 @@
-"""Human-readable numbers (``140621-2026-00012``) per county and year, unique under concurrency.
+"""Human-readable numbers (``140621-2026-00012``) per county and year: unique, gap-free, under concurrency.
 
-The next number is the highest of the county and year plus one. On PostgreSQL a transaction-scoped advisory
-lock per series makes concurrent requests take turns (without it, under READ COMMITTED each retry waits for the
-other transaction and then sees the same highest number again, and 16 concurrent clerks exhausted the retries).
-Everywhere, the column's unique constraint stays the guarantee: a clash fails inside a savepoint and is retried
-with a fresh look at the highest number.
+Each series (county, year and kind) has one row in ``number_series`` holding the last number handed out.
+Taking a number is one statement, ``UPDATE … SET last = last + 1 … RETURNING last``, in the caller's
+transaction: concurrent requests queue on that row only from this statement to their commit (an advisory lock
+taken before reading ``max(number)`` used to be held across the whole request), and a transaction that rolls
+back gives its number back with it, so the numbers stay gap-free. A series' first number inserts the row,
+starting after the highest number already filed under it (for data from before the counter existed).
+The column's unique constraint stays the last guarantee.
 """
 
 from __future__ import annotations
@@ -12,14 +14,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from sqlalchemy import func, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from api.domain.errors import Conflict
+from api.db import hold_write_lock
+from api.models import NumberSeries
 
 T = TypeVar("T")
-ATTEMPTS = 8
 DIGITS = 5
 
 
@@ -28,28 +31,28 @@ def prefix(county_code: str, year: int, kind: str = "") -> str:
     return f"{kind + '-' if kind else ''}{county_code}-{year}-"
 
 
-def next_number(session: Session, column: InstrumentedAttribute[str], head: str) -> str:
-    """The next free number under ``head``; zero-padded so text order is numeric order."""
+def next_serial(session: Session, column: InstrumentedAttribute[str], head: str) -> int:
+    """Take the next serial of the series ``head``; the row stays locked until the transaction ends."""
+    bump = (update(NumberSeries).where(NumberSeries.head == head).values(last=NumberSeries.last + 1)
+            .returning(NumberSeries.last))
+    serial = session.scalar(bump)
+    if serial is not None:
+        return serial
+    hold_write_lock(session)
     highest = session.scalar(select(func.max(column)).where(column.like(f"{head}%")))
-    serial = int(highest[len(head):]) + 1 if highest else 1
-    return f"{head}{serial:0{DIGITS}d}"
+    start = int(highest[len(head):]) + 1 if highest else 1
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    # Two first allocations race on the primary key: the later one waits, then counts on from the earlier.
+    upsert = insert(NumberSeries).values(head=head, last=start)
+    upsert = upsert.on_conflict_do_update(index_elements=[NumberSeries.head],
+                                          set_={"last": NumberSeries.last + 1}).returning(NumberSeries.last)
+    return int(session.scalar(upsert))  # type: ignore[arg-type]
 
 
 def insert_numbered(session: Session, column: InstrumentedAttribute[str], head: str,
                     build: Callable[[str], T]) -> T:
-    """Insert the row ``build(number)`` with the next number, retrying when a concurrent request took it."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:head))"), {"head": head})
-    for _ in range(ATTEMPTS):
-        number = next_number(session, column, head)
-        row = build(number)
-        try:
-            with session.begin_nested():
-                session.add(row)
-                session.flush()
-        except IntegrityError:
-            if session.scalar(select(func.count()).where(column == number)):
-                continue  # taken by a concurrent request: look again
-            raise
-        return row
-    raise Conflict(f"编号分配繁忙，请重试 / could not allocate a number under {head}, retry", field="number")
+    """Insert the row ``build(number)`` with the series' next number."""
+    row = build(f"{head}{next_serial(session, column, head):0{DIGITS}d}")
+    session.add(row)
+    session.flush()
+    return row

@@ -22,7 +22,7 @@ def complainant_key(settings: Settings | None = None) -> bytes:
     """The configured key; the development default, or a short key, only in development mode."""
     settings = settings or get_settings()
     key = settings.complainant_key.get_secret_value()
-    if settings.environment != "development" and (DEV_MARK in key or len(key) < MIN_KEY_CHARS):
+    if not settings.development and (DEV_MARK in key or len(key) < MIN_KEY_CHARS):
         raise RuntimeError(f"ANJU_COMPLAINANT_KEY must be set (at least {MIN_KEY_CHARS} characters) "
                            "outside development")
     return key.encode("utf-8")
