@@ -35,11 +35,14 @@ ROUTERS: tuple[str, ...] = (
     # channels: SMS gateway callbacks, Telegram webhook (and the bot's life cycle)
     "api.routes.sms",
     "api.routes.telegram",
+    # the web console and the public board (HTML), and /docs with locally served assets
+    "api.console",
 )
 
 
 def create_app(engine: Engine | None = None) -> FastAPI:
-    app = FastAPI(title="安居 Anju API", version="1", docs_url="/docs", openapi_url="/openapi.json")
+    app = FastAPI(title="安居 Anju API", version="1", docs_url=None, redoc_url=None,  # /docs: api/console
+                  openapi_url="/openapi.json")
     app.state.engine = engine or get_engine()
 
     @app.exception_handler(DomainError)
