@@ -267,3 +267,15 @@ def test_docs_and_scripts_come_from_this_server(world: dict[str, Any]) -> None:
     assert client.get("/static/..%2Fweb.py").status_code == 404
     page = client.get("/login").text
     assert "http://" not in page and "https://" not in page
+
+
+def test_pages_switch_to_korean_and_english(world: dict[str, Any]) -> None:
+    client = make_client(world["engine"])
+    assert "工作人员登录" in client.get("/login").text
+    client.get("/lang/ko?next=/login")
+    assert "직원 로그인" in client.get("/login").text
+    client.get("/lang/en?next=/login")
+    page = client.get("/login").text
+    assert "Staff sign-in" in page and "工作人员登录" not in page
+    r = client.get("/lang/zh_Hans?next=//evil.example/", follow_redirects=False)
+    assert r.headers["location"] == "/"
