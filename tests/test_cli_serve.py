@@ -46,8 +46,8 @@ def test_first_start_prints_a_one_time_admin_password_that_signs_in(runs: list[A
 
     from api.db import get_engine, transaction
     from api.models import User
-    from api.services.accounts import authenticate
     from api.models._types import utcnow
+    from api.services.accounts import authenticate
 
     assert main(["serve", "--no-scheduler"]) == 0
     out = capsys.readouterr().out

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Form, Request, Response
 
 from api.console.web import (
     LANG_COOKIE,
+    N_,
     PRE_CSRF_COOKIE,
     SESSION_COOKIE,
     ConsoleRoute,
-    N_,
     PostingStaff,
     in_language,
     language_of,
@@ -45,13 +45,13 @@ def _login_page(request: Request, *, next_: str, login: str = "", errors: dict[s
 
 
 @router.get("/login")
-def login_form(request: Request, next: str = "/") -> Response:  # noqa: A002  (the query parameter's name)
+def login_form(request: Request, next: str = "/") -> Response:
     return _login_page(request, next_=next)
 
 
 @router.post("/login")
 def login(request: Request, login: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "",
-          csrf: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/") -> Response:  # noqa: A002
+          csrf: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/") -> Response:
     expected = request.cookies.get(PRE_CSRF_COOKIE, "")
     if not expected or not secrets.compare_digest(csrf, expected):
         return _login_page(request, next_=next, login=login, status=403,
@@ -62,7 +62,8 @@ def login(request: Request, login: Annotated[str, Form()] = "", password: Annota
             user = accounts.authenticate(session, login, password, now)
             opened = accounts.open_session(session, user, now)
     except accounts.Locked as exc:
-        return _login_page(request, next_=next, login=login, errors={"password": in_language(exc.message, language_of(request))},
+        message = in_language(exc.message, language_of(request))
+        return _login_page(request, next_=next, login=login, errors={"password": message},
                            status=429)
     except accounts.BadCredentials:
         with unit(request) as session:
@@ -85,7 +86,7 @@ def logout(request: Request, staff: PostingStaff) -> Response:
 
 
 @router.get("/lang/{language}")
-def choose_language(request: Request, language: str, next: str = "/") -> Response:  # noqa: A002
+def choose_language(request: Request, language: str, next: str = "/") -> Response:
     """Only a cookie changes: a plain link is enough, and no record is touched."""
     response = redirect(safe_next(next))
     if language in LANGUAGES:

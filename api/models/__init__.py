@@ -26,6 +26,6 @@ from api.models.users import ApiToken, ConsoleSession, Role, User
 
 __all__ = [
     "ApiToken", "Application", "ApplicationContact", "ApplicationEvent", "ApplicationState", "Area", "AreaLevel",
-    "AuditEntry", "ConsoleSession", "Conversation", "FiledBy", "Household", "InboundMessage", "Member", "NoticeEntry", "NoticeLevel",
-    "NoticeStatus", "Objection", "ObjectionStatus", "PublicityNotice", "Role", "TargetCategory", "User",
+    "AuditEntry", "ConsoleSession", "Conversation", "FiledBy", "Household", "InboundMessage", "Member", "NoticeEntry",
+    "NoticeLevel", "NoticeStatus", "Objection", "ObjectionStatus", "PublicityNotice", "Role", "TargetCategory", "User",
 ]

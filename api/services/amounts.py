@@ -43,7 +43,8 @@ def check_payment(county_code: str, amount: int, note: str | None, field: str = 
     if bound is None or amount <= bound.yuan:
         return
     if bound.hard:
-        raise ValidationFailed(f"{field}: {amount} 元超过本县补助上限 {bound.yuan} 元（{bound.citation}：{bound.text}） "
+        raise ValidationFailed(f"{field}: {amount} 元超过本县补助上限 {bound.yuan} 元（{bound.citation}：{bound.text}）"
+                               " "
                                f"/ above the county's limit of {bound.yuan} yuan", field=field)
     if not (note or "").strip():
         raise ValidationFailed(f"{field}: {amount} 元高于本县每户平均补助 {bound.yuan} 元（{bound.citation}），"

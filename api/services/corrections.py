@@ -36,7 +36,7 @@ def correct(session: Session, actor: Actor, app: Application, field: str, raw: A
     require_writer(actor)
     if field not in CORRECTABLE:
         raise ValidationFailed(f"field: 可更正：{'、'.join(CORRECTABLE)} / not correctable", field="field")
-    (frm, to), rule = _rule_recording(field)
+    (_frm, to), rule = _rule_recording(field)
     check_permission(actor, rule, app, to)
     column = CORRECTABLE[field]
     old = getattr(app, column)
