@@ -19,6 +19,7 @@ from api.profiles import get_profile
 from api.schemas.publicity import NoticeIn
 from api.screening.records import list_leads
 from api.services import applications, complaints, objections, publicity
+from api.services.workflow import local_today
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 
@@ -165,7 +166,7 @@ def decide(request: Request, objection_id: int, session: SessionDep, staff: Post
 
 def _complaints_context(session: SessionDep, staff: Staff) -> dict[str, Any]:
     rows, total = complaints.list_complaints(session, staff.actor, now=utcnow(), limit=200)
-    today = utcnow().date()
+    today = local_today()
     return {"complaints": rows, "total": total, "overdue": lambda c: complaints.is_overdue(c, today)}
 
 
