@@ -147,11 +147,19 @@ def sign_in(browser: Any, site: Site, login: str, password: str = PASSWORD) -> N
 
 def submit_and_wait(browser: Any, button: Any) -> None:
     """Click and wait until the next page has replaced this one (a click does not wait for navigation)."""
-    from selenium.webdriver.support import expected_conditions
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
+    def replaced(_driver: Any) -> bool:
+        try:
+            button.is_enabled()
+        except WebDriverException:   # stale, or "node does not belong to the document": the page was replaced
+            return True
+        return False
+
     button.click()
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(button))
+    WebDriverWait(browser, 10).until(replaced)
+    WebDriverWait(browser, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def set_value(browser: Any, element: Any, value: str) -> None:

@@ -24,7 +24,7 @@ def stacked_bars(bars: Sequence[Bar], series: Sequence[str], *, title: str, scal
     colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(series)}
     top = max([scale_max or 0.0] + [sum(v for _, v in b.parts) for b in bars]) or 1.0
     plot = WIDTH - LABEL_W - 60
-    legend_rows = (len(series) + 3) // 4
+    legend_rows = (len(series) + 3) // 4 if len(series) > 1 else 0
     height = 30 + ROW * max(len(bars), 1) + 10 + 20 * legend_rows
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
            f'class="chart" aria-label="{escape(title)}">', f'<title>{escape(title)}</title>',
