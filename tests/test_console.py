@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,6 +19,16 @@ from api.services.workflow import local_today
 from tests.factories import make_application, make_area_tree, make_client, make_household, make_user
 
 PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _cheap_hashes() -> Iterator[None]:
+    """argon2 with its lowest costs: what is tested is the flow, not the hash's strength."""
+    from argon2 import PasswordHasher
+
+    accounts.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    yield
+    accounts.use_hasher(PasswordHasher())
 
 
 def _user(session: Any, area: Any, role: str, login: str) -> User:

@@ -39,6 +39,15 @@ SHOTS = os.environ.get("ANJU_SCREENSHOTS")
 _serial = itertools.count(1)
 
 
+@pytest.fixture(scope="module")
+def _cheap() -> Iterator[None]:
+    from argon2 import PasswordHasher
+
+    accounts.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    yield
+    accounts.use_hasher(PasswordHasher())
+
+
 class Site:
     def __init__(self, engine: Engine, base: str, tree: dict[str, int]) -> None:
         self.engine, self.base, self.tree = engine, base, tree
@@ -66,7 +75,7 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+def site(_cheap: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     import uvicorn
 
     from api.app import create_app
