@@ -104,7 +104,7 @@ def guide(app: Application, actor: Actor) -> list[Step]:
         except DomainError as exc:
             refusal = exc.message
         if actor.role.value == "viewer":
-            refusal = refusal or "viewer"
+            refusal = refusal or "只读账号不能办理 / a read-only account takes no step"
         fields = [Field(n, FIELD_LABELS[n], _kind(n), True) for n in rule.evidence]
         fields += [Field(n, FIELD_LABELS[n], _kind(n), False) for n in rule.optional]
         if "payment_amount_yuan" in rule.evidence:

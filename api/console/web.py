@@ -157,7 +157,7 @@ def render(request: Request, name: str, context: Mapping[str, Any] | None = None
     values: dict[str, Any] = {
         "request": request, "_": gettext, "lang": language, "languages": [(c, language_name(c)) for c in LANGUAGES],
         "staff": staff, "csrf": staff.csrf if staff else "", "state_name": lambda s: gettext(STATE_NAMES[s]),
-        "today": _today(), "errors": {}, "form": {},
+        "today": _today(), "errors": {}, "form": {}, "msg": lambda m: in_language(m, language),
     }
     values.update(context or {})
     response = templates.TemplateResponse(request, name, values, status_code=status)
