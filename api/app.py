@@ -41,11 +41,14 @@ ROUTERS: tuple[str, ...] = (
     "api.routes.telegram",
     # API tokens: rotation by their holder
     "api.routes.tokens",
+    # the web console and the public board (HTML), and /docs with locally served assets
+    "api.console",
 )
 
 
 def create_app(engine: Engine | None = None) -> FastAPI:
-    app = FastAPI(title="安居 Anju API", version="1", docs_url="/docs", openapi_url="/openapi.json")
+    app = FastAPI(title="安居 Anju API", version="1", docs_url=None, redoc_url=None,  # /docs: api/console
+                  openapi_url="/openapi.json")
     app.state.engine = engine or get_engine()
 
     @app.exception_handler(DomainError)

@@ -94,6 +94,7 @@ class CountyProfile(_Strict):
     area: AreaLimits | None = None
     seismic_intensity: int | None = None
     seismic_citation: str | None = None
+    report_phone_citation: str | None = None   # the clause requiring a report phone on every notice, if any
 
     def period(self, name: PeriodName) -> Period | None:
         """The named period, or None where the county's documents state none."""

@@ -120,7 +120,7 @@ def test_objection_after_the_window_is_409_with_the_dates(api: dict[str, Any],
     apps = under_review(api, n=1)
     notice = c.post("/api/v1/notices", headers=h["v1"], json={
         "level": "village", "area_id": tree["v1"].id, "application_ids": [apps[0]["id"]],
-        "minutes_ref": "m"}).json()
+        "minutes_ref": "m", "report_phone": "0349-5021234"}).json()
     import api.routes.objections as routes
 
     monkeypatch.setattr(routes, "utcnow", lambda: utcnow() + dt.timedelta(days=9))

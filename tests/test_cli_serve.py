@@ -38,3 +38,25 @@ def test_workers_with_telegram_long_polling_are_refused(runs: list[Any], monkeyp
     get_settings.cache_clear()
     assert main(["serve", "--no-scheduler", "--workers", "2"]) == 2
     assert "ANJU_TELEGRAM_WEBHOOK_URL" in capsys.readouterr().out and runs == []
+
+
+def test_first_start_prints_a_one_time_admin_password_that_signs_in(runs: list[Any],
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    import re
+
+    from api.db import get_engine, transaction
+    from api.models import User
+    from api.models._types import utcnow
+    from api.services.accounts import authenticate
+
+    assert main(["serve", "--no-scheduler"]) == 0
+    out = capsys.readouterr().out
+    password = re.search(r"login admin, one-time password (\w+)", out)
+    assert password, out
+    with transaction(get_engine()) as session:
+        user = authenticate(session, "admin", password.group(1), utcnow())
+        assert isinstance(user, User) and user.role.value == "admin" and user.area.level.value == "county"
+    assert main(["serve", "--no-scheduler"]) == 0   # the second start makes no new password
+    assert "one-time password" not in capsys.readouterr().out
+    assert main(["user", "create", "--admin", "--login", "chief", "--area", "140621"]) == 0
+    assert "one-time password" in capsys.readouterr().out

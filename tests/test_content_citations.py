@@ -61,6 +61,7 @@ PROFILE_KEYS = {
     "area",
     "seismic_intensity",
     "seismic_citation",
+    "report_phone_citation",
 }
 SOURCE_KEYS = {"doc", "file", "title", "issuer", "number", "date"}
 PERIOD_KEYS = {"amount", "unit", "citation", "minimum", "silence_passes"}
@@ -317,6 +318,8 @@ def _profile_figures(profile: dict):
         yield area["citation"], figures, "area"
     if profile.get("seismic_intensity") is not None:
         yield profile["seismic_citation"], {_canon(profile["seismic_intensity"])}, "seismic_intensity"
+    if profile.get("report_phone_citation"):
+        yield profile["report_phone_citation"], set(), "report_phone_citation"
 
 
 @pytest.mark.parametrize("code", COUNTIES)

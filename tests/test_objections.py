@@ -129,7 +129,8 @@ def test_township_notice_objection_goes_back_to_township_review(session: Session
     day = LAST + dt.timedelta(days=2)
     tnotice = open_notice(session, staff(world.township), NoticeIn(level=NoticeLevel.township,
                                                                    area_id=world.township.id,
-                                                                   application_ids=[apps[0].id]), today=day)
+                                                                   application_ids=[apps[0].id],
+                                                                   report_phone="0349-5021234"), today=day)
     objection = file_objection(session, tnotice.id, apps[0].id, "重复改造", None, channel="sms", sender="s",
                                now=local(day, 9, 0))
     with pytest.raises(NotFound):  # the township's notice is out of the village's sight

@@ -33,6 +33,7 @@ def village_notice(session: Session, world: World, apps: list[Application], day:
                    **over: object) -> PublicityNotice:
     data = NoticeIn.model_validate({"level": "village", "area_id": world.village.id,
                                     "application_ids": [a.id for a in apps], "minutes_ref": "纪要〔2025〕1号",
+                                    "report_phone": "0349-5021234",
                                     **over})
     return open_notice(session, staff(world.village), data, today=day)
 
@@ -135,7 +136,7 @@ def test_opening_checks(session: Session) -> None:
     assert submitted.number in err2.value.message
     def notice_of(ids: list[int]) -> NoticeIn:
         return NoticeIn(level=NoticeLevel.village, area_id=world.village.id, application_ids=ids,
-                        minutes_ref="m")
+                        minutes_ref="m", report_phone="0349-5021234")
 
     with pytest.raises(ValidationFailed):  # another village's application
         open_notice(session, staff(world.township), notice_of([a.id for a in other]), today=day)
@@ -222,3 +223,14 @@ def test_public_view_masks_names_and_id_numbers(session: Session) -> None:
     assert view.report_phone == "0349-7654321" and "0349-7654321" in view.how_to_object
     assert view.open and "2025-03-10" in view.window and entry.village == "东村"
     assert household.head_id_number not in view.model_dump_json()
+
+
+def test_shanyin_notice_needs_a_report_phone(session: Session) -> None:
+    """004 四(二): 张榜公示……并公示举报电话 — refused without one, where the county states no hotline."""
+    world = build_world(session)
+    day = dt.date(2025, 3, 3)
+    apps = reviewed(session, world, day)
+    with pytest.raises(ValidationFailed) as err:
+        village_notice(session, world, apps, day, report_phone=None)
+    assert err.value.field == "report_phone" and "004 四(二)" in err.value.message
+    assert village_notice(session, world, apps, day).report_phone == "0349-5021234"

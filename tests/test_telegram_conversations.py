@@ -41,7 +41,8 @@ def posted(engine: Engine) -> dict[str, Any]:
         long_ago = today - dt.timedelta(days=15)
         old = reviewed(s, world, long_ago, n=1, village=world.village2)
         data = NoticeIn.model_validate({"level": "village", "area_id": world.village2.id,
-                                        "application_ids": [old[0].id], "minutes_ref": "纪要〔2026〕2号"})
+                                        "application_ids": [old[0].id], "minutes_ref": "纪要〔2026〕2号",
+                                        "report_phone": "0349-5021234"})
         expired = open_notice(s, staff(world.village2), data, today=long_ago)
         assert notice.level is NoticeLevel.village and expired.closes_on < today
         return {"heads": [a.household.head_name for a in apps], "apps": [a.id for a in apps],

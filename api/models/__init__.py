@@ -22,11 +22,11 @@ from api.models.messages import ChannelUser, OutboundMessage, OutboundStatus  # 
 from api.models.publicity import NoticeEntry, NoticeLevel, NoticeStatus, Objection, ObjectionStatus, PublicityNotice
 from api.models.screening import Lead, LeadStatus, ScreeningRecord  # noqa: F401
 from api.models.subscriptions import Subscription  # noqa: F401
-from api.models.users import ApiToken, Role, User
+from api.models.users import ApiToken, ConsoleSession, Role, User
 
 __all__ = [
     "ApiToken", "Application", "ApplicationContact", "ApplicationEvent", "ApplicationState", "Area", "AreaLevel",
-    "AuditEntry", "AuditHead", "Conversation", "FiledBy", "Household", "InboundMessage", "Member", "NoticeEntry",
-    "NoticeLevel", "NoticeStatus", "NumberSeries", "Objection", "ObjectionStatus", "PublicityNotice", "Role",
-    "TargetCategory", "User",
+    "AuditEntry", "AuditHead", "ConsoleSession", "Conversation", "FiledBy", "Household", "InboundMessage", "Member",
+    "NoticeEntry", "NoticeLevel", "NoticeStatus", "NumberSeries", "Objection", "ObjectionStatus", "PublicityNotice",
+    "Role", "TargetCategory", "User",
 ]

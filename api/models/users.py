@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Boolean, ForeignKey, String, true
+from sqlalchemy import Boolean, ForeignKey, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.db import Base
@@ -39,7 +39,29 @@ class User(Base):
     language: Mapped[str | None] = mapped_column(String(16))   # None: the service's default language
     notifications_on: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
+    # The web console's sign-in (api/services/accounts.py): an argon2 hash, never the password itself; failed
+    # attempts in a row and the lock they earn slow down guessing.
+    login: Mapped[str | None] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(256))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
     area: Mapped[Area] = relationship(lazy="joined")
+
+
+class ConsoleSession(Base):
+    """A signed-in browser: only the SHA-256 of the cookie is stored; ``csrf`` is echoed by every form."""
+
+    __tablename__ = "console_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(lazy="joined")
 
 
 class ApiToken(Base):

@@ -61,8 +61,9 @@ def _contacts(data: ApplicationIn, household_phone: str | None) -> list[Applicat
 
 
 def create_application(session: Session, actor: Actor, data: ApplicationIn,
-                       today: dt.date | None = None) -> Application:
-    """File an application; ``today`` (the local filing day) is for tests and back-filled paper files."""
+                       today: dt.date | None = None, paper_ref: str | None = None) -> Application:
+    """File an application; ``today`` (the local filing day) is for tests and back-filled paper files, whose
+    reference ``paper_ref`` the filing event keeps (who entered it and when are the event's actor and time)."""
     require_writer(actor)
     household = get_household(session, actor, data.household_id)
     village = visible_area(session, actor, household.village_id)
@@ -84,7 +85,8 @@ def create_application(session: Session, actor: Actor, data: ApplicationIn,
             reason=data.reason, method=data.method, contacts=contacts,
             events=[ApplicationEvent(from_state=None, to_state=ApplicationState.submitted, actor=actor.label,
                                      effective_on=today, reason=data.reason,
-                                     evidence={"filed_by": data.filed_by.value})])
+                                     evidence={"filed_by": data.filed_by.value,
+                                               **({"paper_ref": paper_ref} if paper_ref else {})})])
 
     app = insert_numbered(session, Application.number, prefix(village.county_code, year), build)
     audit.record(session, actor.label, "application.submitted", "application", app.id, None,

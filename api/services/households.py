@@ -110,3 +110,17 @@ def list_households(session: Session, actor: Actor, *, village_id: int | None = 
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(Household.id).limit(limit).offset(offset)).unique().all()
     return list(rows), total
+
+
+def find_households(session: Session, actor: Actor, text: str, limit: int = 20) -> list[Household]:
+    """The households in the actor's scope whose head's name contains ``text``, or whose ID number or phone
+    ends with it (a clerk types the last digits read off a paper form)."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    query = scoped(select(Household).join(Area, Area.id == Household.village_id), actor,
+                   Area.id, Area.township_id, Area.county_code)
+    like = text.replace("\\", "").replace("%", "").replace("_", "")
+    query = query.where(Household.head_name.contains(like) | Household.head_id_number.endswith(like.upper())
+                        | Household.phone.endswith(like))
+    return list(session.scalars(query.order_by(Household.id).limit(limit)).unique())

@@ -151,6 +151,10 @@ def open_notice(session: Session, actor: Actor, data: NoticeIn,
         evidence["minutes_ref"] = data.minutes_ref
     closes_on, provisional, citation = _closing_day(data, area.county_code, opened_on)
     report_phone = data.report_phone or get_profile(area.county_code).hotline
+    required_by = get_profile(area.county_code).report_phone_citation
+    if required_by and not (report_phone or "").strip():
+        raise ValidationFailed(f"report_phone: 本县要求公示时同时公布举报电话（{required_by}） / the county's "
+                               "document requires a report phone on the notice", field="report_phone")
     notice = PublicityNotice(
         level=data.level, area_id=area.id, county_code=area.county_code,
         title=data.title or f"{area.name}农村危房改造对象公示", opened_on=opened_on, closes_on=closes_on,

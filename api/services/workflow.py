@@ -20,6 +20,7 @@ from api.models import Application, ApplicationEvent, AreaLevel, Role
 from api.models import ApplicationState as S
 from api.profiles import PeriodName, get_profile
 from api.services import audit, events
+from api.services.amounts import check_payment
 from api.services.scope import Actor
 from api.settings import get_settings
 
@@ -211,9 +212,9 @@ def snapshot(app: Application) -> dict[str, Any]:
 
 NOT_CD_REASON = ("鉴定为{grade}级，不是C、D级危房，不能列为农村危房改造补助对象（004 四(五)3(1)） / "
                  "not a C/D dangerous house")
-EXTRA_EVIDENCE = ("photos", "note", "citation")
+EXTRA_EVIDENCE = ("photos", "note", "citation", "paper_ref")  # paper_ref: the paper record a back-dated step copies
 _TEXT_LIMITS = {"minutes_ref": 128, "review_ref": 128, "check_ref": 128, "appraisal_report_no": 64,
-                "note": 500, "citation": 64}
+                "note": 500, "citation": 64, "paper_ref": 128}
 _DATE_FIELDS = ("survey_date", "agreement_date", "start_date", "completion_date", "acceptance_date",
                 "payment_date")
 _RESULTS = {"passed": True, "合格": True, "failed": False, "不合格": False}
@@ -286,6 +287,8 @@ def apply_evidence(app: Application, to: S, required: tuple[str, ...], optional:
         if isinstance(value, dt.date) and value > today:
             raise _invalid(name, f"{value.isoformat()} 晚于今天 {today.isoformat()} / in the future")
     _check_order(app, values)
+    if "payment_amount_yuan" in values:
+        check_payment(app.county_code, values["payment_amount_yuan"], values.get("note"))
     key_date = next((values[n] for n in required if n in _DATE_FIELDS), None)
     effective = effective_on or key_date or today
     if effective > today:

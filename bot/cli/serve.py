@@ -63,6 +63,8 @@ def _serve(args: argparse.Namespace) -> int:
               "or ANJU_ENVIRONMENT=production and real secrets)")
     else:
         print(f"  Mode:      {settings.environment or 'production'}")
+    print(f"  Console:   http://{host}:{port}/   (public notice board: /board)")
+    _first_admin(engine)
     print(f"  API docs:  http://{host}:{port}/docs")
     print('  Chat:      anju chat --county 山阴县      (or: anju ask --county 140621 "公示几天")')
     print("  Staff token: anju token create --area 140621 --role admin --name 管理员")
@@ -112,3 +114,29 @@ def _workers_refusal(workers: int, settings: Settings) -> str | None:
         return ("Telegram long polling runs in one process only: set ANJU_TELEGRAM_WEBHOOK_URL to use "
                 "--workers, or run one worker")
     return None
+
+
+def _first_admin(engine) -> None:  # type: ignore[no-untyped-def]
+    """On a fresh install (no console login yet) make one county admin and print its one-time password."""
+    from sqlalchemy import select
+
+    from api.db import transaction
+    from api.models import Area, AreaLevel, Role, User
+    from api.services import accounts
+    from api.services.users import create_user
+
+    with transaction(engine) as session:
+        if session.scalar(select(User.id).where(User.password_hash.is_not(None)).limit(1)) is not None:
+            print("  Sign in:   with your login; an admin resets passwords (or: anju user create --admin)")
+            return
+        county = session.scalars(select(Area).where(Area.level == AreaLevel.county).order_by(Area.code)).first()
+        if county is None:
+            return
+        user = session.scalar(select(User).where(User.login == "admin"))
+        if user is None:
+            user = create_user(session, name="管理员", role=Role.admin, area=county, by="system:first-start")
+            accounts.set_login(session, user, "admin", by="system:first-start")
+        password = accounts.new_password()
+        accounts.set_password(session, user, password, by="system:first-start")
+    print(f"  Sign in:   login admin, one-time password {password}  (admin of {county.name}; "
+          "make users for other counties in the console or with anju user create)")

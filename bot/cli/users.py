@@ -22,6 +22,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     switch.add_argument("--off", dest="notifications_on", action="store_const", const=False,
                         help="send no reminders; queued ones are cancelled")
     contact.set_defaults(func=_contact)
+    create = user_sub.add_parser("create", help="a console user with a login and a one-time password")
+    create.add_argument("--login", default="admin", help="sign-in name (default admin)")
+    create.add_argument("--name", default="管理员", help="the staff member's name")
+    create.add_argument("--area", default=None, help="area id, code or path (default: the first county)")
+    create.add_argument("--role", default="clerk", help="viewer, clerk, reviewer or admin")
+    create.add_argument("--admin", action="store_true", help="same as --role admin")
+    create.set_defaults(func=_create)
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -66,4 +73,36 @@ def _contact(args: argparse.Namespace) -> int:
             raise NotFound(f"用户 {args.user_id} 不存在 / user not found", field="user_id")
         set_contact(session, user, **changes, by=cli_actor())
         print(f"user {user.id} {user.name}: {contact_of(user)}")
+    return 0
+
+
+def _create(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from api.bootstrap import prepare_database
+    from api.db import get_engine, transaction
+    from api.models import Area, AreaLevel, Role, User
+    from api.services import accounts
+    from api.services.areas import resolve_area
+    from api.services.users import create_user
+    from bot.cli.tokens import cli_actor
+
+    engine = get_engine()
+    prepare_database(engine)
+    with transaction(engine) as session:
+        if args.area:
+            area = resolve_area(session, args.area)
+        else:
+            area = session.scalars(select(Area).where(Area.level == AreaLevel.county).order_by(Area.code)).first()
+        login = accounts.normal_login(args.login)
+        user = session.scalar(select(User).where(User.login == login))
+        if user is None:
+            role = Role.admin if args.admin else Role(args.role)
+            user = create_user(session, name=args.name, role=role, area=area, by=cli_actor())
+            accounts.set_login(session, user, login, by=cli_actor())
+        password = accounts.new_password()
+        accounts.set_password(session, user, password, by=cli_actor())
+        print(f"user {user.id} {user.name}, role {user.role.value}, area {user.area.name}")
+    print("登录名 / login:    " + login)
+    print("一次性密码 / one-time password (shown only once): " + password)
     return 0
