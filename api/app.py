@@ -35,6 +35,8 @@ ROUTERS: tuple[str, ...] = (
     # channels: SMS gateway callbacks, Telegram webhook (and the bot's life cycle)
     "api.routes.sms",
     "api.routes.telegram",
+    # people: call-back requests farmers left in the dialog
+    "api.routes.callbacks",
 )
 
 

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from bot.engine import context, language
+from bot.engine import context, language, repair
 from bot.engine.keywords import global_command, matches
 from bot.engine.normalize import has_content, normalize, token
 from bot.engine.types import ConversationState, Flow, Inbound, Reply, Turn
@@ -59,6 +59,7 @@ def handle(
         context.reset_active_flows(active)
     if not replies:
         replies = [menu.show(turn)]
+    repair.remember(turn, (flows.get(new.flow) or _core(new.flow)) if new.flow else None, replies)
     context.meta(new).pop("reply_language", None)
     new.updated_at = now.isoformat()
     return new, replies
@@ -118,6 +119,8 @@ class _Router:
             self.state.flow = self.state.step = None
         elif self.state.flow:
             current = self.flows.get(self.state.flow) or _core(self.state.flow)
+            if current is not None and current.repairable:
+                return repair.resume(self, current)
             if current is not None:
                 return self._run(current, current.resume)
             self.state.flow = self.state.step = None

@@ -20,6 +20,7 @@ PORTS: tuple[str, ...] = (
     "api.services.subscriptions:SubscriptionPort",
     "api.services.objection_port:ObjectionPort",
     "api.services.complaint_port:ComplaintPort",
+    "api.services.callbacks:CallbackPort",
 )
 
 

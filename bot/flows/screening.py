@@ -72,11 +72,58 @@ def parse_choice(key: str, text: str) -> Value | None:
     return False if text in NO else None
 
 
+# "자격이 되나요", "am I eligible": asking to be screened, in Korean and English.
+TRIGGERS = (
+    re.compile(r"^(?:저는?|우리 ?집은?|우리는?)?\s*(?:자격이?|신청 자격이?)\s*(?:되나요|돼요|있나요|있어요|될까요|되는지|"
+               r"확인|심사)[\s?？요.!]*$|^(?:저도|우리 ?집도)?\s*신청할 수 있(?:나요|어요|을까요)[\s?？.!]*$|^자격 ?심사$"),
+    re.compile(r"^(?:am i|are we|is my (?:family|household)) eligible(?: for (?:it|this|the (?:subsidy|programme|"
+               r"program|renovation|help|scheme)))?[\s?.!]*$|^(?:can|could) (?:i|we) apply[\s?.!]*$|"
+               r"^do (?:i|we) qualify[\s?.!]*$|^(?:check (?:my )?)?eligibility(?: check)?[\s?.!]*$",
+               re.IGNORECASE),
+)
+EXPLAIN = {
+    "relocation_village": N_("有的村已经定为整体搬迁村，那里的房子不再原地改造，另有搬迁安置。不清楚就回复“不知道”。"),
+    "category": N_("这是问您家在民政或乡村振兴部门登记的是哪类困难家庭，比如低保户、五保户。不清楚就回复“不知道”。"),
+    "house_grade": N_("危房鉴定由住建部门组织，C级是局部危险，D级是整栋危险。没鉴定过就选“还没鉴定/不知道”。"),
+}
+SKIPPED = "不知道"
+
+
 class ScreeningFlow(Flow):
     name = "screening"
     keywords = ("资格", "筛查", "能不能申请")
+    patterns = TRIGGERS
     menu_label = N_("看看能不能申请（资格筛查）")
     needs_county = True
+    repairable = True
+    state_keys = (PROGRESS,)
+    free_text_steps = frozenset({"lead_name", "lead_village"})
+
+    def explain(self, turn: Turn) -> str | None:
+        step = turn.state.step
+        if step == "question":
+            key = (turn.state.data.get(PROGRESS) or {}).get("current") or ""
+            return turn._(EXPLAIN.get(key, N_("选最接近您家情况的一项就行；不清楚就回复“不知道”，不影响往下问。")))
+        if step == "consent":
+            return turn._("同意的话，村委会会拿到您的姓名、村名和电话，主动联系您；不同意就什么都不转。")
+        return turn._("这是转给村委会的联系方式，他们用来找您。")
+
+    def skip(self, turn: Turn) -> str | None:
+        return {"question": SKIPPED, "consent": "2"}.get(turn.state.step or "")
+
+    def on_leave(self, turn: Turn) -> str | None:
+        if turn.state.step in ("consent", "lead_name", "lead_village", "lead_phone", "lead_phone_confirm"):
+            return turn._("没有把您的姓名和电话转给村委会。")
+        return None
+
+    def start_from_match(self, turn: Turn, match: re.Match[str]) -> list[Reply] | None:
+        if not turn.state.county:
+            from bot.engine.context import meta
+            from bot.flows import county
+
+            meta(turn.state)["pending"] = {"flow": self.name, "text": ""}
+            return county.ask(turn)
+        return self.start(turn)
 
     # ------------------------------------------------------------------------------------------ questions
 
