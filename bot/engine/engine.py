@@ -7,10 +7,14 @@ otherwise free text goes to the "faq" flow (or the fallback). A flow that needs 
 county question and is started once the county is known — unless a pattern started it: what the pattern
 matched (a tracking number) is all the flow needs.
 A flow that raises is logged, reset and answered with an apology; only a bug in the engine itself propagates.
+What the failed step wrote through ``turn.services`` is rolled back with it (a savepoint, ``step_guard``), so
+a turn's records and its state commit together or not at all. Inside a ``repairable`` flow, ``repair`` handles
+leaving, going back, repeating, explaining, skipping and asides around each question (bot.engine.repair).
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import logging
@@ -191,8 +195,10 @@ class _Router:
 
     def _run(self, flow: Flow, step: Callable[[Turn], list[Reply]]) -> list[Reply]:
         """One call into a flow; a failure becomes an apology; a county just answered runs what waited."""
+        guard = getattr(self.turn.services, "step_guard", None) if self.turn.services is not None else None
         try:
-            replies = list(step(self.turn) or [])
+            with guard() if guard is not None else contextlib.nullcontext():
+                replies = list(step(self.turn) or [])
         except Exception:
             log.exception("flow %s failed on %s/%s", flow.name, self.turn.inbound.channel, _mask(self.turn))
             return self._recover(flow)
