@@ -43,6 +43,8 @@ ROUTERS: tuple[str, ...] = (
     "api.routes.tokens",
     # the web console and the public board (HTML), and /docs with locally served assets
     "api.console",
+    # people: call-back requests farmers left in the dialog
+    "api.routes.callbacks",
 )
 
 

@@ -11,6 +11,7 @@ from test_sms_channel import FARMER, SECRET, outbox, sms
 
 from api.app import create_app
 from api.settings import get_settings
+from bot.channels.sms_render import cost
 
 
 @pytest.fixture
@@ -45,8 +46,13 @@ def test_over_sms_the_screening_is_stored_and_a_consenting_farmer_becomes_a_lead
 
     for text in ["资格", "山阴县", "2", "2", "2", "1", "2", "2", "1"]:
         sms(client, text)
+    # issue 14: the judgement is one message of at most three segments; 1 shows the clauses, 2 asks for a call
+    judgement = outbox(engine)[-1].text
+    assert not judgement.endswith("回复0继续") and cost(judgement).segments <= 3
+    assert "回复1 看依据" in judgement and "请村委会联系我" in judgement
+    sms(client, "1")
     parts = 1
-    while outbox(engine)[-1].text.endswith("回复0继续"):   # a long judgement comes in parts, 0 for the next
+    while outbox(engine)[-1].text.endswith("回复0继续"):   # the clauses come in parts, 0 for the next
         sms(client, "0")
         parts += 1
     assert "转给村委会" in outbox(engine)[-1].text and parts <= 4

@@ -164,6 +164,16 @@ def _reasons(analysis: _Analysis, rules: CountyRules, _: Translate, language: st
     return found + [reason(r) for r in analysis.fired if r.effect == "pass"] + notes
 
 
+def _outcome(analysis: _Analysis, answers: Mapping[str, Value]) -> Outcome:
+    """``needs_appraisal`` only for a house not graded yet; facts the departments still have to check stay in
+    ``missing`` and leave a "worth applying" as ``likely_eligible`` (the reasons say they will be checked)."""
+    outcome = OUTCOME_OF_RANK[analysis.outcome_rank]
+    if outcome not in ("likely_eligible", "needs_appraisal"):
+        return outcome
+    graded = answers.get("house_grade") not in (None, UNKNOWN)
+    return "likely_eligible" if graded else "needs_appraisal"
+
+
 def evaluate(answers: Mapping[str, Value], county: str, gettext: Translate | None = None,
              language: str | None = None) -> Result:
     """The preliminary judgement for these answers in this county: reasons, next steps, what is missing.
@@ -174,7 +184,7 @@ def evaluate(answers: Mapping[str, Value], county: str, gettext: Translate | Non
     _ = gettext or _identity
     rules = county_rules(county)
     analysis = _analyse(answers, rules)
-    outcome = OUTCOME_OF_RANK[analysis.outcome_rank]
+    outcome = _outcome(analysis, answers)
     reasons = _reasons(analysis, rules, _, language)
     codes = {r.code for r in reasons}
     steps = [Step(s.say(language), s.citation) for s in rules.next_steps

@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session
 
 from api.domain.errors import NotFound, ValidationFailed, WindowClosed
 from api.models import (
+    Application,
     Area,
     AreaLevel,
+    NoticeEntry,
     NoticeLevel,
     NoticeStatus,
     Objection,
@@ -144,6 +146,32 @@ class ObjectionPort:
                                  notice.level, notice.title, notice.opened_on, notice.closes_on,
                                  window_open(notice, now))
                      for e in view.entries if e.application_id == application_id), None)
+
+    def has_villages(self, county_code: str) -> bool:
+        """Whether the county's villages were imported at all (without them no village can be named)."""
+        return self._session.scalar(select(Area.id).where(Area.county_code == county_code,
+                                                          Area.level == AreaLevel.village).limit(1)) is not None
+
+    def county_has_open_lists(self, county_code: str, now: dt.datetime) -> bool:
+        """Whether any list in the county is under publicity now, so that an objection could be taken."""
+        notices = self._session.scalars(select(PublicityNotice).where(
+            PublicityNotice.county_code == county_code, PublicityNotice.status == NoticeStatus.open))
+        return any(window_open(notice, now) for notice in notices)
+
+    def entry_by_number(self, number: str, now: dt.datetime, notice_id: int | None = None) -> ListedEntry | None:
+        """The entry of an open notice for the application numbered ``number`` (as printed on the notice:
+        140621-2026-00001); with ``notice_id`` only that notice's."""
+        application_id = self._session.scalar(select(Application.id).where(Application.number == number))
+        if application_id is None:
+            return None
+        query = select(NoticeEntry.notice_id).join(PublicityNotice).where(
+            NoticeEntry.application_id == application_id, PublicityNotice.status == NoticeStatus.open)
+        if notice_id is not None:
+            query = query.where(NoticeEntry.notice_id == notice_id)
+        notices = sorted(self._session.scalars(query), reverse=True)
+        entries = [self.listed_entry(n, application_id, now) for n in notices]
+        found = [e for e in entries if e is not None]
+        return next((e for e in found if e.window_open), found[0] if found else None)
 
     def file_objection(self, notice_id: int, application_id: int, reason: str, contact_phone: str | None,
                        channel: str, sender: str, now: dt.datetime) -> Filed:

@@ -53,10 +53,21 @@ def preset(engine: Engine, channel: str, sender: str, *, county: str | None = No
 
 def send(engine: Engine, text: str, *, sender: str, channel: str = "terminal",
          language_hint: str | None = None) -> list[Reply]:
-    """One message through the same boundary every channel uses."""
-    from bot.engine.store import process
+    """One message through the one inbox every channel uses (dedup, opt-out, flood limit, engine): posing as
+    SMS, 退订 is the SMS opt-out here too."""
+    import datetime as dt
 
-    return process(engine, Inbound(channel=channel, sender=sender, text=text, language_hint=language_hint))
+    from api.db import transaction
+    from api.settings import get_settings
+    from bot.channels.inbox import clean_text, receive, with_lock_retries
+
+    inbound = Inbound(channel=channel, sender=sender, text=clean_text(text), language_hint=language_hint)
+
+    def attempt() -> list[Reply]:
+        with transaction(engine) as session:
+            return receive(session, inbound, now=dt.datetime.now(dt.UTC), settings=get_settings())
+
+    return with_lock_retries(attempt)
 
 
 def current_language(engine: Engine, channel: str, sender: str) -> str | None:

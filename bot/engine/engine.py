@@ -7,10 +7,14 @@ otherwise free text goes to the "faq" flow (or the fallback). A flow that needs 
 county question and is started once the county is known — unless a pattern started it: what the pattern
 matched (a tracking number) is all the flow needs.
 A flow that raises is logged, reset and answered with an apology; only a bug in the engine itself propagates.
+What the failed step wrote through ``turn.services`` is rolled back with it (a savepoint, ``step_guard``), so
+a turn's records and its state commit together or not at all. Inside a ``repairable`` flow, ``repair`` handles
+leaving, going back, repeating, explaining, skipping and asides around each question (bot.engine.repair).
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import logging
@@ -18,7 +22,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from bot.engine import context, language
+from bot.engine import context, language, repair
 from bot.engine.keywords import global_command, matches
 from bot.engine.normalize import has_content, normalize, token
 from bot.engine.types import ConversationState, Flow, Inbound, Reply, Turn
@@ -59,6 +63,7 @@ def handle(
         context.reset_active_flows(active)
     if not replies:
         replies = [menu.show(turn)]
+    repair.remember(turn, (flows.get(new.flow) or _core(new.flow)) if new.flow else None, replies)
     context.meta(new).pop("reply_language", None)
     new.updated_at = now.isoformat()
     return new, replies
@@ -118,6 +123,8 @@ class _Router:
             self.state.flow = self.state.step = None
         elif self.state.flow:
             current = self.flows.get(self.state.flow) or _core(self.state.flow)
+            if current is not None and current.repairable:
+                return repair.resume(self, current)
             if current is not None:
                 return self._run(current, current.resume)
             self.state.flow = self.state.step = None
@@ -188,8 +195,10 @@ class _Router:
 
     def _run(self, flow: Flow, step: Callable[[Turn], list[Reply]]) -> list[Reply]:
         """One call into a flow; a failure becomes an apology; a county just answered runs what waited."""
+        guard = getattr(self.turn.services, "step_guard", None) if self.turn.services is not None else None
         try:
-            replies = list(step(self.turn) or [])
+            with guard() if guard is not None else contextlib.nullcontext():
+                replies = list(step(self.turn) or [])
         except Exception:
             log.exception("flow %s failed on %s/%s", flow.name, self.turn.inbound.channel, _mask(self.turn))
             return self._recover(flow)

@@ -9,6 +9,7 @@ use, so a message that needs no records imports none of their modules.
 from __future__ import annotations
 
 import importlib
+from contextlib import AbstractContextManager
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ PORTS: tuple[str, ...] = (
     "api.services.subscriptions:SubscriptionPort",
     "api.services.objection_port:ObjectionPort",
     "api.services.complaint_port:ComplaintPort",
+    "api.services.callbacks:CallbackPort",
 )
 
 
@@ -36,6 +38,12 @@ class Services:
                 module, _, name = spec.partition(":")
                 self._ports.append(getattr(importlib.import_module(module), name)(self._session))
         return self._ports
+
+    def step_guard(self) -> AbstractContextManager[Any]:
+        """A savepoint around one flow step: the engine rolls back what a failing step wrote (a complaint, an
+        objection, a lead, a call-back) together with the step's state, so the farmer is never told "系统出了
+        点问题" about a record that was in fact kept."""
+        return self._session.begin_nested()
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):

@@ -109,6 +109,11 @@ class Flow(ABC):
     patterns: ClassVar[tuple[re.Pattern[str], ...]] = ()
     menu_label: ClassVar[str] = ""             # gettext message id for the main menu; "" keeps it off the menu
     needs_county: ClassVar[bool] = False       # the engine asks for the county first, then starts the flow
+    # A flow that asks the farmer questions: the engine repairs the conversation around each of them (leave,
+    # back, say again, what does it mean, skip, a policy question asked instead, an answer it cannot use).
+    repairable: ClassVar[bool] = False
+    state_keys: ClassVar[tuple[str, ...]] = ()          # state.data keys the flow keeps besides its own
+    free_text_steps: ClassVar[frozenset[str]] = frozenset()   # steps whose answer is the farmer's own words
 
     @abstractmethod
     def start(self, turn: Turn) -> list[Reply]:
@@ -124,3 +129,21 @@ class Flow(ABC):
         Return None to decline (the match was not meant for this flow, e.g. nothing awaits that answer): the
         engine then restores the state and routes the message as if no pattern had matched."""
         return self.start(turn)
+
+    def explain(self, turn: Turn) -> str | None:
+        """What the current question means, in plain words; None for the engine's general explanation."""
+        return None
+
+    def skip(self, turn: Turn) -> str | None:
+        """The answer that "skip" means at the current step (e.g. 不知道, anonymous), or None: it cannot be
+        skipped."""
+        return None
+
+    def claims(self, turn: Turn) -> bool:
+        """True when the flow understands this message at its current step although it reads like a question
+        ("能不写名字不" at the contact question is the wish to stay anonymous)."""
+        return False
+
+    def on_leave(self, turn: Turn) -> str | None:
+        """What leaving at the current step means, when more than "nothing was filed" is true."""
+        return None

@@ -64,12 +64,41 @@ def _read_cues(data: dict[str, Any], text: str) -> None:
             data["opening"] = text.strip()     # too short to stand alone; it heads the account given next
 
 
+def documented_deadline(county_code: str | None) -> bool:
+    """Whether the county's own document states how long a complaint may take; only then is a date promised
+    (the service's working default is for staff reminders, not a promise to the farmer)."""
+    from api.profiles import load_profiles
+
+    profile = load_profiles().get(county_code or "")
+    period = profile.period("complaint_resolve") if profile is not None else None
+    return period is not None and not period.citation.startswith("Anju")
+
+
 class ComplaintFlow(Flow):
     name = NAME
     keywords = ("举报", "投诉", "查举报", "신고", *RATE_WORDS[:2], *REOPEN_WORDS)
     patterns = (tracking.lookup(KIND), RATING, REOPENING)
     menu_label = N_("举报或投诉（资金、好处费、评定不公、质量安全）")
     needs_county = False   # 查举报 / 评价 / 不满意 need none; filing asks for it below
+    repairable = True
+    free_text_steps = frozenset({"text", "reopen"})
+
+    def explain(self, turn: Turn) -> str | None:
+        return {
+            "category": turn._("先选您要反映的是哪类事，比如补助被克扣、有人要好处费。选不准就选“其他问题”。"),
+            "village": turn._("写事情发生在哪个村，好交给管那里的人去查。找不到的村名也会照您写的记下。"),
+            "subject": turn._("您反映的是谁的问题：村干部、乡镇或县里的工作人员、施工方，还是别人。"
+                              "反映村干部的事不会交给村干部本人。"),
+            "text": turn._("把事情经过写下来：什么时候、谁、多少钱、出了什么问题，写得越清楚越好查。"),
+            "contact": turn._("留电话就能收到处理结果；不想留名字和电话可以匿名，同样会调查，只是没法答复您。"),
+            "rate": turn._("给这次处理打个分，1分最不满意，5分最满意。"),
+        }.get(turn.state.step or "")
+
+    def skip(self, turn: Turn) -> str | None:
+        return {"contact": "2", "subject": str(len(SUBJECTS))}.get(turn.state.step or "")
+
+    def claims(self, turn: Turn) -> bool:
+        return turn.state.step == "contact" and cues.ANONYMOUS_WISH.search(turn.text) is not None
 
     def start(self, turn: Turn) -> list[Reply]:
         text = token(turn.text)
@@ -230,7 +259,7 @@ class ComplaintFlow(Flow):
     def _contact(self, turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
         data.setdefault("attachments", []).extend(turn.inbound.attachments)
         phone = turn.inbound.known_phone
-        anonymous = text == "2" or text in ANONYMOUS
+        anonymous = text == "2" or text in ANONYMOUS or cues.ANONYMOUS_WISH.search(turn.text) is not None
         if not anonymous and text != "1" and not any(ch.isdigit() for ch in text) and turn.text.strip():
             # More of the story, not a phone number: keep it with the account and ask again.
             data["text"] = (data.get("text", "") + "\n" + turn.text.strip()).strip()
@@ -255,7 +284,7 @@ class ComplaintFlow(Flow):
             return [Reply(turn._("这件事刚才已经收到了，编号{number}，不用重复发送。").format(number=receipt.number))]
         language = reply_language(turn)
         lines = [turn._("举报已受理，编号{number}。").format(number=receipt.number)]
-        if receipt.resolve_due:
+        if receipt.resolve_due and documented_deadline(turn.state.county):
             lines.append(turn._("会在{date}前调查处理。").format(date=format_date(receipt.resolve_due, language)))
         lines.append(turn._("反映村干部的问题由乡镇和县里处理，不会交给被反映的人。"))
         lines.append(turn._("匿名举报我们同样调查，但无法答复您。") if anonymous

@@ -16,6 +16,10 @@ from content import CONTENT_DIR
 
 # A description needs at least this many characters besides the words that merely name the act (举报, 投诉).
 MIN_ACCOUNT = 10
+# "能不写名字不", "不想留电话": the wish not to be named or contacted, however it is put.
+ANONYMOUS_WISH = re.compile(r"匿名|不写名字|不留名|不想留名|不留姓名|不写姓名|不想让人知道|别让人知道|不留电话|"
+                            r"不想留电话|不要留电话|不留联系方式|不用联系|不用答复|不用回复|이름 없이|익명|anonymous",
+                            re.IGNORECASE)
 _ACT_WORDS = re.compile(r"我要|我想|想要|举报|投诉|反映|一下|신고|report", re.IGNORECASE)
 
 

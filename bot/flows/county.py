@@ -96,6 +96,13 @@ class CountyFlow(Flow):
     name = NAME
     menu_label = N_("设置所在县")
     keywords = ()
+    repairable = True
+
+    def claims(self, turn: Turn) -> bool:
+        return True        # every other answer is a place to look up; a policy question waits for the county
+
+    def explain(self, turn: Turn) -> str | None:
+        return turn._("每个县的政策不一样（补助多少、公示几天），所以要先知道您住在哪个县。回复序号或县名就行。")
 
     def start(self, turn: Turn) -> list[Reply]:
         return ask(turn)

@@ -36,6 +36,10 @@ class LanguageFlow(Flow):
     name = NAME
     menu_label = N_("切换语言 / Language / 언어")
     keywords = ()
+    repairable = True
+
+    def claims(self, turn: Turn) -> bool:
+        return True        # the answer is a language's number or name
 
     def start(self, turn: Turn) -> list[Reply]:
         turn.enter(NAME, "choose")

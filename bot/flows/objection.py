@@ -17,6 +17,7 @@ from bot.engine.context import reply_language
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.flows import tracking
+from bot.flows.complaint_cues import ANONYMOUS_WISH
 from bot.i18n import N_, format_date
 
 NAME = "objection"
@@ -26,6 +27,15 @@ CHANGE_VILLAGE = {"换村", "换一个村"}
 NO_CONTACT = {"不留", "不用", "不需要", "匿名"}
 MAX_LISTED = 20
 SHORTCUT = re.compile(r"异议\s*(\d+)\s+(\d+)\s*(.*)", re.DOTALL)
+_APP_NUMBER = r"(?P<number>\d{6})[-\s]?(?P<year>\d{4})[-\s]?(?P<serial>\d{5})(?!\d)"
+# The application number printed on the notice: "异议 1 140621-2026-00001 理由" or "异议 140621-2026-00001 …".
+BY_NUMBER = re.compile(r"^异议\s*(?:(?P<notice>\d{1,6})\s+)?" + _APP_NUMBER + r"\s*[,，:：。]?\s*(?P<reason>.*)$",
+                       re.DOTALL)
+# "对140621-2026-00002有意见 他家有车": the number, the wish, the reason.
+AGAINST = re.compile(r"^(?:我)?对\s*" + _APP_NUMBER + r"\s*(?:号|这户|这家|这一户)?\s*"
+                     r"(?:有意见|有异议|提异议|提出异议|不服|有看法)[,，。:：!！\s]*(?P<reason>.*)$", re.DOTALL)
+# The internal ids at any length ("异议 3 12 他家在城里有楼房"), as the notice's own text tells residents to send.
+BY_IDS = re.compile(r"^异议\s*(\d+)\s+(\d+)(?:\s+(.*))?$", re.DOTALL)
 LEVELS = {"village": N_("村级公示，拟报乡镇审核"), "township": N_("乡镇公示，拟报县里核查审批")}
 KIND = "YY"
 STATUS_TEXT = {"received": N_("已受理，正在调查核实"), "investigating": N_("正在调查核实"),
@@ -39,9 +49,11 @@ REASON_IN_CHOICE = 6
 class ObjectionFlow(Flow):
     name = NAME
     keywords = ("异议", "提异议", "查异议", "이의")
-    patterns = (tracking.lookup(KIND),)
+    patterns = (tracking.lookup(KIND), BY_NUMBER, AGAINST, BY_IDS)
     menu_label = N_("对公示名单提出异议")
     needs_county = True
+    repairable = True
+    free_text_steps = frozenset({"reason"})
 
     def start(self, turn: Turn) -> list[Reply]:
         data = turn.flow_data(self.name)
@@ -53,10 +65,26 @@ class ObjectionFlow(Flow):
         if shortcut:
             return self._shortcut(turn, data, int(shortcut.group(1)), int(shortcut.group(2)),
                                   shortcut.group(3).strip())
+        missing = self._prerequisite(turn)
+        if missing:
+            turn.finish()
+            return [Reply(missing)]
         village = turn.services.village(turn.state.village_id) if turn.state.village_id else None
         if village is None or village.county_code != turn.state.county:
             return self._ask_village(turn)
         return self._show_lists(turn, data)
+
+    def _prerequisite(self, turn: Turn) -> str | None:
+        """Said at once, honestly: nothing to object to in this county through the bot, and what to do instead."""
+        county = turn.state.county or ""
+        instead = turn._("有异议可以在公示期内向村委会或乡镇政府书面反映，公示上也写着举报电话。")
+        has_villages = getattr(turn.services, "has_villages", None)
+        if has_villages is not None and not has_villages(county):
+            return turn._("本县的村还没有录入系统，所以现在不能在这里对公示名单提异议。") + instead
+        open_lists = getattr(turn.services, "county_has_open_lists", None)
+        if open_lists is not None and not open_lists(county, turn.now):
+            return turn._("本县现在没有正在公示、可以提异议的名单。") + instead
+        return None
 
     def resume(self, turn: Turn) -> list[Reply]:
         data = turn.flow_data(self.name)
@@ -80,7 +108,29 @@ class ObjectionFlow(Flow):
 
     def start_from_match(self, turn: Turn, match: re.Match[str]) -> list[Reply] | None:
         turn.finish()
+        data = turn.flow_data(self.name)
+        if match.re is BY_IDS:
+            return self._shortcut(turn, data, int(match.group(1)), int(match.group(2)), (match.group(3) or "").strip())
+        if match.re in (BY_NUMBER, AGAINST):
+            number = f"{match.group('number')}-{match.group('year')}-{match.group('serial')}"
+            notice = match.groupdict().get("notice")
+            entry = turn.services.entry_by_number(number, turn.now, int(notice) if notice else None)
+            return self._file_for(turn, data, entry, match.group("reason").strip())
         return self._status(turn, tracking.canonical(match))
+
+    def explain(self, turn: Turn) -> str | None:
+        return {
+            "village": turn._("要先知道您是哪个村的，才能找到您村正在公示的名单。回复村名就行，比如“张庄村”。"),
+            "entry": turn._("名单上是村里、乡镇公示的拟改造的家庭。您觉得哪一户不该评上，就回复它前面的序号。"),
+            "reason": turn._("写清楚您为什么觉得这一户不符合条件，比如在城里有房、家里有车，调查时会核实。"),
+            "contact": turn._("调查结果可以书面答复您。留电话就能收到结果；不留也照样调查，只是不答复您。"),
+        }.get(turn.state.step or "")
+
+    def skip(self, turn: Turn) -> str | None:
+        return "2" if turn.state.step == "contact" else None
+
+    def claims(self, turn: Turn) -> bool:
+        return turn.state.step == "contact" and ANONYMOUS_WISH.search(turn.text) is not None
 
     def _status(self, turn: Turn, number: str | None) -> list[Reply]:
         """Where the sender's own objection stands; anyone else's number is "not found"."""
@@ -98,6 +148,10 @@ class ObjectionFlow(Flow):
                   reason: str) -> list[Reply]:
         """"异议 <notice> <application> [reason]", as the public notice tells residents to send."""
         entry = turn.services.listed_entry(notice_id, application_id, turn.now)
+        return self._file_for(turn, data, entry, reason)
+
+    def _file_for(self, turn: Turn, data: dict[str, Any], entry: Any, reason: str) -> list[Reply]:
+        """Object to one entry found by its numbers: ask for the reason unless it came along."""
         if entry is None:
             turn.finish()
             return [Reply(turn._("没有找到这条公示。请回复“异议”，再按提示选择。"))]
@@ -198,7 +252,7 @@ class ObjectionFlow(Flow):
         phone = turn.inbound.known_phone
         if text == "1" and phone:
             contact: str | None = phone
-        elif text == "2" or text in NO_CONTACT:
+        elif text == "2" or text in NO_CONTACT or ANONYMOUS_WISH.search(turn.text):
             contact = None
         else:
             contact = turn.text.strip()

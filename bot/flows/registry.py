@@ -17,6 +17,7 @@ FLOW_MODULES: tuple[str, ...] = (
     "bot.flows.complaint",
     "bot.flows.county",
     "bot.flows.language",
+    "bot.flows.handoff",
     "bot.flows.fallback",
 )
 

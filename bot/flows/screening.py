@@ -23,7 +23,7 @@ from bot.engine.context import reply_language
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.flows import faq
-from bot.flows.screening_replies import question_reply, result_replies
+from bot.flows.screening_replies import question_reply, result_replies, sms_result
 from bot.i18n import N_
 
 BACK = {"上一步", "返回", "上一题", "后退"}
@@ -72,11 +72,60 @@ def parse_choice(key: str, text: str) -> Value | None:
     return False if text in NO else None
 
 
+# "자격이 되나요", "am I eligible": asking to be screened, in Korean and English.
+TRIGGERS = (
+    re.compile(r"^(?:저는?|우리 ?집은?|우리는?)?\s*(?:자격이?|신청 자격이?)\s*(?:되나요|돼요|있나요|있어요|될까요|되는지|"
+               r"확인|심사)[\s?？요.!]*$|^(?:저도|우리 ?집도)?\s*신청할 수 있(?:나요|어요|을까요)[\s?？.!]*$|^자격 ?심사$"),
+    re.compile(r"^(?:am i|are we|is my (?:family|household)) eligible(?: for (?:it|this|the (?:subsidy|programme|"
+               r"program|renovation|help|scheme)))?[\s?.!]*$|^(?:can|could) (?:i|we) apply[\s?.!]*$|"
+               r"^do (?:i|we) qualify[\s?.!]*$|^(?:check (?:my )?)?eligibility(?: check)?[\s?.!]*$",
+               re.IGNORECASE),
+)
+EXPLAIN = {
+    "relocation_village": N_("有的村已经定为整体搬迁村，那里的房子不再原地改造，另有搬迁安置。不清楚就回复“不知道”。"),
+    "category": N_("这是问您家在民政或乡村振兴部门登记的是哪类困难家庭，比如低保户、五保户。不清楚就回复“不知道”。"),
+    "house_grade": N_("危房鉴定由住建部门组织，C级是局部危险，D级是整栋危险。没鉴定过就选“还没鉴定/不知道”。"),
+}
+SKIPPED = "不知道"
+
+
 class ScreeningFlow(Flow):
     name = "screening"
     keywords = ("资格", "筛查", "能不能申请")
+    patterns = TRIGGERS
     menu_label = N_("看看能不能申请（资格筛查）")
     needs_county = True
+    repairable = True
+    state_keys = (PROGRESS,)
+    free_text_steps = frozenset({"lead_name", "lead_village"})
+
+    def explain(self, turn: Turn) -> str | None:
+        step = turn.state.step
+        if step == "question":
+            key = (turn.state.data.get(PROGRESS) or {}).get("current") or ""
+            return turn._(EXPLAIN.get(key, N_("选最接近您家情况的一项就行；不清楚就回复“不知道”，不影响往下问。")))
+        if step == "result":
+            return turn._("回复1可以看这个判断依据的是文件哪一条；回复2会把您的姓名、村名和电话转给村委会，请他们联系您。")
+        if step == "consent":
+            return turn._("同意的话，村委会会拿到您的姓名、村名和电话，主动联系您；不同意就什么都不转。")
+        return turn._("这是转给村委会的联系方式，他们用来找您。")
+
+    def skip(self, turn: Turn) -> str | None:
+        return {"question": SKIPPED, "consent": "2"}.get(turn.state.step or "")
+
+    def on_leave(self, turn: Turn) -> str | None:
+        if turn.state.step in ("result", "consent", "lead_name", "lead_village", "lead_phone", "lead_phone_confirm"):
+            return turn._("没有把您的姓名和电话转给村委会。")
+        return None
+
+    def start_from_match(self, turn: Turn, match: re.Match[str]) -> list[Reply] | None:
+        if not turn.state.county:
+            from bot.engine.context import meta
+            from bot.flows import county
+
+            meta(turn.state)["pending"] = {"flow": self.name, "text": ""}
+            return county.ask(turn)
+        return self.start(turn)
 
     # ------------------------------------------------------------------------------------------ questions
 
@@ -104,6 +153,8 @@ class ScreeningFlow(Flow):
             return self._answer(turn, data, text)
         if step == "consent":
             return self._consent(turn, data, text)
+        if step == "result":
+            return self._result(turn, data, text)
         return self._lead(turn, data, step or "", text)
 
     def _progress(self, turn: Turn) -> dict[str, Any]:
@@ -193,14 +244,39 @@ class ScreeningFlow(Flow):
         result = evaluate(data["answers"], county, turn._, reply_language(turn))
         record = getattr(turn.services, "record_screening", None)
         data["screening_id"] = record(result, data["answers"], turn.inbound.channel) if record else None
+        if turn.inbound.channel == "sms":     # three segments at most; the clauses on "1"
+            self._enter(turn, data, "result")
+            return [sms_result(result, turn._, offer_lead=self._can_lead(turn, data))]
+        return self._full_result(turn, data, result)
+
+    def _can_lead(self, turn: Turn, data: dict[str, Any]) -> bool:
+        return data.get("screening_id") is not None and hasattr(turn.services, "create_lead")
+
+    def _full_result(self, turn: Turn, data: dict[str, Any], result: Any = None) -> list[Reply]:
+        county = turn.state.county or ""
+        if result is None:
+            result = evaluate(data["answers"], county, turn._, reply_language(turn))
         replies = result_replies(result, get_profile(county), turn._)
-        if data["screening_id"] is None or not hasattr(turn.services, "create_lead"):
+        if not self._can_lead(turn, data):
             self._done(turn)
             return [*replies, Reply(turn._("如需申请，请带上材料到村委会。"))]
         self._enter(turn, data, "consent")
         options = tuple(Option(k, turn._(label)) for k, label in CONSENT)
         ask = Reply(turn._("要不要把您的姓名、村名和电话转给村委会，请他们联系您？"), options=options)
         return [*replies, ask]
+
+    def _result(self, turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
+        """After the SMS judgement: 1 the reasons with their clauses, 2 the committee may call."""
+        if text == "1":
+            return self._full_result(turn, data)
+        if text == "2" and self._can_lead(turn, data):
+            return self._consent(turn, data, "1")
+        if not self._can_lead(turn, data):    # nothing more to ask: the conversation moves on
+            self._done(turn)
+            answered = faq.aside(turn, turn.text)
+            return [answered] if answered else [Reply(turn._("好的。有问题可以直接问我，回复0看菜单。"))]
+        result = evaluate(data["answers"], turn.state.county or "", turn._, reply_language(turn))
+        return self._aside_or(turn, sms_result(result, turn._, offer_lead=self._can_lead(turn, data)))
 
     def _consent(self, turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
         if text in ("1", turn._("同意"), *YES):

@@ -41,6 +41,10 @@ def result_replies(result: Result, profile: CountyProfile, _: Translate) -> list
     headline = _(HEADLINES[result.outcome])
     source = cite(profile, result.disclaimer.citation)
     replies = [Reply(f"{headline}\n{result.disclaimer.text}", citation=source)]
+    checking = to_check(result)
+    if checking and result.outcome == "likely_eligible":
+        replies.append(Reply(_("还不清楚的几项由有关部门核实：{facts}。").format(
+            facts="、".join(_(label) for label in checking))))
     if result.conflicts:
         replies.append(Reply("\n".join(c.text for c in result.conflicts)))
     reasons = [(r.text, cite(profile, r.citation, section_only=short)) for r in result.reasons]
@@ -56,3 +60,55 @@ def _numbered(title: str, items: list[tuple[str, str]], _: Translate) -> Reply:
     for i, (text, source) in enumerate(items, start=1):
         lines.append(f"{i}. {text}" + (_("（{source}）").format(source=source) if source else ""))
     return Reply("\n".join(lines))
+
+
+# ---------------------------------------------------------------------------------------------- SMS
+
+SMS_UNITS = 3 * 67 - 6        # three parts of a long UCS-2 message, less the signature (【安居】 and room)
+SHORT_HEADLINES = {
+    "likely_eligible": N_("初步判断：您家符合申请条件，可以去申请。"),
+    "checked": N_("初步判断：值得去申请，下面几项要由有关部门核实。"),
+    "needs_appraisal": N_("初步判断：值得去申请，房子还要先鉴定危险等级。"),
+    "not_eligible": N_("初步判断：按您的回答，您家不符合危房改造的条件。"),
+    "refer": N_("初步判断：您家的住房问题另有安排。"),
+}
+SMS_DISCLAIMER = N_("这不是审批结果，以村、乡镇、县里审核为准。")
+DETAIL_OPTION = N_("看依据")
+LEAD_OPTION = N_("请村委会联系我")
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def to_check(result: Result) -> list[str]:
+    """Labels of the facts the departments still have to check (unanswered, or answered 不知道)."""
+    return [QUESTIONS[fact].label for fact in result.missing if fact in QUESTIONS]
+
+
+def sms_result(result: Result, _: Translate, *, offer_lead: bool) -> Reply:
+    """The judgement in at most three SMS segments: the headline, what is left to check or why not, the
+    first step, and "回复1看依据" for the clauses (sent in full on request)."""
+    checking = to_check(result)
+    key = "checked" if result.outcome == "likely_eligible" and checking else result.outcome
+    options = [Option("1", _(DETAIL_OPTION))]
+    if offer_lead:
+        options.append(Option("2", _(LEAD_OPTION)))
+    rendered_options = "\n".join(f"回复{o.key} {o.label}" for o in options)
+    parts = [_(SHORT_HEADLINES[key])]
+    extras: list[str] = []
+    if checking:
+        extras.append(_("待核实：{facts}。").format(facts="、".join(_(label) for label in checking)))
+    if result.outcome in ("not_eligible", "refer") and result.reasons:
+        extras.append(result.reasons[0].text)
+    if result.next_steps:
+        extras.append(_("下一步：{step}").format(step=result.next_steps[0].text))
+    tail = _(SMS_DISCLAIMER)
+
+    def size(lines: list[str]) -> int:
+        return _units("\n".join([*lines, tail, rendered_options]))
+
+    for extra in extras:
+        if size([*parts, extra]) <= SMS_UNITS:
+            parts.append(extra)
+    return Reply("\n".join([*parts, tail]), options=tuple(options))

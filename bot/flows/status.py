@@ -6,6 +6,8 @@ typed into the chat, so nobody can read another household's application by guess
 
 from __future__ import annotations
 
+import re
+
 from bot.engine.context import reply_language
 from bot.engine.types import Flow, Reply, Turn
 from bot.i18n import N_
@@ -15,10 +17,31 @@ NAME = "status"
 WAIT_CONTACT = "contact"
 
 
+# "俺家申请到哪一步了", "我的申请咋样了", "审批下来没": asking where one's own application stands, in plain words.
+_ZH_SUBJECT = r"(?=.*(?:申请|审批|批|补助|补贴|改造|危房|钱|资金))"
+PLAIN = (
+    re.compile(r"^" + _ZH_SUBJECT + r"(?:俺|我|我们|咱)?家?的?.{0,10}(?:到哪一步|到哪步|到哪了|走到哪|到什么程度|"
+               r"咋样了|怎么样了|怎样了|如何了|有进展|有结果|有消息|有信了|下来没|下来了|下来了没|批了没|批了吗|"
+               r"批没批|批下来|通过了吗|通过没|审完了|审完没|审核完了|办到哪|弄到哪|进度)"
+               r"[\s?？吗呢啊呀没了。!！]*$"),
+    re.compile(r"^(?:제|우리 집|우리)?\s*(?:신청|심사|승인|보조금).{0,12}(?:어떻게 됐|어디까지|결과|됐나요|됐어요|"
+               r"진행 상황|진행상황|나왔나요|나왔어요)[\s?？요.!]*$"),
+    re.compile(r"^(?:what(?:'s| is) the )?(?:status of )?(?:my|our) application(?: status)?|"
+               r"^(?:where is|how is|what about|any news (?:on|about)|has|was|is) (?:my|our) application\b|"
+               r"^(?:has|was|is) (?:it|my (?:subsidy|renovation)) (?:been )?approved|^application status",
+               re.IGNORECASE),
+)
+
+
 class StatusFlow(Flow):
     name = NAME
     keywords = ("查询", "进度", "status", "조회", "진행상황")
+    patterns = PLAIN
     menu_label = N_("查询申请进度")
+    repairable = True
+
+    def explain(self, turn: Turn) -> str | None:
+        return turn._("为了不把别人的申请告诉您，只能用您本人的手机号查。点下面的按钮分享手机号就行。")
 
     def start(self, turn: Turn) -> list[Reply]:
         phone = turn.inbound.known_phone

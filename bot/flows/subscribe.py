@@ -21,8 +21,14 @@ class SubscribeFlow(Flow):
     keywords = WORDS
     menu_label = N_("订阅本村公示通知")
     needs_county = True
+    repairable = True
 
     def start(self, turn: Turn) -> list[Reply]:
+        has_villages = getattr(turn.services, "has_villages", None)
+        if has_villages is not None and not has_villages(turn.state.county or ""):
+            turn.finish()          # said at once: no village can be named, so none is asked for
+            return [Reply(turn._("本县的村还没有录入系统，所以现在还不能订阅村里的公示通知。"
+                                 "公示名单会在村里和乡镇张贴，可以留意村委会的通知。"))]
         village = _strip(turn.text)
         if not village:
             turn.enter(self.name, "village")
@@ -36,6 +42,9 @@ class SubscribeFlow(Flow):
         if turn.state.step == "choose" and tok.isdigit() and 1 <= int(tok) <= len(choices):
             return self._done(turn, choices[int(tok) - 1])
         return self._match(turn, _strip(turn.text))
+
+    def explain(self, turn: Turn) -> str | None:
+        return turn._("订阅后，您村里张贴公示名单时和截止前一天，会发消息告诉您。回复您住的村名就行，比如“东村”。")
 
     def _match(self, turn: Turn, text: str) -> list[Reply]:
         found = turn.services.find_villages(turn.state.county, text) if text else []

@@ -1,0 +1,90 @@
+"""Call-back requests: recorded by the dialog, listed for the staff whose area covers them, marked handled.
+
+Scope follows leads: a request with a village is seen by that village, its township and its county; one whose
+village is unknown waits for the township or county (a village committee cannot place it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.domain.errors import Conflict, NotFound, ValidationFailed
+from api.models import Area, AreaLevel
+from api.models.callbacks import CallbackRequest, CallbackStatus
+from api.screening.records import normalise_phone
+from api.services import audit
+from api.services.scope import Actor, covers
+
+NOTE_LIMIT = 200
+MAX_OPEN_PER_SENDER = 3    # abuse control: open requests one sender may have at a time
+
+
+def _visible(session: Session, actor: Actor, request: CallbackRequest) -> bool:
+    if request.county_code != actor.county_code:
+        return False
+    if request.village_id is None:
+        return actor.level is not AreaLevel.village
+    area = session.get(Area, request.village_id)
+    return area is not None and covers(actor, area)
+
+
+def list_callbacks(session: Session, actor: Actor, status: CallbackStatus | None = None) -> Sequence[CallbackRequest]:
+    query = select(CallbackRequest).where(CallbackRequest.county_code == actor.county_code) \
+        .order_by(CallbackRequest.id)
+    if status is not None:
+        query = query.where(CallbackRequest.status == status)
+    return [row for row in session.scalars(query) if _visible(session, actor, row)]
+
+
+def get_callback(session: Session, actor: Actor, callback_id: int) -> CallbackRequest:
+    row = session.get(CallbackRequest, callback_id)
+    if row is None or not _visible(session, actor, row):
+        raise NotFound(f"回电请求 {callback_id} 不存在或不在您的管辖范围 / call-back {callback_id} not found",
+                       field="callback_id")
+    return row
+
+
+def mark_handled(session: Session, actor: Actor, callback_id: int, outcome: str | None,
+                 now: dt.datetime) -> CallbackRequest:
+    row = get_callback(session, actor, callback_id)
+    if row.status is CallbackStatus.handled:
+        raise Conflict(f"回电请求 {callback_id} 已处理 / call-back {callback_id} already handled",
+                       field="callback_id")
+    row.status, row.handled_at, row.handled_by = CallbackStatus.handled, now, actor.label
+    row.outcome = (outcome or "").strip()[:NOTE_LIMIT] or None
+    session.flush()
+    audit.record(session, actor.label, "callback.handled", "callback_request", row.id,
+                 {"status": "open"}, {"status": "handled", "outcome": row.outcome})
+    return row
+
+
+class CallbackPort:
+    """The dialog's way to record a request (bot.engine.services.PORTS); it commits with the turn."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def request_callback(self, *, county_code: str, village_id: int | None, phone: str, note: str, channel: str,
+                         sender: str, language: str | None, now: dt.datetime) -> int | None:
+        """The request's id; None when the phone is not a mobile number, 0 when the sender has too many open."""
+        try:
+            phone = normalise_phone(phone)
+        except ValidationFailed:    # the flow asks again
+            return None
+        open_count = len(self._session.scalars(select(CallbackRequest.id).where(
+            CallbackRequest.channel == channel, CallbackRequest.sender == sender,
+            CallbackRequest.status == CallbackStatus.open)).all())
+        if open_count >= MAX_OPEN_PER_SENDER:
+            return 0
+        row = CallbackRequest(county_code=county_code, village_id=village_id, phone=phone,
+                              note=note.strip()[:NOTE_LIMIT], channel=channel, sender=sender, language=language,
+                              created_at=now)
+        self._session.add(row)
+        self._session.flush()
+        audit.record(self._session, f"public:{channel}", "callback.request", "callback_request", row.id, None,
+                     {"county_code": county_code, "village_id": village_id})
+        return row.id

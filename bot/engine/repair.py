@@ -1,0 +1,283 @@
+"""Conversation repair around every question a flow asks, once for all flows (Rasa's repair patterns).
+
+A flow that sets ``repairable`` only asks and parses; the engine handles, at each of its questions:
+cancellation (算了 / 不弄了 / 취소 / never mind: leave, and say nothing was filed), correction (说错了 / 上一步 /
+이전 / back: the previous question again, with its answer undone; "说错了，是李庄村" answers it at once),
+say-that-again (再说一遍), clarification (什么意思: the question explained), skipping (跳过: the flow's own
+meaning of it, or "this one cannot be skipped"), chitchat (你是谁, 谢谢), interruption (a policy question is
+answered through ``faq.aside`` and the question asked again; a question is never stored as an answer) and
+cannot-handle (an answer the flow cannot use, explained twice, then the choice to go on or leave). Human
+hand-off is the ``handoff`` flow, whose patterns work at any point.
+
+Each question asked is remembered as a snapshot (step, the flow's data, the village, the prompt) in the
+engine's own memory, so "back" restores exactly what the farmer saw one question earlier.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import TYPE_CHECKING, Any
+
+from bot.engine.context import meta
+from bot.engine.normalize import token
+from bot.engine.types import Flow, Option, Reply, Turn
+
+if TYPE_CHECKING:
+    from bot.engine.engine import _Router
+
+ASKED, MISSES, STUCK = "asked", "misses", "stuck"
+MAX_SNAPSHOTS = 12
+MAX_EXPLAINED = 2            # an answer the flow cannot use is explained this often, then the way out is offered
+SHORT_FREE_QUESTION = 15     # at a free-text step only a question this short can be an aside
+
+
+def _alternatives(*words: str) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_TAIL = r"[\s,，。.!！~～吧啊呀哈了]*"
+CANCEL = re.compile(r"^(?:(?:" + _alternatives(
+    "算了", "取消", "退出", "不办了", "不弄了", "不要了", "不想弄了", "不想办了", "不做了", "不填了", "不提了",
+    "不举报了", "不投诉了", "不订阅了", "不查了", "不测了", "不问了", "先不弄了", "先不办了", "以后再说",
+    "改天再说", "结束", "不弄", "不办", "我不弄了", "我不办了", "我不想弄了", "我不想办了",
+    "취소", "그만", "그만할래요", "그만할게요", "안 할래요", "안할래요", "됐어요", "종료", "나갈래요",
+    "cancel", "quit", "exit", "never mind", "nevermind", "forget it", "abort", "i changed my mind",
+    "i don't want to do this", "stop this") + r")" + _TAIL + r")+$", re.IGNORECASE)
+_BACK_WORDS = ("上一步", "上一题", "后退", "回到上一步", "返回上一步", "说错了", "我说错了", "不对", "不对不对",
+               "错了", "选错了", "刚才那个选错了", "刚才选错了", "刚才说错了", "刚才那个不对", "写错了", "我写错了",
+               "改一下", "重新选", "이전", "뒤로", "이전 단계", "잘못 했어요", "잘못했어요", "잘못 눌렀어요",
+               "틀렸어요", "back", "go back", "previous", "wrong", "that's wrong", "i made a mistake", "undo")
+BACK = re.compile(r"^(?:" + _alternatives(*_BACK_WORDS) + r")" + _TAIL + r"$", re.IGNORECASE)
+# "说错了，是李庄村" / "不对，应该是2" / "wrong, it's 2": back, then the remainder answers that question.
+CORRECTION = re.compile(r"^(?:" + _alternatives(*_BACK_WORDS) + r")[\s,，。.:：!！]+"
+                        r"(?:应该是|应该选|改成|改为|是|选|it's|it is|아니라)?\s*(?P<rest>\S.*)$",
+                        re.IGNORECASE | re.DOTALL)
+REPEAT = re.compile(r"^(?:" + _alternatives(
+    "再说一遍", "再说一次", "再发一遍", "再发一次", "重复一下", "重复一遍", "没看清", "没听清", "刚才问的啥",
+    "问的啥", "刚才说啥", "再问一遍", "다시 말해 주세요", "다시 말해줘", "다시요", "한번 더", "다시 한번",
+    "again", "repeat", "say again", "say that again", "pardon", "come again") + r")" + _TAIL + r"$",
+    re.IGNORECASE)
+EXPLAIN = re.compile(r"^(?:" + _alternatives(
+    "这个啥意思", "这是啥意思", "啥意思", "什么意思", "这是什么意思", "这个什么意思", "是什么意思", "啥意思啊",
+    "不明白", "看不懂", "没看懂", "听不懂", "这问的啥", "问这个干啥", "问这个干什么", "为什么问这个",
+    "这个是啥", "这是啥", "무슨 뜻이에요", "무슨 뜻이야", "무슨 뜻", "무슨 말이에요", "이해가 안 돼요",
+    "what does this mean", "what does that mean", "what do you mean", "i don't understand", "meaning",
+    "explain") + r")" + r"[\s,，。.!！?？~～吧啊呀]*$", re.IGNORECASE)
+SKIP = re.compile(r"^(?:" + _alternatives(
+    "跳过", "下一个", "下一题", "不想说", "不想回答", "不方便说", "건너뛰기", "건너뛸게요", "넘어가요", "패스",
+    "skip", "next", "pass") + r")" + _TAIL + r"$", re.IGNORECASE)
+WHO = re.compile(r"^(?:" + _alternatives(
+    "你是谁", "你是机器人吗", "你是人吗", "是机器人吗", "你是真人吗", "机器人吗", "누구세요", "로봇이에요",
+    "are you a bot", "are you human", "are you a robot", "who are you") + r")[\s?？!！。.]*$", re.IGNORECASE)
+THANKS = re.compile(r"^(?:" + _alternatives(
+    "谢谢", "谢谢你", "谢谢您", "多谢", "感谢", "고마워요", "감사합니다", "thanks", "thank you") + r")" + _TAIL + "$",
+    re.IGNORECASE)
+GO_ON = frozenset({"1", "继续", "接着", "go on", "continue", "계속"})
+LEAVE = frozenset({"2"})
+
+# A message that asks rather than answers: a question mark, a question particle at the end, a question word.
+_STRONG_QUESTION = re.compile(
+    r"(?:[?？]|[吗么嘛呢]\W*$|(?:能|可以|会|要|有|算|行|是)\S{0,8}[不没]\W*$|나요\W*$|까요\W*$|가요\W*$|니까\W*$)")
+_QUESTION_WORDS = re.compile(
+    r"(?:怎么|怎样|为什么|为啥|咋|多少|几天|几年|几个|几月|能不能|可不可以|是不是|有没有|要不要|会不会|行不行|"
+    r"算不算|能否|如何|^(?:what|how|why|when|who|where|which|can|could|is|are|do|does|did|will|should|am|may)\b|"
+    r"뭐|왜|어떻게|언제|얼마|누구|어디)", re.IGNORECASE)
+
+
+def asks(text: str, *, strong: bool = False) -> bool:
+    """The message reads as a question (``strong``: unmistakably, by its mark or its last word)."""
+    compact = text.strip()
+    if len(compact.replace(" ", "")) < 3:
+        return False
+    if _STRONG_QUESTION.search(compact):
+        return True
+    return not strong and _QUESTION_WORDS.search(compact) is not None
+
+
+# ---------------------------------------------------------------------------------------------- snapshots
+
+def _keys(flow: Flow) -> tuple[str, ...]:
+    return (flow.name, *flow.state_keys)
+
+
+def _progress(turn: Turn, flow: Flow) -> dict[str, Any]:
+    """What answering a question changes: the step, the flow's data and the village (not the clock)."""
+    state = turn.state
+    data = {}
+    for key in _keys(flow):
+        value = state.data.get(key)
+        if isinstance(value, dict):
+            value = {k: v for k, v in value.items() if k != "saved_at"}
+        data[key] = copy.deepcopy(value)
+    return {"flow": state.flow, "step": state.step, "data": data, "village_id": state.village_id}
+
+
+def _reply_json(reply: Reply) -> dict[str, Any]:
+    return {"text": reply.text, "options": [[o.key, o.label] for o in reply.options],
+            "request_contact": reply.request_contact}
+
+
+def _reply(raw: dict[str, Any]) -> Reply:
+    return Reply(raw["text"], options=tuple(Option(k, v) for k, v in raw.get("options", [])),
+                 request_contact=bool(raw.get("request_contact")))
+
+
+def remember(turn: Turn, flow: Flow | None, replies: list[Reply]) -> None:
+    """After a turn: the question now asked joins the snapshots; leaving the flow forgets them."""
+    memory = meta(turn.state)
+    if flow is None or not flow.repairable or turn.state.flow != flow.name or not replies:
+        for key in (ASKED, MISSES, STUCK):
+            memory.pop(key, None)
+        return
+    asked = memory.get(ASKED)
+    if not asked or asked.get("flow") != flow.name:
+        asked = memory[ASKED] = {"flow": flow.name, "stack": []}
+        memory.pop(MISSES, None)
+    stack: list[dict[str, Any]] = asked["stack"]
+    now = _progress(turn, flow)
+    if stack and stack[-1]["state"] == now:
+        return
+    if stack and stack[-1]["state"]["step"] == now["step"] and len(stack) > 1 \
+            and stack[-2]["state"] == now:    # undone by the flow itself (its own "上一步")
+        stack.pop()
+        return
+    stack.append({"state": now, "prompt": _reply_json(replies[-1]),
+                  "saved": {k: copy.deepcopy(turn.state.data.get(k)) for k in _keys(flow)}})
+    del stack[:-MAX_SNAPSHOTS]
+
+
+def _prompt(turn: Turn) -> Reply | None:
+    stack = (meta(turn.state).get(ASKED) or {}).get("stack") or []
+    return _reply(stack[-1]["prompt"]) if stack else None
+
+
+def _restore(turn: Turn, flow: Flow, snapshot: dict[str, Any]) -> None:
+    state = turn.state
+    state.flow, state.step = flow.name, snapshot["state"]["step"]
+    state.village_id = snapshot["state"]["village_id"]
+    for key, value in snapshot["saved"].items():
+        if value is None:
+            state.data.pop(key, None)
+        else:
+            state.data[key] = copy.deepcopy(value)
+
+
+# ---------------------------------------------------------------------------------------------- the turn
+
+def resume(router: _Router, flow: Flow) -> list[Reply]:
+    """The active repairable flow's next message: repaired here, or handed to the flow."""
+    turn = router.turn
+    memory = meta(turn.state)
+    text = turn.text.strip()
+    said = token(text)
+    if memory.pop(STUCK, None):
+        if said in GO_ON:
+            memory.pop(MISSES, None)
+            return _again(turn, None)
+        if said in LEAVE:
+            return leave(turn, flow)
+    if CANCEL.match(said):
+        return leave(turn, flow)
+    if BACK.match(said):
+        return _back(router, flow, None)
+    correction = CORRECTION.match(text)
+    if correction and not flow.claims(turn):
+        return _back(router, flow, correction.group("rest").strip())
+    if REPEAT.match(said):
+        return _again(turn, None)
+    if EXPLAIN.match(said):
+        return _again(turn, flow.explain(turn) or turn._(
+            "这一步就是上面这个问题，按提示回复就行。回复“上一步”改上一个回答，回复“取消”退出，回复“人工”找人帮忙。"))
+    if SKIP.match(said):
+        meaning = flow.skip(turn)
+        if meaning is None:
+            return _again(turn, turn._("这个问题不能跳过；不想回答可以回复“取消”退出。"))
+        turn.text = meaning
+        return _run(router, flow)
+    if WHO.match(said):
+        return _again(turn, turn._("我是安居的自动回复，正在帮您办这件事。想找工作人员请回复“人工”。"))
+    if THANKS.match(said) and turn.state.step not in flow.free_text_steps:
+        return _again(turn, turn._("不客气。"))
+    if not flow.claims(turn):
+        aside = _aside(turn, flow, text)
+        if aside is not None:
+            return aside
+    return _run(router, flow)
+
+
+def _aside(turn: Turn, flow: Flow, text: str) -> list[Reply] | None:
+    """A policy question asked instead of an answer: answered, and the flow's question asked again."""
+    free = turn.state.step in flow.free_text_steps
+    if free and (len(text) > SHORT_FREE_QUESTION or not asks(text, strong=True)):
+        return None
+    if not asks(text):
+        return None
+    from bot.flows import faq
+
+    answered = faq.aside(turn, text)
+    if answered is not None:
+        return [answered, *_again(turn, turn._("我们接着刚才的问题："))]
+    if free or not asks(text, strong=True):
+        return None
+    return _again(turn, turn._("这个问题我现在答不上来，可以回复“人工”找工作人员。我们接着刚才的问题："))
+
+
+def _again(turn: Turn, intro: str | None) -> list[Reply]:
+    """The current question once more, after ``intro``."""
+    prompt = _prompt(turn)
+    replies = [Reply(intro)] if intro else []
+    if prompt is None:
+        return replies or [Reply(turn._("请按上面的提示回复；回复“取消”退出。"))]
+    return [*replies, prompt]
+
+
+def _run(router: _Router, flow: Flow) -> list[Reply]:
+    """The flow takes the answer; an answer it cannot use is explained twice, then the way out is offered."""
+    turn = router.turn
+    memory = meta(turn.state)
+    before = _progress(turn, flow)
+    replies = router._run(flow, flow.resume)
+    if turn.state.flow != flow.name or _progress(turn, flow) != before:
+        memory.pop(MISSES, None)
+        return replies
+    misses = memory.get(MISSES, 0) + 1
+    if misses <= MAX_EXPLAINED:
+        memory[MISSES] = misses
+        return replies
+    memory.pop(MISSES, None)
+    memory[STUCK] = True
+    options = (Option("1", turn._("接着回答")), Option("2", turn._("退出")))
+    return [Reply(turn._("这一步好像没对上。回复1接着回答这个问题，回复2退出（不会提交任何内容），"
+                         "也可以回复“人工”找工作人员。"), options=options)]
+
+
+def leave(turn: Turn, flow: Flow) -> list[Reply]:
+    """Leave the flow: its data and the question waiting for it go; nothing was filed."""
+    extra = flow.on_leave(turn)
+    for key in flow.state_keys:
+        turn.state.data.pop(key, None)
+    meta(turn.state).pop("pending", None)
+    turn.finish()
+    text = turn._("好的，已经退出，没有提交任何内容。")
+    if extra:
+        text += extra
+    return [Reply(text + "\n" + turn._("有问题可以直接问我，回复0看菜单。"))]
+
+
+def _back(router: _Router, flow: Flow, answer: str | None) -> list[Reply]:
+    """One question back, its answer undone; with ``answer``, that question answered again at once."""
+    turn = router.turn
+    stack = (meta(turn.state).get(ASKED) or {}).get("stack") or []
+    meta(turn.state).pop(MISSES, None)
+    if len(stack) < 2:
+        if answer:
+            turn.text = answer
+            return _run(router, flow)
+        return _again(turn, turn._("这已经是第一个问题了。"))
+    stack.pop()
+    _restore(turn, flow, stack[-1])
+    if answer:
+        turn.text = answer
+        return _run(router, flow)
+    return _again(turn, turn._("好的，回到上一个问题："))
