@@ -30,4 +30,4 @@ __all__ = [
     "NoticeEntry", "NoticeLevel", "NoticeStatus", "NumberSeries", "Objection", "ObjectionStatus", "PublicityNotice",
     "Role", "TargetCategory", "User",
 ]
-from api.models.callbacks import CallbackRequest, CallbackStatus  # noqa: E402,F401
+from api.models.callbacks import CallbackRequest, CallbackStatus  # noqa: F401

@@ -4,8 +4,8 @@ Existing entries keep their plain SHA-256 hashes (scheme ``sha256``) and no area
 after the upgrade is keyed and links to the newest of them, which anchors the old part of the chain. The
 number counters start at the highest number already filed in each series.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 """
 
 from collections.abc import Sequence
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004"
-down_revision: str | None = "0003"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """callback requests: a farmer asks in the dialog for a person to ring back
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0008
+Revises: 0007
 """
 
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004"
-down_revision: str | None = "0003"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
