@@ -25,6 +25,7 @@ def default_data_dir() -> Path:
 
 DEV_SMS_SECRET = "dev-only-sms-secret"
 MIN_SECRET_CHARS = 32
+MIN_COMPLAINANT_KEY_CHARS = 16   # as api/services/pseudonyms.py checks at use
 
 
 class InsecureSettings(RuntimeError):
@@ -124,9 +125,9 @@ class Settings(BaseSettings):
         if self.sms_gateway == "twilio" and not (self.twilio_auth_token and self.twilio_auth_token.get_secret_value()):
             problems.append("ANJU_TWILIO_AUTH_TOKEN: the Twilio gateway checks every callback's signature with it")
         key = self.complainant_key.get_secret_value()
-        if "dev-only" in key or len(key) < MIN_SECRET_CHARS:
-            problems.append(f"ANJU_COMPLAINANT_KEY: set a random key of at least {MIN_SECRET_CHARS} characters (the "
-                            "keyed hash of anonymous complainants' phones)")
+        if "dev-only" in key or len(key) < MIN_COMPLAINANT_KEY_CHARS:
+            problems.append(f"ANJU_COMPLAINANT_KEY: set a random key of at least {MIN_COMPLAINANT_KEY_CHARS} "
+                            "characters (the keyed hash of anonymous complainants' phones)")
         audit_key = self.audit_key.get_secret_value() if self.audit_key else ""
         if len(audit_key) < MIN_SECRET_CHARS:
             problems.append(f"ANJU_AUDIT_KEY: set a random key of at least {MIN_SECRET_CHARS} characters (the audit "
