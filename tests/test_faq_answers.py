@@ -133,3 +133,17 @@ def test_everyday_subjects_are_handed_off_with_no_figure() -> None:
     for message in ("这两天羊价咋样", "闺女结婚彩礼给多少", "去镇上的班车几点发车", "医院挂号咋挂"):
         text = Chat(county="140621").say(message)
         assert "回答不了" in text and not re.search(r"\d", text), message
+
+
+def test_a_farmer_who_says_they_want_to_report_gets_the_complaint_flow_not_the_rule() -> None:
+    chat = Chat(county="140621")
+    text = chat.say("有人冒领补助 俺要举报")
+    assert chat.state.flow == "complaint" and "冒领" in text
+    assert Chat(county="140621").say("举报电话是多少").startswith("山阴县：")   # a question stays a question
+
+
+def test_closing_words_outside_a_flow_end_politely_and_file_nothing() -> None:
+    chat = Chat(county="140621")
+    for message in ("算了不弄了", "那算了吧"):
+        text = chat.say(message)
+        assert "没有提交" in text and "依据" not in text and chat.state.flow is None

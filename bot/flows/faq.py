@@ -9,6 +9,7 @@ number a farmer reads comes from the FAQ text of the county it names.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from api.profiles import load_profiles
@@ -18,8 +19,8 @@ from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.faq.citation import checked_sources, compact_citation, short_name
 from bot.faq.loader import Answer, FaqEntry
+from bot.flows import complaint, followup, menu, objection
 from bot.flows import county as county_flow
-from bot.flows import followup, menu
 from bot.i18n import N_
 from bot.nlu import grounding
 from bot.nlu.retriever import Result, retriever
@@ -39,12 +40,26 @@ THANKS = frozenset({"谢谢", "多谢", "谢谢你", "谢谢您", "感谢", "tha
 PUZZLED = frozenset({"不知道", "不懂", "我不懂", "看不懂", "听不懂", "不明白", "没看懂", "啥意思", "什么意思", "啥",
                      "什么", "咋整", "怎么办", "不会", "모르겠어요", "무슨 뜻이에요", "i don't understand", "what"})
 ASIDE_MIN_CHARS = 4
+# What a farmer says who has something to report or to object to, rather than a question about the rule.
+REPORT_INTENT = re.compile(r"(我|俺|咱)(们)?(要|想)(举报|告|反映|投诉)|我要告")
+OBJECT_INTENT = re.compile(r"(我|俺|咱)(们)?(要|想)(提)?异议|对.{0,12}有意见")
+# Closing words outside any flow: the farmer is done, not asking.
+CLOSING = frozenset({"算了", "不弄了", "不办了", "不问了", "不用了", "不要了", "取消", "退出", "没事了", "那算了",
+                     "그만", "취소", "됐어요", "never mind", "cancel", "stop asking"})
 BARE_WORD = 4        # characters: a one-word message this short ("房子") gets the nearest topics to pick from
 
 
 def _entries() -> dict[str, FaqEntry]:
     """The FAQ as indexed (the cached retriever carries it, so answering parses no YAML)."""
     return retriever().entries  # type: ignore[return-value]
+
+
+def _closing(said: str) -> bool:
+    """Nothing but closing words ("算了不弄了", "那算了吧")."""
+    rest = said.replace(" ", "")
+    for word in sorted(CLOSING, key=len, reverse=True):
+        rest = rest.replace(word.replace(" ", ""), "")
+    return bool(said.strip()) and not rest.strip("吧啊呀了哈嘛呢")
 
 
 def entry_title(faq_id: str) -> str:
@@ -118,6 +133,9 @@ class FaqFlow(Flow):
             turn.finish()
             return [county_flow.remember(turn, place),
                     Reply(turn._("请直接输入您的问题，例如：“公示几天”“补助多少钱”；回复0看菜单。"))]
+        if _closing(said):
+            turn.finish()
+            return [Reply(turn._("好的，不办了，什么也没有提交。有问题随时再问；回复0看菜单。"))]
         if said in ACKNOWLEDGED or said in PUZZLED:
             turn.finish()
             if said in THANKS:
@@ -134,6 +152,9 @@ class FaqFlow(Flow):
             result = retriever().search(text)
         if result.outcome == "out_of_scope":
             return self._out_of_scope(turn, result, county)
+        handed = self._hand_over(turn, text, result)
+        if handed is not None:
+            return handed
         if county is None:                 # a question for us: now the county matters
             turn.finish()
             context.meta(turn.state)["pending"] = {"flow": NAME, "text": text}
@@ -141,6 +162,22 @@ class FaqFlow(Flow):
         if result.outcome == "clarify" and len(set(result.tokens)) <= 1 and len(said) <= BARE_WORD:
             return self._clarify(turn, result, county, text)   # one bare word ("房子"): truly ambiguous
         return self._answer(turn, result.top.faq_id if result.top else "", county, text, result)
+
+    @staticmethod
+    def _hand_over(turn: Turn, text: str, result: Result) -> list[Reply] | None:
+        """A farmer who tells of misconduct, or of someone on the list who should not be, wants to report or
+        object, not to read the rule: the complaint or objection flow starts on the message itself (which
+        reads what it already says). A question about how to report, with no incident in it, stays a question."""
+        near = {hit.faq_id for hit in result.hits[:2]}
+        for topic, intent, flow in HAND_OVERS:
+            if topic in near and intent.search(text):
+                turn.finish()
+                turn.text = text
+                if flow.needs_county and not turn.state.county:
+                    context.meta(turn.state)["pending"] = {"flow": flow.name, "text": text}
+                    return county_flow.ask(turn)
+                return flow.start(turn)
+        return None
 
     def _out_of_scope(self, turn: Turn, result: Result, county: str | None) -> list[Reply]:
         turn.finish()
@@ -243,3 +280,4 @@ def aside(turn: Turn, text: str) -> Reply | None:
 
 
 FLOW = FaqFlow()
+HAND_OVERS = (("misconduct_report", REPORT_INTENT, complaint.FLOW), ("objection", OBJECT_INTENT, objection.FLOW))
