@@ -11,12 +11,15 @@ from api.settings import MIN_SECRET_CHARS, InsecureSettings, Settings, get_setti
 from bot.cli import main
 
 STRONG = "k" * MIN_SECRET_CHARS
+OTHER_KEYS = ("ANJU_COMPLAINANT_KEY", "ANJU_AUDIT_KEY")
 
 
 def _settings(monkeypatch: pytest.MonkeyPatch, **env: str) -> Settings:
     for key in ("ANJU_ENVIRONMENT", "ANJU_DATABASE_URL", "ANJU_SMS_HMAC_SECRET", "ANJU_TELEGRAM_TOKEN",
                 "ANJU_TELEGRAM_WEBHOOK_URL", "ANJU_TELEGRAM_SECRET_TOKEN", "ANJU_SMS_GATEWAY"):
         monkeypatch.delenv(key, raising=False)
+    for key in OTHER_KEYS:          # the keys other tests look at (complainant hash, audit chain): set and strong
+        monkeypatch.setenv(key, STRONG)
     for key, value in env.items():
         monkeypatch.setenv(f"ANJU_{key.upper()}", value)
     return Settings(_env_file=None)  # type: ignore[call-arg]
@@ -95,6 +98,8 @@ def test_serve_in_production_with_real_secrets_starts(runs: list[Any], monkeypat
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("ANJU_ENVIRONMENT", "production")
     monkeypatch.setenv("ANJU_SMS_HMAC_SECRET", STRONG)
+    for key in OTHER_KEYS:
+        monkeypatch.setenv(key, STRONG)
     get_settings.cache_clear()
     assert main(["serve", "--no-scheduler"]) == 0
     assert "Mode:      production" in capsys.readouterr().out
