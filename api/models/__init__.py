@@ -29,4 +29,4 @@ __all__ = [
     "AuditEntry", "Conversation", "FiledBy", "Household", "InboundMessage", "Member", "NoticeEntry", "NoticeLevel",
     "NoticeStatus", "Objection", "ObjectionStatus", "PublicityNotice", "Role", "TargetCategory", "User",
 ]
-from api.models.callbacks import CallbackRequest, CallbackStatus  # noqa: E402,F401
+from api.models.callbacks import CallbackRequest, CallbackStatus  # noqa: F401
