@@ -27,6 +27,7 @@ from api.models import (
     PublicityNotice,
     ScreeningRecord,
 )
+from api.models.callbacks import CallbackRequest
 from api.models.complaints import Complaint, ComplaintCategory, ComplaintSubject
 from tests.factories import (
     bearer,
@@ -50,13 +51,14 @@ FOREIGN_TOKENS = ("v2", "v3", "other_village")  # same township, same county, an
 A = {  # village A's markers: none of them may reach a foreign token
     "head_name": "甲户主", "id_number": id_number(777), "phone": "13912345678", "number": "A-2021-0001",
     "notice_title": "甲村公示", "objection": "甲村异议理由", "lead_name": "甲线索", "lead_phone": "13987654321",
-    "complaint": "甲村举报内容", "complainant_phone": "13955556666",
+    "complaint": "甲村举报内容", "complainant_phone": "13955556666", "callback_phone": "13944443333",
 }
 # Which of A's records a parameter or body field names, by its name.
 REFS = {
     "area_id": "village", "village_id": "village", "parent_id": "village", "household_id": "household",
     "application_id": "application", "notice_id": "notice", "objection_id": "objection", "lead_id": "lead",
     "application_ids": "application", "screening_id": "screening", "complaint_id": "complaint",
+    "callback_id": "callback",
 }
 # Records that carry no personal data and are shared county-wide by design (a screening's answers).
 COUNTY_WIDE = {"screening"}
@@ -116,8 +118,13 @@ def world(engine: Engine) -> dict[str, Any]:
                               contact_phone=A["complainant_phone"], routed_to_id=tree["t1"].id)
         s.add(complaint)
         s.flush()
+        callback = CallbackRequest(county_code=village.county_code, village_id=village.id, phone=A["callback_phone"],
+                                   note="甲村回电", channel="sms", sender=A["callback_phone"])
+        s.add(callback)
+        s.flush()
         ids = {"village": village.id, "household": household.id, "application": app.id, "notice": notice.id,
-               "objection": objection.id, "lead": lead.id, "screening": screening.id, "complaint": complaint.id}
+               "objection": objection.id, "lead": lead.id, "screening": screening.id, "complaint": complaint.id,
+               "callback": callback.id}
         tokens = {k: make_token(s, tree[k], "admin") for k in FOREIGN_TOKENS}
     return {"ids": ids, "tokens": tokens}
 

@@ -153,10 +153,11 @@ class ObjectionPort:
                                                           Area.level == AreaLevel.village).limit(1)) is not None
 
     def county_has_open_lists(self, county_code: str, now: dt.datetime) -> bool:
-        """Whether any list in the county is under publicity now, so that an objection could be taken."""
-        notices = self._session.scalars(select(PublicityNotice).where(
-            PublicityNotice.county_code == county_code, PublicityNotice.status == NoticeStatus.open))
-        return any(window_open(notice, now) for notice in notices)
+        """Whether any list in the county is still open (not closed by its clerk): with none there is nothing
+        to object to; one whose window just ended is told with its dates at the village."""
+        return self._session.scalar(select(PublicityNotice.id).where(
+            PublicityNotice.county_code == county_code, PublicityNotice.status == NoticeStatus.open)
+            .limit(1)) is not None
 
     def entry_by_number(self, number: str, now: dt.datetime, notice_id: int | None = None) -> ListedEntry | None:
         """The entry of an open notice for the application numbered ``number`` (as printed on the notice:

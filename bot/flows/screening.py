@@ -74,8 +74,9 @@ def parse_choice(key: str, text: str) -> Value | None:
 
 # "자격이 되나요", "am I eligible": asking to be screened, in Korean and English.
 TRIGGERS = (
-    re.compile(r"^(?:저는?|우리 ?집은?|우리는?)?\s*(?:자격이?|신청 자격이?)\s*(?:되나요|돼요|있나요|있어요|될까요|되는지|"
-               r"확인|심사)[\s?？요.!]*$|^(?:저도|우리 ?집도)?\s*신청할 수 있(?:나요|어요|을까요)[\s?？.!]*$|^자격 ?심사$"),
+    re.compile(r"^(?:저는?|우리 ?집은?|우리는?)?\s*(?:자격이?|신청 자격이?)\s*"
+               r"(?:되나요|돼요|있나요|있어요|될까요|되는지|확인|심사)[\s?？요.!]*$"
+               r"|^(?:저도|우리 ?집도)?\s*신청할 수 있(?:나요|어요|을까요)[\s?？.!]*$|^자격 ?심사$"),
     re.compile(r"^(?:am i|are we|is my (?:family|household)) eligible(?: for (?:it|this|the (?:subsidy|programme|"
                r"program|renovation|help|scheme)))?[\s?.!]*$|^(?:can|could) (?:i|we) apply[\s?.!]*$|"
                r"^do (?:i|we) qualify[\s?.!]*$|^(?:check (?:my )?)?eligibility(?: check)?[\s?.!]*$",
@@ -105,7 +106,8 @@ class ScreeningFlow(Flow):
             key = (turn.state.data.get(PROGRESS) or {}).get("current") or ""
             return turn._(EXPLAIN.get(key, N_("选最接近您家情况的一项就行；不清楚就回复“不知道”，不影响往下问。")))
         if step == "result":
-            return turn._("回复1可以看这个判断依据的是文件哪一条；回复2会把您的姓名、村名和电话转给村委会，请他们联系您。")
+            return turn._("回复1可以看这个判断依据的是文件哪一条；"
+                          "回复2会把您的姓名、村名和电话转给村委会，请他们联系您。")
         if step == "consent":
             return turn._("同意的话，村委会会拿到您的姓名、村名和电话，主动联系您；不同意就什么都不转。")
         return turn._("这是转给村委会的联系方式，他们用来找您。")
