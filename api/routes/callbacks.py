@@ -6,12 +6,14 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import current_actor
 from api.deps import SessionDep
 from api.models.callbacks import CallbackRequest, CallbackStatus
+from api.schemas.types import Id
 from api.services import callbacks
+from api.services.disclosure import Phone
 from api.services.scope import Actor
 
 router = APIRouter(prefix="/api/v1", tags=["callbacks"])
@@ -24,7 +26,7 @@ class CallbackOut(BaseModel):
     id: int
     county_code: str
     village_id: int | None
-    phone: str
+    phone: Phone
     note: str
     channel: str
     language: str | None
@@ -42,7 +44,7 @@ class CallbackPage(BaseModel):
 class HandledIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    outcome: str | None = None
+    outcome: str | None = Field(default=None, max_length=200)
 
 
 def _out(row: CallbackRequest) -> CallbackOut:
@@ -56,7 +58,7 @@ def list_callbacks(session: SessionDep, actor: ActorDep, status: CallbackStatus 
 
 
 @router.post("/callbacks/{callback_id}/handled", response_model=CallbackOut)
-def mark_handled(callback_id: int, session: SessionDep, actor: ActorDep,
+def mark_handled(callback_id: Id, session: SessionDep, actor: ActorDep,
                  body: HandledIn | None = None) -> CallbackOut:
     row = callbacks.mark_handled(session, actor, callback_id, body.outcome if body else None,
                                  dt.datetime.now(dt.UTC))
