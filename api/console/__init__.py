@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.console import admin, assets, board, filing, publicity, signin, stats, work
+from api.console import admin, assets, board, filing, publicity, records, signin, stats, work
 
 router = APIRouter(include_in_schema=False)
-for _module in (assets, signin, work, filing, publicity, admin, stats, board):
+for _module in (assets, signin, work, filing, publicity, admin, stats, records, board):
     router.include_router(_module.router)
