@@ -38,6 +38,9 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     from api.settings import get_settings
 
     monkeypatch.setenv("ANJU_DATA_DIR", str(tmp_path / "data"))
+    # Tests run in development mode on either database (public development keys for the audit chain and the
+    # complainant hash); the tests of production mode set ANJU_ENVIRONMENT themselves.
+    monkeypatch.setenv("ANJU_ENVIRONMENT", "development")
     if not POSTGRES_URL:
         monkeypatch.delenv("ANJU_DATABASE_URL", raising=False)
     get_settings.cache_clear()
