@@ -20,6 +20,9 @@ from api.bootstrap import seed_counties
 from api.db import Base, make_engine, transaction
 
 POSTGRES_URL = os.environ.get("ANJU_DATABASE_URL", "")
+# Development mode for the whole run, module- and session-scoped fixtures included (public development keys for
+# the audit chain and the complainant hash); tests of production mode set ANJU_ENVIRONMENT with monkeypatch.
+os.environ["ANJU_ENVIRONMENT"] = "development"
 DB_FIXTURES = {"engine", "session", "client", "template_db"}
 
 
