@@ -69,13 +69,13 @@ class Settings(BaseSettings):
     flood_limit: int = 20                    # messages one sender may send per flood window, on any channel
     flood_window_seconds: int = 60
 
-    # The delivery worker (bot/notify/worker.py). Operational limits, not policy: notifications wait out the
+    # The delivery worker (api/delivery/worker.py). Operational limits, not policy: notifications wait out the
     # quiet hours (local time, ``timezone``); direct replies never wait. Rates are per process and channel.
     quiet_hours_start: dt.time = dt.time(21, 0)
     quiet_hours_end: dt.time = dt.time(8, 0)
     sms_rate_per_second: float = 20.0
     telegram_rate_per_second: float = 25.0  # Telegram's documented bulk limit is about 30 messages/s
-    # Staff reminders (bot/notify/staff.py): how many days before a review deadline township staff hear of it.
+    # Staff reminders (api/delivery/staff.py): how many days before a review deadline township staff hear of it.
     staff_review_remind_days: int = 2
 
     telegram_token: SecretStr | None = None

@@ -21,11 +21,11 @@ from sqlalchemy import Engine, text
 
 import api.models  # noqa: F401
 from api.db import Base, make_engine, transaction
+from api.delivery.senders.base import Outgoing
+from api.delivery.worker import WorkerConfig, run_once
 from api.models._types import utcnow
 from api.models.messages import OutboundMessage, OutboundStatus
 from api.settings import Settings
-from bot.channels.sms.senders.base import Outgoing
-from bot.notify.worker import WorkerConfig, run_once
 
 CONFIG = WorkerConfig(rate_per_second={}, quiet_start=dt.time(0), quiet_end=dt.time(0))
 

@@ -117,7 +117,7 @@ async def _play(port: int, senders: int, concurrency: int, prefix: str) -> tuple
     """Each task is a gateway connection working through a queue of farmers, each one's messages in order."""
     import aiohttp
 
-    from bot.channels.sms.signature import HEADER, sign
+    from api.delivery.signature import HEADER, sign
 
     queue: asyncio.Queue[int] = asyncio.Queue()
     for index in range(senders):
@@ -162,7 +162,7 @@ async def _open_loop(port: int, senders: int, rate: float, prefix: str) -> tuple
     """Message ``turn * senders + index`` is due at ``slot / rate`` s; a farmer's next waits for its last."""
     import aiohttp
 
-    from bot.channels.sms.signature import HEADER, sign
+    from api.delivery.signature import HEADER, sign
 
     latencies: list[float] = []
     errors = 0

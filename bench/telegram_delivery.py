@@ -1,4 +1,4 @@
-"""Benchmark: Telegram delivery through the claim → call → record path (bot.notify.unkeyed), no network.
+"""Benchmark: Telegram delivery through the claim → call → record path (api.delivery.unkeyed), no network.
 
     python bench/telegram_delivery.py                                  # SQLite in a temporary file
     python bench/telegram_delivery.py --pg-url postgresql+psycopg://postgres@127.0.0.1:5432/test
@@ -24,9 +24,9 @@ from sqlalchemy import Engine, func, select, text
 
 import api.models  # noqa: F401
 from api.db import Base, make_engine, transaction
+from api.delivery.senders.base import Outgoing
+from api.delivery.worker import RateLimiter, WorkerConfig, run_once
 from api.models.messages import OutboundMessage, OutboundStatus
-from bot.channels.sms.senders.base import Outgoing
-from bot.notify.worker import RateLimiter, WorkerConfig, run_once
 
 DAYTIME = dt.datetime(2026, 11, 24, 3, 0, tzinfo=dt.UTC)
 

@@ -111,7 +111,7 @@ def test_overdue_township_review_is_listed(session: Session) -> None:
 
 
 def test_the_scheduler_job_runs_the_same_checks(engine: Engine) -> None:
-    from bot.jobs import check_deadlines
+    from api.jobs import check_deadlines
 
     with transaction(engine) as s:
         world = build_world(s)

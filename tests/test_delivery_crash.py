@@ -1,7 +1,7 @@
 """SIGKILL a delivery worker mid-delivery, several times, and count what an SMS gateway that ignores our
-idempotency key received: nothing lost, at most one message twice per crash (bot/notify/unkeyed.py).
+idempotency key received: nothing lost, at most one message twice per crash (api/delivery/unkeyed.py).
 
-Real worker processes (``python -m bot.notify.worker``) against a real HTTP gateway on 127.0.0.1, two at a time,
+Real worker processes (``python -m api.delivery.worker``) against a real HTTP gateway on 127.0.0.1, two at a time,
 one of them killed while the gateway holds its request; the cut-off rows are settled by a last in-process pass
 after their lease, as the next worker run would settle them.
 """
@@ -30,12 +30,12 @@ from starlette.routing import Route
 from test_telegram_fakeapi import serve
 
 from api.db import transaction
+from api.delivery.senders.base import Outgoing
+from api.delivery.senders.http import HttpSender
+from api.delivery.worker import WorkerConfig, run_once
 from api.models._types import utcnow
 from api.models.messages import OutboundMessage, OutboundStatus
 from api.settings import Settings
-from bot.channels.sms.senders.base import Outgoing
-from bot.channels.sms.senders.http import HttpSender
-from bot.notify.worker import WorkerConfig, run_once
 
 ROOT = Path(__file__).resolve().parent.parent
 ROWS, CRASHES, WORKERS = 150, 3, 2
@@ -77,7 +77,7 @@ def _worker(engine: Engine, port: int) -> subprocess.Popen[bytes]:
            "ANJU_SMS_GATEWAY": "http", "ANJU_SMS_HTTP_URL": f"http://127.0.0.1:{port}/send",
            "ANJU_SMS_HTTP_HONOURS_KEY": "false",
            "ANJU_QUIET_HOURS_START": "00:00", "ANJU_QUIET_HOURS_END": "00:00"}
-    return subprocess.Popen([sys.executable, "-m", "bot.notify.worker", "--interval", "0.05", "--rate", "1000"],
+    return subprocess.Popen([sys.executable, "-m", "api.delivery.worker", "--interval", "0.05", "--rate", "1000"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
@@ -188,7 +188,7 @@ def _rows(engine: Engine) -> dict[str, tuple[str, int]]:
 
 
 def test_the_request_path_marks_each_sms_in_flight_so_a_crash_repeats_only_that_one(engine: Engine) -> None:
-    from bot.channels.sms.delivery import deliver
+    from api.delivery.sms import deliver
 
     created = utcnow() - dt.timedelta(minutes=5)
     with transaction(engine) as s:

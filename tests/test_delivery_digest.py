@@ -7,10 +7,10 @@ import datetime as dt
 from sqlalchemy import Engine, select
 
 from api.db import transaction
+from api.delivery.claims import UNKNOWN
+from api.delivery.senders.base import Outgoing, SendError
+from api.delivery.worker import WorkerConfig, run_once
 from api.models.messages import OutboundMessage, OutboundStatus
-from bot.channels.sms.senders.base import Outgoing, SendError
-from bot.notify.claims import UNKNOWN
-from bot.notify.worker import WorkerConfig, run_once
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 DAYTIME = dt.datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
@@ -91,7 +91,7 @@ def test_a_digest_that_uses_up_its_attempts_releases_its_members(engine: Engine)
 
 
 def test_a_telegram_digest_whose_outcome_is_unknown_takes_its_members_with_it(engine: Engine) -> None:
-    from bot.notify.telegram_sender import UncertainSend
+    from api.delivery.senders.telegram import UncertainSend
 
     queue(engine, 2, channel="telegram", recipient="42")
     sender = DigestRefused(permanent=False, idempotent=False, error=UncertainSend)

@@ -23,13 +23,13 @@ from starlette.routing import Route
 from test_telegram_fakeapi import serve
 
 from api.db import transaction
+from api.delivery.claims import UNKNOWN
+from api.delivery.senders.base import Outgoing, SendError
+from api.delivery.senders.telegram import BLOCKED, TelegramSender, UncertainSend
+from api.delivery.worker import WorkerConfig, run_once
 from api.models._types import utcnow
 from api.models.messages import OutboundMessage, OutboundStatus
 from api.settings import Settings
-from bot.channels.sms.senders.base import Outgoing, SendError
-from bot.notify.claims import UNKNOWN
-from bot.notify.telegram_sender import BLOCKED, TelegramSender, UncertainSend
-from bot.notify.worker import WorkerConfig, run_once
 
 ROOT = Path(__file__).resolve().parent.parent
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -213,7 +213,7 @@ def _worker(engine: Engine, port: int) -> subprocess.Popen[bytes]:
            "ANJU_TELEGRAM_TOKEN": "123:T", "ANJU_TELEGRAM_BASE_URL": f"http://127.0.0.1:{port}/bot",
            "ANJU_TELEGRAM_RATE_PER_SECOND": "1000",
            "ANJU_QUIET_HOURS_START": "00:00", "ANJU_QUIET_HOURS_END": "00:00"}   # no quiet hours, from Settings
-    return subprocess.Popen([sys.executable, "-m", "bot.notify.worker", "--once"], cwd=ROOT, env=env,
+    return subprocess.Popen([sys.executable, "-m", "api.delivery.worker", "--once"], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -270,7 +270,7 @@ def test_a_busy_database_does_not_turn_a_sent_message_into_an_unknown_one(engine
         pytest.skip("SQLite's single writer only")
     from sqlalchemy.exc import OperationalError
 
-    from bot.notify import unkeyed
+    from api.delivery import unkeyed
 
     real, calls = unkeyed._record, []
 

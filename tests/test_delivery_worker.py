@@ -23,9 +23,9 @@ from starlette.routing import Route
 from test_telegram_fakeapi import serve
 
 from api.db import transaction
+from api.delivery.senders.base import Outgoing, SendError
+from api.delivery.worker import RateLimiter, WorkerConfig, in_quiet_hours, run_once
 from api.models.messages import ChannelUser, OutboundMessage, OutboundStatus
-from bot.channels.sms.senders.base import Outgoing, SendError
-from bot.notify.worker import RateLimiter, WorkerConfig, in_quiet_hours, run_once
 
 ROOT = Path(__file__).resolve().parent.parent
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -180,7 +180,7 @@ def _worker(engine: Engine, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "ANJU_DATABASE_URL": engine.url.render_as_string(hide_password=False),
            "ANJU_SMS_GATEWAY": "http", "ANJU_SMS_HTTP_URL": f"http://127.0.0.1:{port}/send",
            "ANJU_SMS_HTTP_HONOURS_KEY": "true"}   # this gateway drops repeats: the batched, keyed path
-    return subprocess.Popen([sys.executable, "-m", "bot.notify.worker", "--once", "--rate", "1000"], cwd=ROOT,
+    return subprocess.Popen([sys.executable, "-m", "api.delivery.worker", "--once", "--rate", "1000"], cwd=ROOT,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -212,7 +212,7 @@ def test_sigkill_mid_run_loses_nothing_and_sends_nothing_twice(engine: Engine,
 def test_telegram_notifications_through_the_bot_api_and_a_block_stops_them(engine: Engine) -> None:
     from test_telegram_fakeapi import TOKEN, fake_bot_api
 
-    from bot.notify.telegram_sender import TelegramSender
+    from api.delivery.senders.telegram import TelegramSender
 
     with transaction(engine) as s:
         for chat in ("7", "8"):

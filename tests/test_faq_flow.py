@@ -8,13 +8,13 @@ from types import SimpleNamespace
 
 import pytest
 
+from api.i18n import translator
 from api.profiles import load_profiles
 from bot.channels.sms_render import cost, render
 from bot.engine.engine import handle
 from bot.engine.types import ConversationState, Inbound, Option, Reply
 from bot.faq.loader import load_faq
 from bot.flows.faq import DETAIL_KEY, _citation
-from bot.i18n import translator
 
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 SIGNATURE = "【安居】"

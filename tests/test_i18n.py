@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.i18n import LANGUAGES, canonical_language, format_date, format_money, translations, translator
+from api.i18n import LANGUAGES, canonical_language, format_date, format_money, translations, translator
 
 
 def test_catalogues_are_not_stale() -> None:
@@ -36,7 +36,7 @@ def test_placeholders_survive_translation(language: str) -> None:
 
     from babel.messages.pofile import read_po
 
-    from bot.i18n import po_path
+    from api.i18n import po_path
 
     with po_path(language).open("rb") as handle:
         catalog = read_po(handle)
@@ -56,7 +56,7 @@ def test_each_translation_is_in_its_own_language(language: str, foreign: str) ->
 
     from babel.messages.pofile import read_po
 
-    from bot.i18n import po_path
+    from api.i18n import po_path
 
     with po_path(language).open("rb") as handle:
         catalog = read_po(handle)

@@ -16,12 +16,12 @@ from sqlalchemy import Engine, func, select
 
 from api.app import create_app
 from api.db import make_engine, transaction
+from api.delivery.signature import HEADER, sign
 from api.models.conversations import InboundMessage
 from api.models.messages import OutboundMessage
 from api.schemas.types import MAX_ID
 from api.settings import get_settings
 from bot.channels.inbox import MAX_INBOUND_CHARS
-from bot.channels.sms.signature import HEADER, sign
 from tests.factories import area_tree_ids, bearer, token_for
 
 SECRET = "test-sms-secret-long-enough-for-production"

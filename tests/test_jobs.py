@@ -6,9 +6,9 @@ import datetime as dt
 
 from sqlalchemy import Engine
 
-from bot import jobs
-from bot.notify.staff import remind_staff_job
-from bot.scheduler import build_scheduler, try_become_leader
+from api import jobs
+from api.delivery.staff import remind_staff_job
+from bot.cli.scheduler import build_scheduler, try_become_leader
 
 
 def test_each_job_runs_on_an_empty_database(engine: Engine) -> None:

@@ -18,13 +18,13 @@ import pytest
 from sqlalchemy import Engine, delete, select
 
 from api.db import transaction
+from api.delivery.senders import build_sender
 from api.models.conversations import Conversation, InboundMessage
 from api.models.messages import ChannelUser, OutboundMessage
 from api.settings import get_settings
 from bot.channels.batcher import GroupCommit
 from bot.channels.sms.handler import handle_sms, handle_sms_batch
 from bot.channels.sms.inbound import SmsIn
-from bot.channels.sms.senders import build_sender
 
 NOW = dt.datetime(2026, 6, 3, 2, 0, 5, tzinfo=dt.UTC)   # mid-way through a dedup bucket
 
@@ -128,7 +128,7 @@ def test_concurrent_callbacks_over_http_are_committed_in_fewer_transactions(engi
     import httpx
 
     from api.app import create_app
-    from bot.channels.sms.signature import HEADER, sign
+    from api.delivery.signature import HEADER, sign
 
     monkeypatch.setenv("ANJU_SMS_HMAC_SECRET", "batch-secret")
     get_settings.cache_clear()

@@ -17,12 +17,12 @@ from sqlalchemy import Engine, func, select
 
 from api.app import create_app
 from api.db import transaction
+from api.delivery.senders import build_sender
+from api.delivery.signature import HEADER, sign
+from api.delivery.sms import deliver
 from api.models.conversations import InboundMessage
 from api.models.messages import ChannelUser, OutboundMessage, OutboundStatus
 from api.settings import get_settings
-from bot.channels.sms.delivery import deliver
-from bot.channels.sms.senders import build_sender
-from bot.channels.sms.signature import HEADER, sign
 
 SECRET = "test-sms-secret"
 FARMER = "13800138000"

@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from api.db import transaction
+from api.delivery.senders import build_sender
 from api.models._types import utcnow
 from api.models.conversations import InboundMessage
 from api.models.messages import OutboundMessage
 from api.settings import get_settings
 from bot.channels.sms.handler import handle_sms
 from bot.channels.sms.inbound import SmsIn
-from bot.channels.sms.senders import build_sender
 
 
 def race(engine: Engine, copies: list[SmsIn]) -> None:

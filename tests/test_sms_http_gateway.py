@@ -20,12 +20,12 @@ from test_telegram_fakeapi import serve
 
 from api.app import create_app
 from api.db import transaction
+from api.delivery.senders import build_sender
+from api.delivery.signature import HEADER, sign, verify
+from api.delivery.sms import deliver_due
 from api.models._types import utcnow
 from api.models.messages import OutboundMessage, OutboundStatus
 from api.settings import get_settings
-from bot.channels.sms.delivery import deliver_due
-from bot.channels.sms.senders import build_sender
-from bot.channels.sms.signature import HEADER, sign, verify
 
 SECRET = "gateway-secret"
 

@@ -16,10 +16,10 @@ from twilio.request_validator import RequestValidator
 
 from api.app import create_app
 from api.db import transaction
+from api.delivery.senders import Outgoing, SendError
+from api.delivery.senders.twilio import TwilioSender
 from api.models.messages import OutboundMessage, OutboundStatus
 from api.settings import get_settings
-from bot.channels.sms.senders import Outgoing, SendError
-from bot.channels.sms.senders.twilio import TwilioSender
 
 AUTH = "twilio-auth-token"
 PUBLIC = "https://anju.example.org"

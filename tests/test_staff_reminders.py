@@ -12,12 +12,12 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from api.db import transaction
+from api.delivery import staff
+from api.delivery.staff import DUTY_TEXTS, Duty, load_duties, remind_duties, remind_review_deadlines, remind_staff_job
+from api.delivery.worker import WorkerConfig, run_once
 from api.models import ApplicationState, Area, AreaLevel, AuditEntry, Role, User
 from api.models.messages import OutboundMessage, OutboundStatus
 from api.services.user_contacts import set_contact
-from bot.notify import staff
-from bot.notify.staff import DUTY_TEXTS, Duty, load_duties, remind_duties, remind_review_deadlines, remind_staff_job
-from bot.notify.worker import WorkerConfig, run_once
 
 SOURCES = Path(__file__).resolve().parents[1] / "content" / "sources"
 DOC_COUNTY = {"000": "222400", "001": "140429", "002": "140405", "003": "230400", "004": "140621"}

@@ -11,12 +11,12 @@ from test_households import build_world
 from test_publicity import reviewed, village_notice
 
 from api.db import transaction
+from api.delivery.publicity import remind_closing
 from api.models.messages import OutboundMessage
 from api.models.subscriptions import Subscription
 from api.services.subscriptions import find_villages, subscribe
 from bot.engine.store import process
 from bot.engine.types import Inbound, Reply
-from bot.notify.publicity import remind_closing
 
 NOW = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
 DAY = dt.date(2025, 3, 3)

@@ -18,13 +18,13 @@ from test_households import build_world, staff
 from test_publicity import reviewed, village_notice
 
 from api.db import transaction
+from api.delivery.telegram import send_queued
 from api.models import Area, NoticeLevel, Objection, OutboundMessage
 from api.models.complaints import Complaint
 from api.schemas.publicity import NoticeIn
 from api.services.complaints import resolve
 from api.services.publicity import open_notice
 from api.services.workflow import local_today
-from bot.channels.telegram.delivery import send_queued
 
 FILER, STRANGER, VERIFIED = 5001, 5002, 5003
 PHONE = "13912345678"

@@ -14,13 +14,13 @@ from sqlalchemy import select
 from api.console.web import ConsoleRoute, PostingStaff, Staff, StaffDep, form_error, redirect, render, unit
 from api.deps import SessionDep
 from api.domain.errors import DomainError, Forbidden, NotFound
+from api.i18n import LANGUAGES
 from api.models import ApiToken, Area, Role, User
 from api.services import accounts
 from api.services.households import scoped
 from api.services.scope import visible_area
 from api.services.user_contacts import contact_of, set_contact
 from api.services.users import create_user, issue_token, revoke_token
-from bot.i18n import LANGUAGES
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 

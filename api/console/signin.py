@@ -21,9 +21,9 @@ from api.console.web import (
     set_cookie,
     unit,
 )
+from api.i18n import LANGUAGES
 from api.models._types import utcnow
 from api.services import accounts
-from bot.i18n import LANGUAGES
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 

@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, or_, select
 from api.console.charts import Bar, stacked_bars
 from api.console.web import STATE_NAMES, ConsoleRoute, StaffDep, language_of, render
 from api.deps import SessionDep
+from api.i18n import translator
 from api.models import Application, AreaLevel
 from api.models import ApplicationState as S
 from api.routes import exports as export_routes
@@ -17,7 +18,6 @@ from api.services import stats
 from api.services.households import scoped
 from api.services.scope import visible_area
 from api.services.workflow import ACTIVE, local_today
-from bot.i18n import translator
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 AreaParam = Annotated[int | None, Query(ge=1, le=2**63 - 1)]

@@ -25,11 +25,11 @@ from sqlalchemy.orm import Session
 from api.db import transaction
 from api.deps import SessionDep
 from api.domain.errors import DomainError
+from api.i18n import DEFAULT_LANGUAGE, LANGUAGES, canonical_language, language_name, translator
 from api.models import ApplicationState, User
 from api.models._types import utcnow
 from api.services import accounts
 from api.services.scope import Actor
-from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, canonical_language, language_name, translator
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))

@@ -18,7 +18,7 @@ from api.models._types import UTCDateTime, str_enum, utcnow
 
 class OutboundStatus(enum.StrEnum):
     queued = "queued"
-    # A Telegram call has begun (``sent_at`` holds when); no idempotency key there, so see bot/notify/unkeyed.py.
+    # A Telegram call has begun (``sent_at`` holds when); no idempotency key there, so see api/delivery/unkeyed.py.
     sending = "sending"
     sent = "sent"
     delivered = "delivered"

@@ -20,13 +20,13 @@ from fastapi import APIRouter, BackgroundTasks, FastAPI, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.db import transaction
+from api.delivery.senders import SmsSender, build_sender
+from api.delivery.signature import HEADER, verify, verify_twilio
+from api.delivery.sms import apply_receipt, deliver
 from api.settings import Settings, get_settings
 from bot.channels.batcher import GroupCommit
-from bot.channels.sms.delivery import apply_receipt, deliver
 from bot.channels.sms.handler import handle_sms, handle_sms_batch
 from bot.channels.sms.inbound import MalformedCallback, SmsIn, parse_generic, parse_twilio
-from bot.channels.sms.senders import SmsSender, build_sender
-from bot.channels.sms.signature import HEADER, verify, verify_twilio
 
 log = logging.getLogger(__name__)
 

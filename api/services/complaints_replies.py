@@ -12,10 +12,10 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
+from api.delivery.notifications import Recipient, filer, queue
+from api.i18n import translator
 from api.models.complaints import Complaint
 from api.models.messages import OutboundMessage
-from bot.i18n import translator
-from bot.notify.notifications import Recipient, filer, queue
 
 
 def complainant(session: Session, complaint: Complaint) -> Recipient | None:

@@ -17,24 +17,24 @@ if TYPE_CHECKING:
 
 
 def application_moved(session: Session, app: Application, event: ApplicationEvent) -> None:
-    from bot.notify import notifications
+    from api.delivery import notifications
 
     notifications.application_moved(session, app, event)
 
 
 def objection_filed(session: Session, objection: Objection) -> None:
-    from bot.notify import notifications
+    from api.delivery import notifications
 
     notifications.objection_filed(session, objection)
 
 
 def objection_decided(session: Session, objection: Objection) -> None:
-    from bot.notify import notifications
+    from api.delivery import notifications
 
     notifications.objection_decided(session, objection)
 
 
 def notice_opened(session: Session, notice: PublicityNotice) -> None:
-    from bot.notify import publicity
+    from api.delivery import publicity
 
     publicity.notice_opened(session, notice)

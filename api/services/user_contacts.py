@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session
 
 from api.domain.errors import ValidationFailed
 from api.domain.phone import mask_phone, validate_mobile
+from api.i18n import LANGUAGES
 from api.models import User
 from api.models.messages import OutboundMessage, OutboundStatus
 from api.services import audit
-from bot.i18n import LANGUAGES
 
-STAFF_KEY_PREFIX: Final = "staff:"               # idempotency keys of staff reminders (bot/notify/staff.py)
+STAFF_KEY_PREFIX: Final = "staff:"               # idempotency keys of staff reminders (api/delivery/staff.py)
 _CHAT_ID = re.compile(r"-?[0-9]{1,20}")
 
 

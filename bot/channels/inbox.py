@@ -16,13 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from api.i18n import canonical_language, translator
 from api.models.conversations import Conversation, InboundMessage
 from api.settings import Settings
 from bot.channels.optout import apply_change, requested_change
 from bot.channels.throttle import check_flood
 from bot.engine.normalize import normalize, token
 from bot.engine.types import Inbound, Reply
-from bot.i18n import canonical_language, translator
 
 MAX_INBOUND_CHARS = 2000   # what InboundMessage keeps; a longer message is refused with a reply, never cut
 T = TypeVar("T")

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from api.i18n import N_, translator
 from bot.engine.types import Inbound, Reply
-from bot.i18n import N_, translator
 
 SOURCE = N_("依据：{source}")
 if TYPE_CHECKING:

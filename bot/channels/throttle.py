@@ -15,7 +15,7 @@ from sqlalchemy.sql.selectable import Select
 
 from api.db import one_of
 from api.models.conversations import InboundMessage
-from bot.channels.users import channel_user
+from api.services.channel_users import channel_user
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 ``update`` extracts the message ids from the code and merges them into each locales/<lang>/LC_MESSAGES/anju.po
 (new ids arrive untranslated, vanished ones become obsolete); translate the ko and en entries, then ``check``.
-``compile`` is optional: the bot compiles the .po files in memory at start-up (bot.i18n).
+``compile`` is optional: the bot compiles the .po files in memory at start-up (api.i18n).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot.i18n import DOMAIN, LANGUAGES, po_path
+from api.i18n import DOMAIN, LANGUAGES, po_path
 from locales import LOCALES_DIR
 
 ROOT = LOCALES_DIR.parent

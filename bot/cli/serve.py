@@ -29,7 +29,7 @@ def _serve(args: argparse.Namespace) -> int:
     from api.bootstrap import prepare_database
     from api.db import get_engine
     from api.settings import InsecureSettings, get_settings
-    from bot.scheduler import build_scheduler, try_become_leader
+    from bot.cli.scheduler import build_scheduler, try_become_leader
 
     configure_logging()
     settings = get_settings()

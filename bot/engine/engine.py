@@ -22,12 +22,12 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from api.i18n import translator
 from bot.engine import context, language, repair
 from bot.engine.keywords import global_command, matches
 from bot.engine.normalize import has_content, normalize, token
 from bot.engine.types import ConversationState, Flow, Inbound, Reply, Turn
 from bot.flows import county, fallback, menu
-from bot.i18n import translator
 
 log = logging.getLogger(__name__)
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from api.i18n import DEFAULT_LANGUAGE, canonical_language, translator
 from bot.engine.context import meta
 from bot.engine.normalize import script_counts
 from bot.engine.types import ConversationState, Turn
-from bot.i18n import DEFAULT_LANGUAGE, canonical_language, translator
 
 if TYPE_CHECKING:
     from bot.nlu.english import EnglishGlossary

@@ -12,12 +12,12 @@ import re
 from typing import Any
 
 from api.domain.phone import mask_phone
+from api.i18n import N_, format_date
 from bot.engine.context import meta, reply_language
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.flows import complaint_cues as cues
 from bot.flows import county, tracking
-from bot.i18n import N_, format_date
 
 NAME = "complaint"
 KIND = "TS"

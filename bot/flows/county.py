@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 
+from api.i18n import N_, language_name
 from bot.engine.context import has_pending, meta, reply_language
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.flows import menu
-from bot.i18n import N_, language_name
 
 NAME = "county"
 MAX_TRIES = 3

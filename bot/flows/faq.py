@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from api.i18n import N_
 from api.profiles import load_profiles
 from bot.engine import context
 from bot.engine.context import reply_language
@@ -21,7 +22,6 @@ from bot.faq.citation import checked_sources, compact_citation, short_name
 from bot.faq.loader import Answer, FaqEntry
 from bot.flows import complaint, followup, menu, objection
 from bot.flows import county as county_flow
-from bot.i18n import N_
 from bot.nlu import grounding
 from bot.nlu.retriever import Result, retriever
 

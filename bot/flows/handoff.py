@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 
 from api.domain.phone import mask_phone
+from api.i18n import N_
 from api.profiles import load_profiles
 from bot.engine.context import meta, reply_language
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.faq.citation import checked_sources
 from bot.flows import county
-from bot.i18n import N_
 
 NAME = "handoff"
 _END = r"[\s?？!！。.~～吧呀啊呢]*$"

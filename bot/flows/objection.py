@@ -13,12 +13,12 @@ import re
 from typing import Any
 
 from api.domain.phone import mask_phone
+from api.i18n import N_, format_date
 from bot.engine.context import reply_language
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.flows import tracking
 from bot.flows.complaint_cues import ANONYMOUS_WISH
-from bot.i18n import N_, format_date
 
 NAME = "objection"
 BACK = {"上一步", "返回"}

@@ -14,6 +14,7 @@ from typing import Any
 
 from api.domain.errors import ValidationFailed
 from api.domain.phone import mask_phone
+from api.i18n import N_
 from api.profiles import get_profile
 from api.screening import evaluate, next_question
 from api.screening.questions import QUESTIONS
@@ -24,7 +25,6 @@ from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.flows import faq
 from bot.flows.screening_replies import question_reply, result_replies, sms_result
-from bot.i18n import N_
 
 BACK = {"上一步", "返回", "上一题", "后退"}
 RESTART = {"重新", "重来", "重新开始", "从头开始"}

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from api.i18n import N_
 from api.profiles import CountyProfile
 from api.screening import Result
 from api.screening.questions import QUESTIONS
 from bot.engine.types import Option, Reply
 from bot.faq.citation import cite
-from bot.i18n import N_
 
 Translate = Callable[[str], str]
 

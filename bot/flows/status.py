@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 
+from api.delivery.steps import describe
+from api.i18n import N_
 from bot.engine.context import reply_language
 from bot.engine.types import Flow, Reply, Turn
-from bot.i18n import N_
-from bot.notify.steps import describe
 
 NAME = "status"
 WAIT_CONTACT = "contact"

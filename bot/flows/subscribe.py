@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.i18n import N_
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
-from bot.i18n import N_
 
 NAME = "subscribe"
 WORDS = ("订阅", "subscribe", "구독")

@@ -22,12 +22,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.db import hold_write_lock, one_of, transaction
+from api.delivery.senders import SmsSender
+from api.delivery.sms import local_day_start, send_rows, sent_counts
 from api.models._types import utcnow
 from api.models.messages import ChannelUser, OutboundMessage
+from api.services.channel_users import channel_user, find_user
 from api.settings import Settings
 from bot.channels.inbox import MAX_INBOUND_CHARS, first_delivery, receive, with_lock_retries
 from bot.channels.optout import PREFERENCE_WORDS
-from bot.channels.sms.delivery import local_day_start, send_rows, sent_counts
 from bot.channels.sms.inbound import SmsIn, message_ids_for, to_inbound
 from bot.channels.sms.outbox import (
     CONTINUE_WORD,
@@ -39,9 +41,7 @@ from bot.channels.sms.outbox import (
     take_pending,
 )
 from bot.channels.sms.phone import mask
-from bot.channels.sms.senders import SmsSender
 from bot.channels.throttle import recent_counts
-from bot.channels.users import channel_user, find_user
 from bot.engine.batch import process_many
 from bot.engine.normalize import normalize, token
 from bot.engine.types import Inbound, Reply

@@ -18,14 +18,15 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from api.db import transaction
+from api.delivery.telegram import CHANNEL, send_queued
+from api.i18n import translator
 from api.models._types import utcnow
+from api.services.channel_users import channel_user
 from api.settings import Settings
 from bot.channels.inbox import clean_text, receive, reply_language, with_lock_retries
 from bot.channels.sms.phone import mask, normalise
-from bot.channels.telegram.delivery import CHANNEL, queue_replies, send_queued
-from bot.channels.users import channel_user
+from bot.channels.telegram.outbox import queue_replies
 from bot.engine.types import Inbound, Reply
-from bot.i18n import translator
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
 
 from telegram import (
     InlineKeyboardButton,
@@ -45,14 +44,3 @@ def remove_keyboard() -> ReplyKeyboardRemove:
 def markup_to_json(markup: TelegramObject | None) -> str | None:
     """Stored on the outbox row, so a retry or another process sends exactly the same buttons."""
     return json.dumps(markup.to_dict(), ensure_ascii=False) if markup is not None else None
-
-
-def markup_from_json(raw: str | None) -> TelegramObject | None:
-    if not raw:
-        return None
-    data: dict[str, Any] = json.loads(raw)
-    if "inline_keyboard" in data:
-        return InlineKeyboardMarkup.de_json(data, None)
-    if "remove_keyboard" in data:
-        return ReplyKeyboardRemove()
-    return ReplyKeyboardMarkup.de_json(data, None)

@@ -11,9 +11,9 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from api.i18n import N_, format_date, format_money
 from api.models import ApplicationState as S
 from api.services.status import ApplicationStatus
-from bot.i18n import N_, format_date, format_money
 
 
 @dataclass(frozen=True)

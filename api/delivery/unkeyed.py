@@ -21,7 +21,7 @@ recorded ``sent``.
 That rule is Telegram's (``resend_cut_off`` false). An SMS gateway that ignores our key says ``resend_cut_off``:
 a row cut off by a crash goes back to the queue (error "cut off", so it is not taken for one still in flight)
 and is sent again — *at least once*, with at most one duplicate per crash, since a worker has one row in flight
-at a time. SMS rows also pass the gateway's daily cap per number at the claim (bot.channels.sms.delivery).
+at a time. SMS rows also pass the gateway's daily cap per number at the claim (api.delivery.sms).
 """
 
 from __future__ import annotations
@@ -37,15 +37,15 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from api.db import transaction
+from api.delivery.claims import UNKNOWN, WorkerConfig, claimable, take_write_lock
+from api.delivery.digest import settle
+from api.delivery.senders.base import Outgoing, SendError
+from api.delivery.senders.telegram import BLOCKED, UncertainSend
+from api.delivery.sms import CHANNEL as SMS
+from api.delivery.sms import refusal
 from api.models.messages import OutboundMessage, OutboundStatus
+from api.services.channel_users import channel_user, may_notify
 from api.settings import Settings
-from bot.channels.sms.delivery import CHANNEL as SMS
-from bot.channels.sms.delivery import refusal
-from bot.channels.sms.senders.base import Outgoing, SendError
-from bot.channels.users import channel_user, may_notify
-from bot.notify.claims import UNKNOWN, WorkerConfig, claimable, take_write_lock
-from bot.notify.digest import settle
-from bot.notify.telegram_sender import BLOCKED, UncertainSend
 
 log = logging.getLogger(__name__)
 

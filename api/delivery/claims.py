@@ -19,7 +19,7 @@ from api.models.messages import OutboundMessage, OutboundStatus
 from api.settings import Settings
 
 DIGEST_MARK = "digest:"   # a member row's gateway_message_id while a digest carries it
-UNKNOWN = "outcome unknown"   # the error of a row whose send may have succeeded (bot/notify/unkeyed.py)
+UNKNOWN = "outcome unknown"   # the error of a row whose send may have succeeded (api/delivery/unkeyed.py)
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class WorkerConfig:
     # A Telegram call still without an outcome after this was cut off (worker killed): longer than any timeout.
     lease: dt.timedelta = dt.timedelta(seconds=60)
     # A reply this young is left to the request that queued it (SMS: delivery.deliver after the commit;
-    # Telegram: bot/channels/telegram/delivery.py); after it, the worker retries what that step missed.
+    # Telegram: api/delivery/telegram.py); after it, the worker retries what that step missed.
     reply_grace: dt.timedelta = dt.timedelta(seconds=30)
 
     @classmethod

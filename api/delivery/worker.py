@@ -5,12 +5,12 @@ Keyed gateways (an SMS gateway that drops a repeated key): rows are claimed in s
 is locked, and marked in the same transaction. A worker killed after the gateway accepted a message but before
 its commit leaves the row queued; the next run sends it again with the same idempotency key, which the gateway
 adapters pass on so the gateway drops the repeat. A gateway that drops no repeat sends its rows one at a time
-through claim → call → record (bot.notify.unkeyed): Telegram at most once, an SMS gateway at most one duplicate
+through claim → call → record (api.delivery.unkeyed): Telegram at most once, an SMS gateway at most one duplicate
 per crash, none lost. Notifications (rows that answer no inbound message) wait out quiet hours and skip people
 who opted out or blocked the bot; direct replies never wait. Failures are retried with exponential back-off
 counted from the row's creation. Quiet hours and rates come from Settings (``WorkerConfig.from_settings``).
 
-Run it from the scheduler (``bot.scheduler``) or alone: ``python -m bot.notify.worker [--once]``.
+Run it from the scheduler (``bot.cli.scheduler``) or alone: ``python -m api.delivery.worker [--once]``.
 """
 
 from __future__ import annotations
@@ -29,16 +29,16 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from api.db import transaction
+from api.delivery.claims import WorkerConfig, claimable, take_write_lock
+from api.delivery.digest import merge_due, settle
+from api.delivery.senders.base import Outgoing, SendError
+from api.delivery.senders.telegram import TelegramSender
+from api.delivery.sms import send_rows
+from api.delivery.unkeyed import expire, send_next
 from api.models._types import utcnow
 from api.models.messages import OutboundMessage, OutboundStatus
+from api.services.channel_users import may_notify
 from api.settings import Settings, get_settings
-from bot.channels.sms.delivery import send_rows
-from bot.channels.sms.senders.base import Outgoing, SendError
-from bot.channels.users import may_notify
-from bot.notify.claims import WorkerConfig, claimable, take_write_lock
-from bot.notify.digest import merge_due, settle
-from bot.notify.telegram_sender import TelegramSender
-from bot.notify.unkeyed import expire, send_next
 
 __all__ = ["RateLimiter", "WorkerConfig", "deliver_outbox", "in_quiet_hours", "run_once"]
 
@@ -162,7 +162,7 @@ def _send(session: Session, row: OutboundMessage, sender: Sender, settings: Sett
 
 def deliver_outbox(engine: Engine, config: WorkerConfig | None = None) -> int:
     """The scheduler's job: SMS always, Telegram when a token is configured."""
-    from bot.channels.sms.senders import build_sender
+    from api.delivery.senders import build_sender
 
     settings = get_settings()
     senders: dict[str, Sender] = {"sms": build_sender(settings)}

@@ -1,4 +1,5 @@
-"""Telegram replies and notifications through the outbox: queued in the update's transaction, sent after it.
+"""Telegram replies sent straight after the update's commit (the channel queued them: bot/channels/telegram/outbox.py);
+what this step misses the delivery worker retries.
 
 A 403 from Telegram means the user blocked the bot: the chat is marked stopped, so notifications skip it until
 the user writes again (replies to their own messages are never suppressed).
@@ -8,46 +9,23 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove, TelegramObject
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from api.db import transaction
 from api.models._types import utcnow
 from api.models.messages import OutboundMessage, OutboundStatus
-from bot.channels.telegram.render import (
-    markup_from_json,
-    markup_to_json,
-    remove_keyboard,
-    render_markup,
-    render_text,
-)
-from bot.channels.users import channel_user, may_notify
-from bot.engine.types import Reply
+from api.services.channel_users import channel_user, may_notify
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
-
-
-def queue_replies(session: Session, chat_id: str, replies: Iterable[Reply], *, in_reply_to: str,
-                  gettext: Callable[[str], str], close_keyboard: bool = False) -> list[OutboundMessage]:
-    """One outbox row per reply; the key makes a redelivered update unable to queue twice."""
-    rows = []
-    for index, reply in enumerate(replies):
-        markup = render_markup(reply, gettext)
-        if markup is None and close_keyboard:
-            markup = remove_keyboard()
-        row = OutboundMessage(channel=CHANNEL, recipient=chat_id, text=render_text(reply), parts=1,
-                              markup=markup_to_json(markup), idempotency_key=f"tg:{in_reply_to}:{index}",
-                              status=OutboundStatus.queued, in_reply_to=in_reply_to, attempts=0)
-        session.add(row)
-        rows.append(row)
-    return rows
 
 
 async def send_queued(bot: Bot, engine: Engine, ids: Iterable[int]) -> int:
@@ -108,3 +86,15 @@ def _record(engine: Engine, outcomes: list[tuple[int, str | None, str | None]], 
                 row.status, row.error = OutboundStatus.failed, error
         for chat_id in blocked:
             channel_user(session, CHANNEL, chat_id).stopped = True
+
+
+def markup_from_json(raw: str | None) -> TelegramObject | None:
+    """The buttons stored on the row by the channel (``bot.channels.telegram.render.markup_to_json``)."""
+    if not raw:
+        return None
+    data: dict[str, Any] = json.loads(raw)
+    if "inline_keyboard" in data:
+        return InlineKeyboardMarkup.de_json(data, None)
+    if "remove_keyboard" in data:
+        return ReplyKeyboardRemove()
+    return ReplyKeyboardMarkup.de_json(data, None)

@@ -11,9 +11,9 @@ import json
 
 import httpx
 
+from api.delivery.senders.base import Outgoing, SendError, SmsSender, register
+from api.delivery.signature import HEADER, sign
 from api.settings import Settings
-from bot.channels.sms.senders.base import Outgoing, SendError, SmsSender, register
-from bot.channels.sms.signature import HEADER, sign
 
 
 @register("http")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.delivery.senders.base import Outgoing, SendError, SmsSender, register
 from api.settings import Settings
 from bot.channels.sms.phone import e164
-from bot.channels.sms.senders.base import Outgoing, SendError, SmsSender, register
 
 
 @register("twilio")

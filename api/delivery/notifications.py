@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.delivery.steps import describe
+from api.i18n import canonical_language, translator
 from api.models import Application, ApplicationEvent
 from api.models.conversations import Conversation
 from api.models.messages import ChannelUser, OutboundMessage, OutboundStatus
@@ -21,8 +23,6 @@ from api.models.publicity import Objection
 from api.services.status import status_of
 from api.settings import get_settings
 from bot.channels.sms_render import cost
-from bot.i18n import canonical_language, translator
-from bot.notify.steps import describe
 
 SMS, TELEGRAM = "sms", "telegram"
 

@@ -29,6 +29,8 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session
 
+from api.delivery.notifications import SMS, TELEGRAM, Recipient, language_of, queue
+from api.i18n import N_, format_date, translator
 from api.models import Application, Area, AreaLevel, User
 from api.models import ApplicationState as S
 from api.profiles import get_profile
@@ -36,8 +38,6 @@ from api.services.user_contacts import STAFF_KEY_PREFIX
 from api.services.workflow import STAFF
 from api.settings import get_settings
 from bot.faq.citation import document_name
-from bot.i18n import N_, format_date, translator
-from bot.notify.notifications import SMS, TELEGRAM, Recipient, language_of, queue
 from content import CONTENT_DIR
 
 Render = Callable[[Callable[[str], str], str | None], str]

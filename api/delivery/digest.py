@@ -21,10 +21,10 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from api.db import transaction
+from api.delivery.claims import DIGEST_MARK, UNKNOWN
 from api.models.messages import OutboundMessage, OutboundStatus
 from api.settings import get_settings
 from bot.channels.sms_render import cost
-from bot.notify.claims import DIGEST_MARK, UNKNOWN
 
 SEPARATOR = "\n——\n"
 

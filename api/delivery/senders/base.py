@@ -7,8 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from api.settings import Settings
-
 
 @dataclass(frozen=True)
 class Outgoing:
@@ -36,7 +34,7 @@ class SmsSender(ABC):
     # before the call and recorded after it, so a crash repeats at most the one row in flight.
     idempotent: bool = False
     # What to do with a row whose worker died mid-call: send it again (at most one duplicate per crash, none
-    # lost). Telegram's sender says otherwise (bot/notify/unkeyed.py).
+    # lost). Telegram's sender says otherwise (api/delivery/unkeyed.py).
     resend_cut_off: ClassVar[bool] = True
 
     @abstractmethod
@@ -47,25 +45,10 @@ class SmsSender(ABC):
         """Release connections; most gateways hold none."""
 
 
-SENDERS: dict[str, Callable[[Settings], SmsSender]] = {}
-
-
 def register(name: str) -> Callable[[type[SmsSender]], type[SmsSender]]:
+    """Name a gateway class after its ``ANJU_SMS_GATEWAY`` value (the table is ``api.delivery.senders.SENDERS``)."""
     def wrap(cls: type[SmsSender]) -> type[SmsSender]:
         cls.name = name
-        SENDERS[name] = cls.from_settings  # type: ignore[attr-defined]
         return cls
 
     return wrap
-
-
-def build_sender(settings: Settings) -> SmsSender:
-    """The configured gateway; an unknown name is a configuration error, reported at start-up."""
-    from bot.channels.sms import senders  # noqa: F401  (imports every gateway module, which registers it)
-
-    try:
-        factory = SENDERS[settings.sms_gateway]
-    except KeyError:
-        known = sorted(SENDERS)
-        raise ValueError(f"unknown ANJU_SMS_GATEWAY {settings.sms_gateway!r}; one of {known}") from None
-    return factory(settings)

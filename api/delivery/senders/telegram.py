@@ -4,7 +4,7 @@ Telegram's Bot API has no idempotency key, so this sender says which failures di
 connection; any HTTP answer other than 200, taken to mean Telegram refused or did not process the request — for
 a 5xx from its front end an assumption, not a promise of the Bot API) and which may have (the connection broke
 or timed out after the request was written: ``UncertainSend``). The worker never resends the latter; see
-bot/notify/unkeyed.py for the decision rule and the guarantee that remains.
+api/delivery/unkeyed.py for the decision rule and the guarantee that remains.
 A 403 means the user blocked the bot: a permanent failure that marks the chat stopped.
 """
 
@@ -14,8 +14,8 @@ from typing import ClassVar
 
 import httpx
 
+from api.delivery.senders.base import Outgoing, SendError
 from api.settings import Settings
-from bot.channels.sms.senders.base import Outgoing, SendError
 
 BLOCKED = "blocked by the user"
 # Raised before a single byte of the request could reach Telegram: a retry cannot repeat a message.
@@ -27,7 +27,7 @@ class UncertainSend(SendError):
 
 
 class TelegramSender:
-    idempotent: ClassVar[bool] = False   # the worker sends it by the claim-call-record path (bot.notify.unkeyed)
+    idempotent: ClassVar[bool] = False   # the worker sends it by the claim-call-record path (api.delivery.unkeyed)
     resend_cut_off: ClassVar[bool] = False   # a call cut off by a crash is not repeated: at most once
 
     def __init__(self, token: str, base_url: str | None = None, timeout: float = 10.0) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from api.domain.names import mask_name
+from api.i18n import canonical_language, format_date, translator
 from api.models import Area
 from api.models.conversations import Conversation
 from api.models.messages import ChannelUser, OutboundMessage, OutboundStatus
@@ -22,7 +23,6 @@ from api.models.publicity import NoticeStatus, PublicityNotice
 from api.services.subscriptions import subscribers
 from api.settings import get_settings
 from bot.channels.sms_render import cost
-from bot.i18n import canonical_language, format_date, translator
 
 SHOWN_NAMES = 5       # an SMS cannot carry a long list; the rest is "等N户"
 CHUNK = 5000

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from api.delivery.notifications import to_contacts
+from api.delivery.steps import describe
 from api.models import Application, ApplicationState
 from api.services.status import ApplicationStatus, status_of
-from bot.notify.notifications import to_contacts
-from bot.notify.steps import describe
 
 REMIND_AHEAD = dt.timedelta(days=7)
 

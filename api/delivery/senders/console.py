@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
+from api.delivery.senders.base import Outgoing, SmsSender, register
 from api.settings import Settings
 from bot.channels.sms.phone import mask
-from bot.channels.sms.senders.base import Outgoing, SmsSender, register
 
 log = logging.getLogger("anju.sms.console")
 

@@ -6,7 +6,7 @@ a message to a number that already got ``sms_daily_cap_per_number`` today fails 
 
 A gateway that does not drop a repeated idempotency key (``sender.idempotent`` false) gets each row through
 mark-in-flight (its own commit) → call → record, so a crash between leaves one row ``sending``; the delivery
-worker sends it again once its lease is over (bot/notify/unkeyed.py): at most one duplicate per crash, none lost.
+worker sends it again once its lease is over (api/delivery/unkeyed.py): at most one duplicate per crash, none lost.
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Select
 
 from api.db import one_of, transaction
+from api.delivery.senders.base import Outgoing, SendError, SmsSender
 from api.models._types import utcnow
 from api.models.messages import OutboundMessage, OutboundStatus
+from api.services.channel_users import may_notify
 from api.settings import Settings
 from bot.channels.sms.phone import mask
-from bot.channels.sms.senders.base import Outgoing, SendError, SmsSender
-from bot.channels.users import may_notify
 
 log = logging.getLogger(__name__)
 
