@@ -126,3 +126,9 @@ def get_profile(code_or_name: str) -> CountyProfile:
             return profile
     known = "、".join(f"{p.name}({p.code})" for p in profiles.values())
     raise UnknownCounty(f"未知的县：{key}。可选：{known} / unknown county {key!r}", field="county")
+
+
+def document_name(profile: CountyProfile, doc: str) -> str:
+    """The document's number, or its whole title when it has none ("004" when the county lacks it)."""
+    source = next((s for s in profile.sources if s.doc == doc), None)
+    return (source.number or f"《{source.title}》") if source else doc

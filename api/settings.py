@@ -75,7 +75,7 @@ class Settings(BaseSettings):
     quiet_hours_end: dt.time = dt.time(8, 0)
     sms_rate_per_second: float = 20.0
     telegram_rate_per_second: float = 25.0  # Telegram's documented bulk limit is about 30 messages/s
-    # Staff reminders (api/delivery/staff.py): how many days before a review deadline township staff hear of it.
+    # Staff reminders (api/services/notices/staff.py): how many days before a review deadline township staff hear of it.
     staff_review_remind_days: int = 2
 
     telegram_token: SecretStr | None = None

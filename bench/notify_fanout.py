@@ -6,7 +6,7 @@
 
 Builds a fresh schema (on PostgreSQL it drops and recreates the public schema of the given database: use a
 scratch one), a village with ``--subscribers`` SMS subscribers (a tenth with a Korean conversation), and a
-notice with 10 entries. Measures (1) the fan-out: ``api.delivery.publicity.notice_opened`` writing one outbox
+notice with 10 entries. Measures (1) the fan-out: ``api.services.notices.publicity.notice_opened`` writing one outbox
 row per subscriber inside one transaction, (2) the delivery rate of ``api.delivery.worker.run_once`` against the
 console gateway, once limited to ``--rate`` messages/s and once unlimited, with ``--workers`` threads, and
 checks that no row was sent twice.
@@ -26,7 +26,6 @@ from sqlalchemy import Engine, func, select, text, update
 import api.models  # noqa: F401
 from api.bootstrap import seed_counties
 from api.db import Base, make_engine, transaction
-from api.delivery.publicity import notice_opened
 from api.delivery.senders.console import ConsoleSender
 from api.delivery.worker import RateLimiter, WorkerConfig, run_once
 from api.models import Application, Area, AreaLevel, FiledBy, Household, TargetCategory
@@ -34,6 +33,7 @@ from api.models.conversations import Conversation
 from api.models.messages import OutboundMessage, OutboundStatus
 from api.models.publicity import NoticeEntry, NoticeLevel, PublicityNotice
 from api.models.subscriptions import Subscription
+from api.services.notices.publicity import notice_opened
 
 COUNTY = "140621"
 

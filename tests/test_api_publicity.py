@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import Engine
 from test_households import id_number, mobile
 
+from api.clock import local_today
 from api.db import transaction
 from api.models._types import utcnow
-from api.services.workflow import local_today
 from tests.factories import bearer, make_area_tree, make_client, make_token
 
 

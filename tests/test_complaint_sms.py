@@ -10,9 +10,9 @@ from test_households import build_world
 from test_publicity import reviewed
 from test_sms_channel import FARMER, client, last_text, sms  # noqa: F401 - client is a fixture
 
+from api.clock import local_today
 from api.db import transaction
 from api.models import NoticeEntry, NoticeLevel, PublicityNotice
-from api.services.workflow import local_today
 
 
 def test_complaint_by_sms(client: TestClient, engine: Engine) -> None:  # noqa: F811

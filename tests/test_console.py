@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select
 
+from api.clock import local_today
 from api.db import transaction
 from api.models import Application, ApplicationEvent, Area, AuditEntry, Role, User
 from api.models import ApplicationState as S
 from api.services import accounts
-from api.services.workflow import local_today
 from tests.factories import make_application, make_area_tree, make_client, make_household, make_user
 
 PASSWORD = "correct horse battery"

@@ -22,6 +22,7 @@ import pytest
 from sqlalchemy import Engine
 
 from api.bootstrap import prepare_database
+from api.clock import local_today
 from api.console.web import actor_for
 from api.db import make_engine, transaction
 from api.models import Application, ApplicationEvent, Area, NoticeLevel
@@ -29,7 +30,6 @@ from api.models import ApplicationState as S
 from api.models._types import utcnow
 from api.schemas.publicity import NoticeIn
 from api.services import accounts, objections, publicity
-from api.services.workflow import local_today
 from tests.factories import id_number, make_application, make_area_tree, make_household, make_user
 
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import Engine
 
 from api import jobs
-from api.delivery.staff import remind_staff_job
+from api.jobs import remind_staff_job
 from bot.cli.scheduler import build_scheduler, try_become_leader
 
 

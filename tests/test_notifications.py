@@ -11,10 +11,10 @@ from test_households import build_world, new_application, staff
 from test_publicity import local, reviewed, village_notice
 
 from api.db import transaction
-from api.delivery import notifications
 from api.models import Application, ApplicationEvent, ApplicationState, Role
 from api.models.conversations import Conversation
 from api.models.messages import ChannelUser, OutboundMessage
+from api.services.notices import notifications
 from api.services.objections import decide_objection, file_for_actor, file_objection
 from api.services.workflow import transition
 
@@ -133,8 +133,8 @@ def test_rejection_carries_the_written_reason(session: Session) -> None:
 def test_start_deadline_reminder_once_per_deadline(session: Session) -> None:
     from factories import make_application, make_area_tree, make_household
 
-    from api.delivery.reminders import remind_start_deadlines
     from api.models import ApplicationContact
+    from api.services.notices.reminders import remind_start_deadlines
 
     tree = make_area_tree(session)
     app = make_application(session, make_household(session, tree["v1"]), S.agreement_signed,

@@ -290,7 +290,8 @@ def test_a_korean_speaker_in_yanbian_gets_the_reasons_in_korean():
 
 
 def test_on_sms_each_question_is_one_message_with_numbered_answers():
-    from bot.channels.sms_render import cost, render
+    from api.delivery.sms_parts import cost
+    from bot.channels.sms.render import render
 
     chat = Chat()
     body = render(chat.send("资格")[1:])

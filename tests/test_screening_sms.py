@@ -10,8 +10,8 @@ from sqlalchemy import Engine
 from test_sms_channel import FARMER, SECRET, outbox, sms
 
 from api.app import create_app
+from api.delivery.sms_parts import cost
 from api.settings import get_settings
-from bot.channels.sms_render import cost
 
 
 @pytest.fixture

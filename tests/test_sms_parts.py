@@ -7,10 +7,12 @@ import datetime as dt
 import pytest
 
 from api.delivery.signature import sign, verify
+from api.domain.phone import e164
+from api.domain.phone import mask_phone as mask
+from api.domain.phone import normalise_sender as normalise
 from api.settings import Settings
 from bot.channels.sms.inbound import MalformedCallback, parse_generic, parse_twilio
 from bot.channels.sms.outbox import _cap, _max_parts, language_of
-from bot.channels.sms.phone import e164, mask, normalise
 from bot.engine.types import Reply
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.sms_render import SmsCost, cost, encoding, render, split_for_sms, units
+from api.delivery.sms_parts import SmsCost, cost, encoding, split_for_sms, units
+from bot.channels.sms.render import render
 from bot.engine.types import Option, Reply
 
 

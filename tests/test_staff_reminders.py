@@ -12,11 +12,18 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from api.db import transaction
-from api.delivery import staff
-from api.delivery.staff import DUTY_TEXTS, Duty, load_duties, remind_duties, remind_review_deadlines, remind_staff_job
 from api.delivery.worker import WorkerConfig, run_once
+from api.jobs import remind_staff_job
 from api.models import ApplicationState, Area, AreaLevel, AuditEntry, Role, User
 from api.models.messages import OutboundMessage, OutboundStatus
+from api.services.notices import staff
+from api.services.notices.staff import (
+    DUTY_TEXTS,
+    Duty,
+    load_duties,
+    remind_duties,
+    remind_review_deadlines,
+)
 from api.services.user_contacts import set_contact
 
 SOURCES = Path(__file__).resolve().parents[1] / "content" / "sources"

@@ -11,9 +11,9 @@ from test_households import build_world
 from test_publicity import reviewed, village_notice
 
 from api.db import transaction
-from api.delivery.publicity import remind_closing
 from api.models.messages import OutboundMessage
 from api.models.subscriptions import Subscription
+from api.services.notices.publicity import remind_closing
 from api.services.subscriptions import find_villages, subscribe
 from bot.engine.store import process
 from bot.engine.types import Inbound, Reply

@@ -181,8 +181,8 @@ def test_redelivered_update_has_one_effect(engine: Engine, monkeypatch: pytest.M
 def test_notifications_skip_stopped_and_opted_out_chats(engine: Engine) -> None:
     from telegram import Bot
 
+    from api.delivery.channel_users import channel_user
     from api.delivery.telegram import send_queued
-    from api.services.channel_users import channel_user
 
     def notify(key: str, chat: int) -> int:
         with transaction(engine) as session:

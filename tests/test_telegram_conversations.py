@@ -17,6 +17,7 @@ from telegram_fake import TelegramChat, bot_settings, fake_bot_api, polling
 from test_households import build_world, staff
 from test_publicity import reviewed, village_notice
 
+from api.clock import local_today
 from api.db import transaction
 from api.delivery.telegram import send_queued
 from api.models import Area, NoticeLevel, Objection, OutboundMessage
@@ -24,7 +25,6 @@ from api.models.complaints import Complaint
 from api.schemas.publicity import NoticeIn
 from api.services.complaints import resolve
 from api.services.publicity import open_notice
-from api.services.workflow import local_today
 
 FILER, STRANGER, VERIFIED = 5001, 5002, 5003
 PHONE = "13912345678"

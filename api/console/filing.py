@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from api.clock import local_today
 from api.console.steps import parse_date
 from api.console.web import ConsoleRoute, PostingStaff, Staff, StaffDep, form_error, redirect, render, unit
 from api.deps import SessionDep
@@ -18,7 +19,6 @@ from api.schemas.applications import ApplicationIn
 from api.schemas.households import HouseholdIn
 from api.services import applications
 from api.services.households import create_household, find_households, get_household, scoped
-from api.services.workflow import local_today
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 CONTACT_ROWS = 2

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request, Response
 from pydantic import ValidationError
 
+from api.clock import local_today
 from api.console.filing import pydantic_error
 from api.console.steps import parse_date
 from api.console.web import ConsoleRoute, PostingStaff, Staff, StaffDep, form_error, redirect, render, unit
@@ -19,7 +20,6 @@ from api.profiles import get_profile
 from api.schemas.publicity import NoticeIn
 from api.screening.records import list_leads
 from api.services import applications, complaints, objections, publicity
-from api.services.workflow import local_today
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 

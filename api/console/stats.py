@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import and_, func, or_, select
 
+from api.clock import local_today
 from api.console.charts import Bar, stacked_bars
 from api.console.web import STATE_NAMES, ConsoleRoute, StaffDep, language_of, render
 from api.deps import SessionDep
@@ -17,7 +18,7 @@ from api.routes import exports as export_routes
 from api.services import stats
 from api.services.households import scoped
 from api.services.scope import visible_area
-from api.services.workflow import ACTIVE, local_today
+from api.services.workflow import ACTIVE
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 AreaParam = Annotated[int | None, Query(ge=1, le=2**63 - 1)]

@@ -166,7 +166,7 @@ def render(request: Request, name: str, context: Mapping[str, Any] | None = None
 
 
 def _today() -> dt.date:
-    from api.services.workflow import local_today
+    from api.clock import local_today
 
     return local_today()
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request, Response
 from sqlalchemy import func, select
 
+from api.clock import local_today
 from api.console.steps import FIELD_LABELS, PERIOD_NAMES, UNITS, guide, parse_date
 from api.console.steps import evidence_from_form as evidence_of
 from api.console.web import ConsoleRoute, PostingStaff, Staff, StaffDep, form_error, redirect, render, unit
@@ -18,7 +19,7 @@ from api.models import Application, ApplicationState, Area
 from api.profiles import get_profile
 from api.services import applications, corrections, deadlines, workflow
 from api.services.households import scoped
-from api.services.workflow import ACTIVE, local_today
+from api.services.workflow import ACTIVE
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 PAGE = 100

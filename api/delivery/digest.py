@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session
 
 from api.db import transaction
 from api.delivery.claims import DIGEST_MARK, UNKNOWN
+from api.delivery.sms_parts import cost
 from api.models.messages import OutboundMessage, OutboundStatus
 from api.settings import get_settings
-from bot.channels.sms_render import cost
 
 SEPARATOR = "\n——\n"
 

@@ -21,12 +21,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Select
 
 from api.db import one_of, transaction
+from api.delivery.channel_users import may_notify
 from api.delivery.senders.base import Outgoing, SendError, SmsSender
+from api.domain.phone import mask_phone
 from api.models._types import utcnow
 from api.models.messages import OutboundMessage, OutboundStatus
-from api.services.channel_users import may_notify
 from api.settings import Settings
-from bot.channels.sms.phone import mask
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def _deliver_in_flight(engine: Engine, row_id: int, sender: SmsSender, settings:
         row.error = str(error)[:500]
         row.status = OutboundStatus.failed if error.permanent or row.attempts >= MAX_ATTEMPTS \
             else OutboundStatus.queued
-        log.warning("SMS to %s failed (attempt %d): %s", mask(row.recipient), row.attempts, error)
+        log.warning("SMS to %s failed (attempt %d): %s", mask_phone(row.recipient), row.attempts, error)
         return 0
 
 
@@ -91,7 +91,7 @@ def refusal(session: Session, row: OutboundMessage, settings: Settings, now: dt.
         return "opted out or stopped"
     if _sent_since(session, row.recipient, local_day_start(now, settings.timezone)) \
             >= settings.sms_daily_cap_per_number:
-        log.warning("SMS to %s not sent: daily cap reached", mask(row.recipient))
+        log.warning("SMS to %s not sent: daily cap reached", mask_phone(row.recipient))
         return "daily cap per number reached"
     return None
 
@@ -124,7 +124,7 @@ def send_rows(session: Session, rows: list[OutboundMessage], sender: SmsSender, 
             counts[row.recipient] = _sent_since(session, row.recipient, day_start)
         if counts[row.recipient] >= settings.sms_daily_cap_per_number:
             _fail(row, "daily cap per number reached")
-            log.warning("SMS to %s not sent: daily cap reached", mask(row.recipient))
+            log.warning("SMS to %s not sent: daily cap reached", mask_phone(row.recipient))
             continue
         row.attempts += 1
         try:
@@ -133,7 +133,7 @@ def send_rows(session: Session, rows: list[OutboundMessage], sender: SmsSender, 
             row.error = str(exc)[:500]
             if exc.permanent or row.attempts >= MAX_ATTEMPTS:
                 row.status = OutboundStatus.failed
-            log.warning("SMS to %s failed (attempt %d): %s", mask(row.recipient), row.attempts, exc)
+            log.warning("SMS to %s failed (attempt %d): %s", mask_phone(row.recipient), row.attempts, exc)
             continue
         row.status, row.sent_at, row.error = OutboundStatus.sent, now, None
         counts[row.recipient] += 1

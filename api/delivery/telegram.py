@@ -19,9 +19,9 @@ from telegram import Bot, InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboa
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from api.db import transaction
+from api.delivery.channel_users import channel_user, may_notify
 from api.models._types import utcnow
 from api.models.messages import OutboundMessage, OutboundStatus
-from api.services.channel_users import channel_user, may_notify
 
 log = logging.getLogger(__name__)
 

@@ -37,6 +37,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from api.db import transaction
+from api.delivery.channel_users import channel_user, may_notify
 from api.delivery.claims import UNKNOWN, WorkerConfig, claimable, take_write_lock
 from api.delivery.digest import settle
 from api.delivery.senders.base import Outgoing, SendError
@@ -44,7 +45,6 @@ from api.delivery.senders.telegram import BLOCKED, UncertainSend
 from api.delivery.sms import CHANNEL as SMS
 from api.delivery.sms import refusal
 from api.models.messages import OutboundMessage, OutboundStatus
-from api.services.channel_users import channel_user, may_notify
 from api.settings import Settings
 
 log = logging.getLogger(__name__)

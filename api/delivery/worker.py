@@ -29,6 +29,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from api.db import transaction
+from api.delivery.channel_users import may_notify
 from api.delivery.claims import WorkerConfig, claimable, take_write_lock
 from api.delivery.digest import merge_due, settle
 from api.delivery.senders.base import Outgoing, SendError
@@ -37,7 +38,6 @@ from api.delivery.sms import send_rows
 from api.delivery.unkeyed import expire, send_next
 from api.models._types import utcnow
 from api.models.messages import OutboundMessage, OutboundStatus
-from api.services.channel_users import may_notify
 from api.settings import Settings, get_settings
 
 __all__ = ["RateLimiter", "WorkerConfig", "deliver_outbox", "in_quiet_hours", "run_once"]

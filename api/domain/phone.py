@@ -1,7 +1,8 @@
 """Mainland China mobile numbers: the only phones the SMS gateway can reach and households reliably have.
 
 People write them as ``+86 138-0013-8000``, ``0086 13800138000`` or in full-width digits from a Chinese input
-method; :func:`validate_mobile` reduces all of those to the 11 digits stored and compared everywhere.
+method; :func:`validate_mobile` reduces all of those to the 11 digits stored and compared everywhere. The one
+phone module: SMS senders (:func:`normalise_sender`), gateways (:func:`e164`) and logs (:func:`mask_phone`) use it too.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ import unicodedata
 
 from api.domain.errors import InvalidPhone
 
-__all__ = ["InvalidPhone", "mask_phone", "validate_mobile"]
+__all__ = ["InvalidPhone", "e164", "mask_phone", "normalise_sender", "validate_mobile"]
 
 # Separators people type inside a number: whitespace (removed separately), hyphens, dashes, minus signs.
 _SEPARATORS = re.compile(r"[\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uFE63\uFF0D]")
 _DIGITS = re.compile(r"\+?[0-9]+")
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
+_NOT_DIALLED = re.compile(r"[^\d+]")
 
 
 def _normalise(raw: str) -> str:
@@ -24,12 +26,12 @@ def _normalise(raw: str) -> str:
     return _SEPARATORS.sub("", "".join(text.split()))
 
 
-def _fail(reason: str, message: str) -> InvalidPhone:
-    return InvalidPhone(message, reason=reason)
-
-
-def validate_mobile(raw: str) -> str:
+def validate_mobile(raw: str, *, field: str | None = None) -> str:
     """The 11-digit number (``1[3-9]`` + 9 digits), or :class:`InvalidPhone` saying what is wrong."""
+
+    def _fail(reason: str, message: str) -> InvalidPhone:
+        return InvalidPhone(message, reason=reason, field=field)
+
     s = _normalise(raw)
     if not s:
         raise _fail("empty", "请填写手机号 / the mobile number is empty")
@@ -65,3 +67,20 @@ def mask_phone(phone: str) -> str:
         digits = re.sub(r"[^0-9]", "", unicodedata.normalize("NFKC", phone))
         return "****" + digits[-4:] if len(digits) >= 8 else "****"
     return f"{p[:3]}****{p[-4:]}"
+
+
+def normalise_sender(raw: str) -> str:
+    """One farmer is one sender whatever the gateway: a mainland mobile as its 11 digits (as
+    :func:`validate_mobile`); any other number as its digits with a leading ``+`` (``00`` becomes ``+``)."""
+    try:
+        return validate_mobile(raw or "")
+    except InvalidPhone:
+        number = _NOT_DIALLED.sub("", raw or "")
+        return "+" + number[2:] if number.startswith("00") else number
+
+
+def e164(number: str) -> str:
+    """The international form gateways such as Twilio require."""
+    if _MOBILE.fullmatch(number):
+        return "+86" + number
+    return number if number.startswith("+") else "+" + number

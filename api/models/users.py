@@ -33,7 +33,7 @@ class User(Base):
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Reminders go to the Telegram chat when there is one, else to the phone by SMS (api/delivery/staff.py).
+    # Reminders go to the Telegram chat when there is one, else to the phone by SMS (api/services/notices/staff.py).
     phone: Mapped[str | None] = mapped_column(String(11))
     telegram_chat_id: Mapped[str | None] = mapped_column(String(64))
     language: Mapped[str | None] = mapped_column(String(16))   # None: the service's default language

@@ -6,13 +6,13 @@ the outcome only; a farmer's name and phone are stored in a lead, and only when 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.domain.errors import Conflict, NotFound, ValidationFailed
+from api.domain.phone import validate_mobile
 from api.models import Area, AreaLevel
 from api.models.screening import Lead, LeadStatus, ScreeningRecord
 from api.schemas.applications import ApplicationIn
@@ -20,8 +20,6 @@ from api.screening.evaluate import Result
 from api.screening.rules import Value
 from api.services import applications, audit
 from api.services.scope import Actor, covers
-
-PHONE = re.compile(r"^1[3-9]\d{9}$")
 
 
 def record_screening(session: Session, result: Result, answers: Mapping[str, Value],
@@ -54,13 +52,6 @@ def find_village(session: Session, county_code: str, name: str) -> Area | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def normalise_phone(raw: str) -> str:
-    phone = re.sub(r"[\s-]", "", raw).removeprefix("+86")
-    if not PHONE.match(phone):
-        raise ValidationFailed("请填写11位手机号码 / an 11-digit mobile number is needed", field="phone")
-    return phone
-
-
 def create_lead(session: Session, screening_id: int, *, name: str, village: str, phone: str,
                 village_id: int | None = None, channel: str = "bot") -> Lead:
     """A lead the committee sees: the farmer's consent is the caller's to have asked for."""
@@ -76,7 +67,7 @@ def create_lead(session: Session, screening_id: int, *, name: str, village: str,
         area = None
     lead = Lead(screening_id=record.id, county_code=record.county_code, village_id=area.id if area else None,
                 village_name=(area.name if area else village.strip())[:64], name=name,
-                phone=normalise_phone(phone))
+                phone=validate_mobile(phone, field="phone"))
     session.add(lead)
     session.flush()
     audit.record(session, f"citizen:{channel}", "lead.created", "lead", lead.id, None, _audit_view(lead))

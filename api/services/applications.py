@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from api.clock import local_today
 from api.domain.errors import Conflict, ValidationFailed
 from api.domain.phone import validate_mobile
 from api.models import Application, ApplicationContact, ApplicationEvent, ApplicationState, FiledBy
@@ -15,7 +16,7 @@ from api.services import audit
 from api.services.households import get_household, require_writer, scoped, village_in_scope
 from api.services.numbering import insert_numbered, prefix
 from api.services.scope import Actor, visible_area, visible_record
-from api.services.workflow import ACTIVE, local_today, snapshot
+from api.services.workflow import ACTIVE, snapshot
 
 SELF = "本人"
 

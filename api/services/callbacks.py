@@ -13,9 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.domain.errors import Conflict, NotFound, ValidationFailed
+from api.domain.phone import validate_mobile
 from api.models import Area, AreaLevel
 from api.models.callbacks import CallbackRequest, CallbackStatus
-from api.screening.records import normalise_phone
 from api.services import audit
 from api.services.scope import Actor, covers
 
@@ -72,7 +72,7 @@ class CallbackPort:
                          sender: str, language: str | None, now: dt.datetime) -> int | None:
         """The request's id; None when the phone is not a mobile number, 0 when the sender has too many open."""
         try:
-            phone = normalise_phone(phone)
+            phone = validate_mobile(phone, field="phone")
         except ValidationFailed:    # the flow asks again
             return None
         open_count = len(self._session.scalars(select(CallbackRequest.id).where(

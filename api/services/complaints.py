@@ -27,6 +27,7 @@ from api.models.complaints import (
 )
 from api.profiles import PeriodName, get_profile
 from api.services import audit
+from api.services.notices.complaints import resolved
 from api.services.numbering import insert_numbered, prefix
 from api.services.pseudonyms import sender_key
 from api.services.scope import Actor, covers, visible_area
@@ -244,9 +245,7 @@ def resolve(session: Session, actor: Actor, complaint_id: int, reply: str, now: 
 
 
 def _queue_reply(session: Session, complaint: Complaint, now: dt.datetime) -> None:
-    """The written reply and the 回访 question, in the complainant's language (rendered by the bot's notifier)."""
-    from api.services.complaints_replies import resolved
-
+    """The written reply and the 回访 question, in the complainant's language (api.services.notices.complaints)."""
     resolved(session, complaint, now)
 
 

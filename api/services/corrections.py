@@ -12,13 +12,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from api.clock import local_today
 from api.domain.errors import ValidationFailed
 from api.models import Application, ApplicationEvent
 from api.services import audit
 from api.services.amounts import check_payment
 from api.services.households import require_writer
 from api.services.scope import Actor
-from api.services.workflow import _COLUMNS, TRANSITIONS, Rule, _parse, check_permission, local_today, snapshot
+from api.services.workflow import _COLUMNS, TRANSITIONS, Rule, _parse, check_permission, snapshot
 
 CORRECTABLE: dict[str, str] = {name: column for name, column in _COLUMNS.items() if name != "acceptance_result"}
 

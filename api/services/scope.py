@@ -13,6 +13,10 @@ from api.models import Area, AreaLevel, Role
 
 T = TypeVar("T")
 
+# Who may record and move applications, and who may decide (approve, reject, appraise).
+STAFF = frozenset({Role.clerk, Role.reviewer, Role.admin})
+DECIDERS = frozenset({Role.reviewer, Role.admin})
+
 
 @dataclass(frozen=True)
 class Actor:

@@ -19,7 +19,7 @@ from api.models import User
 from api.models.messages import OutboundMessage, OutboundStatus
 from api.services import audit
 
-STAFF_KEY_PREFIX: Final = "staff:"               # idempotency keys of staff reminders (api/delivery/staff.py)
+STAFF_KEY_PREFIX: Final = "staff:"               # idempotency keys of staff reminders (api/services/notices/staff.py)
 _CHAT_ID = re.compile(r"-?[0-9]{1,20}")
 
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from api.clock import local_today
 from api.domain.errors import Forbidden, InvalidTransition, ValidationFailed
 from api.domain.workdays import period_end
 from api.models import Application, ApplicationEvent, AreaLevel, Role
@@ -21,14 +22,12 @@ from api.models import ApplicationState as S
 from api.profiles import PeriodName, get_profile
 from api.services import audit, events
 from api.services.amounts import check_payment
-from api.services.scope import Actor
+from api.services.scope import DECIDERS, STAFF, Actor
 from api.settings import get_settings
 
 Via = Literal["notice", "objection"]
 
 V, T, C = AreaLevel.village, AreaLevel.township, AreaLevel.county
-STAFF = frozenset({Role.clerk, Role.reviewer, Role.admin})
-DECIDERS = frozenset({Role.reviewer, Role.admin})
 
 
 @dataclass(frozen=True)
@@ -103,11 +102,6 @@ DUE_PERIODS: dict[S, PeriodName] = {
     S.agreement_signed: "agreement_start",
 }
 SYSTEM = "system:scheduler"
-
-
-def local_today() -> dt.date:
-    """Dates of steps and windows are local (Asia/Shanghai), never UTC."""
-    return dt.datetime.now(ZoneInfo(get_settings().timezone)).date()
 
 
 def local_date(moment: dt.datetime) -> dt.date:

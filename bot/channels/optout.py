@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from api.services.channel_users import channel_user, find_user
+from api.delivery.channel_users import channel_user, find_user
 from bot.engine.types import Reply
 
 STOP_WORDS = frozenset({"退订", "td", "stop", "unsubscribe", "取消订阅", "수신거부"})

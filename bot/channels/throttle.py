@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Select
 
 from api.db import one_of
+from api.delivery.channel_users import channel_user
 from api.models.conversations import InboundMessage
-from api.services.channel_users import channel_user
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,7 @@ def _ask(args: argparse.Namespace) -> int:
     replies = terminal.send(engine, " ".join(args.text), sender=args.sender, channel=args.channel)
     shown = terminal.current_language(engine, args.channel, args.sender)
     if args.channel == "sms":
-        from bot.channels.sms_render import render
+        from bot.channels.sms.render import render
 
         print(render(replies, shown))
     else:

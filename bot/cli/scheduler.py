@@ -12,10 +12,6 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Connection, Engine, text
 
 from api import jobs
-from api.delivery.publicity import remind_closing_notices
-from api.delivery.reminders import remind_start_deadlines_job
-from api.delivery.staff import remind_staff_job
-from api.delivery.worker import deliver_outbox
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +38,11 @@ def build_scheduler(engine: Engine, timezone: str) -> BackgroundScheduler:
     scheduler.add_job(jobs.remind_overdue_complaints, "cron", hour=8, minute=30, args=[engine],
                       id="remind_overdue_complaints")
     # The outbox (api.delivery.worker): claims rows with SKIP LOCKED, so extra delivery processes are safe.
-    scheduler.add_job(deliver_outbox, "interval", seconds=10, args=[engine], id="deliver_outbox")
-    scheduler.add_job(remind_closing_notices, "cron", hour=9, minute=0, args=[engine], id="remind_closing_notices")
-    scheduler.add_job(remind_start_deadlines_job, "cron", hour=9, minute=5, args=[engine],
+    scheduler.add_job(jobs.deliver_outbox, "interval", seconds=10, args=[engine], id="deliver_outbox")
+    scheduler.add_job(jobs.remind_closing_notices, "cron", hour=9, minute=0, args=[engine], id="remind_closing_notices")
+    scheduler.add_job(jobs.remind_start_deadlines_job, "cron", hour=9, minute=5, args=[engine],
                       id="remind_start_deadlines")
     # Staff: review deadlines and the documents' dated duties; each reminder's window spans days, so a day
-    # missed while the service was down is caught up the next morning (api.delivery.staff).
-    scheduler.add_job(remind_staff_job, "cron", hour=9, minute=10, args=[engine], id="remind_staff")
+    # missed while the service was down is caught up the next morning (api.services.notices.staff).
+    scheduler.add_job(jobs.remind_staff_job, "cron", hour=9, minute=10, args=[engine], id="remind_staff")
     return scheduler

@@ -6,7 +6,7 @@ dash), and the section. All of it comes from the county profile's ``sources``, s
 
 from __future__ import annotations
 
-from api.profiles import CountyProfile, Source, load_profiles
+from api.profiles import CountyProfile, Source, document_name, load_profiles
 from bot.faq.loader import Cite
 
 MAX_HEADLINE = 12
@@ -68,9 +68,3 @@ def cite(profile: CountyProfile, citation: str | None, *, section_only: bool = F
     if section_only:
         return section
     return f"{document_name(profile, doc)} {section}".strip()
-
-
-def document_name(profile: CountyProfile, doc: str) -> str:
-    """The document's number, or its whole title when it has none ("004" when the county lacks it)."""
-    source = next((s for s in profile.sources if s.doc == doc), None)
-    return (source.number or f"《{source.title}》") if source else doc

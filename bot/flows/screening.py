@@ -13,12 +13,11 @@ import re
 from typing import Any
 
 from api.domain.errors import ValidationFailed
-from api.domain.phone import mask_phone
+from api.domain.phone import mask_phone, validate_mobile
 from api.i18n import N_
 from api.profiles import get_profile
 from api.screening import evaluate, next_question
 from api.screening.questions import QUESTIONS
-from api.screening.records import normalise_phone
 from api.screening.rules import UNKNOWN, Value
 from bot.engine.context import reply_language
 from bot.engine.normalize import token
@@ -334,7 +333,7 @@ class ScreeningFlow(Flow):
     def _make_lead(self, turn: Turn, data: dict[str, Any], phone: str) -> list[Reply]:
         lead = data["lead"]
         try:
-            phone = normalise_phone(phone)
+            phone = validate_mobile(phone, field="phone")
         except ValidationFailed:
             self._enter(turn, data, "lead_phone")
             return [Reply(turn._("号码不对，请回复11位手机号码。"), request_contact=True)]

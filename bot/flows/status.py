@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from api.delivery.steps import describe
 from api.i18n import N_
+from api.services.notices.steps import describe
 from bot.engine.context import reply_language
 from bot.engine.types import Flow, Reply, Turn
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 from api.delivery.senders.base import Outgoing, SmsSender, register
+from api.domain.phone import mask_phone
 from api.settings import Settings
-from bot.channels.sms.phone import mask
 
 log = logging.getLogger("anju.sms.console")
 
@@ -24,5 +24,5 @@ class ConsoleSender(SmsSender):
         return cls(settings.sms_signature)
 
     def send(self, message: Outgoing) -> str | None:
-        log.info("SMS to %s: %s%s", mask(message.recipient), self.signature, message.text)
+        log.info("SMS to %s: %s%s", mask_phone(message.recipient), self.signature, message.text)
         return None

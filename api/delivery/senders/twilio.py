@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from api.delivery.senders.base import Outgoing, SendError, SmsSender, register
+from api.domain.phone import e164
 from api.settings import Settings
-from bot.channels.sms.phone import e164
 
 
 @register("twilio")

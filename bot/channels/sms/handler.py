@@ -22,11 +22,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.db import hold_write_lock, one_of, transaction
+from api.delivery.channel_users import channel_user, find_user
 from api.delivery.senders import SmsSender
 from api.delivery.sms import local_day_start, send_rows, sent_counts
+from api.domain.phone import mask_phone
 from api.models._types import utcnow
 from api.models.messages import ChannelUser, OutboundMessage
-from api.services.channel_users import channel_user, find_user
 from api.settings import Settings
 from bot.channels.inbox import MAX_INBOUND_CHARS, first_delivery, receive, with_lock_retries
 from bot.channels.optout import PREFERENCE_WORDS
@@ -40,7 +41,6 @@ from bot.channels.sms.outbox import (
     queue_texts,
     take_pending,
 )
-from bot.channels.sms.phone import mask
 from bot.channels.throttle import recent_counts
 from bot.engine.batch import process_many
 from bot.engine.normalize import normalize, token
@@ -150,7 +150,7 @@ def _one_by_one(session: Session, inbound: Inbound, settings: Settings,
         return rows
     except IntegrityError:
         # The same message committed by a concurrent request first, or queued before: that one answers it.
-        log.info("duplicate SMS from %s dropped", mask(inbound.sender))
+        log.info("duplicate SMS from %s dropped", mask_phone(inbound.sender))
         return []
 
 

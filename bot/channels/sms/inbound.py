@@ -17,9 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.db import one_of
+from api.domain.phone import normalise_sender
 from api.models.conversations import InboundMessage
 from bot.channels.inbox import clean_text
-from bot.channels.sms.phone import normalise
 from bot.engine.types import Inbound
 
 CHANNEL = "sms"
@@ -30,7 +30,7 @@ MAX_SENDER_CHARS = 32   # an E.164 number is at most 15 digits; the column holds
 def _sender(raw: str, field: str) -> str:
     """The normalised number; a callback without one, or with something no phone number looks like, is refused
     (400: the same callback can never succeed, so the gateway is told once and for all)."""
-    sender = normalise(raw)
+    sender = normalise_sender(raw)
     if not sender:
         raise MalformedCallback(f"{field} is required")
     if len(sender) > MAX_SENDER_CHARS:

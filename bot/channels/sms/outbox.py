@@ -1,7 +1,7 @@
 """A turn's replies as outbox rows: rendered for SMS, cut to the configured parts and the gateway's cap.
 
 Only the first message of a long answer is queued; the rest waits on the sender's ``pending_sms`` and goes out
-one message per "0" (sms_render ends each cut message with "回复0继续"). Any other message drops the rest, so
+one message per "0" (sms_parts ends each cut message with "回复0继续"). Any other message drops the rest, so
 "0" means the menu again.
 """
 
@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 
 from api.bulk import insert_rows as bulk_insert
 from api.db import one_of
+from api.delivery.sms_parts import cost, split_for_sms
 from api.models.messages import ChannelUser, OutboundMessage, OutboundStatus
 from api.settings import Settings
-from bot.channels.sms_render import cost, render, split_for_sms
+from bot.channels.sms.render import render
 from bot.engine.normalize import script_counts
 from bot.engine.types import Reply
 

@@ -18,13 +18,13 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from api.db import transaction
+from api.delivery.channel_users import channel_user
 from api.delivery.telegram import CHANNEL, send_queued
+from api.domain.phone import mask_phone, normalise_sender
 from api.i18n import translator
 from api.models._types import utcnow
-from api.services.channel_users import channel_user
 from api.settings import Settings
 from bot.channels.inbox import clean_text, receive, reply_language, with_lock_retries
-from bot.channels.sms.phone import mask, normalise
 from bot.channels.telegram.outbox import queue_replies
 from bot.engine.types import Inbound, Reply
 
@@ -41,7 +41,7 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         if contact.user_id != user.id:
             await _answer(context, _inbound(update, ""), foreign_contact=True)
             return
-        own_phone = normalise(contact.phone_number)
+        own_phone = normalise_sender(contact.phone_number)
     text = own_phone or message.text or message.caption or ""
     await _answer(context, _inbound(update, text), own_phone=own_phone)
 
@@ -106,7 +106,7 @@ def _unit_of_work(engine: Engine, inbound: Inbound, settings: Settings, own_phon
             else:
                 if own_phone:
                     user.verified_phone = own_phone
-                    log.info("telegram chat %s verified phone %s", inbound.sender, mask(own_phone))
+                    log.info("telegram chat %s verified phone %s", inbound.sender, mask_phone(own_phone))
                 inbound = dataclasses.replace(inbound, verified_phone=user.verified_phone)
                 replies = receive(session, inbound, now=now, settings=settings)
             rows = queue_replies(session, inbound.sender, replies, in_reply_to=inbound.message_id or "",

@@ -1,20 +1,18 @@
-"""Replies as an SMS: numbered options the user sends back, the source at the end, and what it costs.
+"""What an SMS costs and where a long one is cut: segments, encodings, the signature.
 
-A basic phone shows plain text only, so an option becomes "回复1 …" and its key is exactly what the user
-types. Operators bill per segment: one GSM-7 message carries 160 characters (153 per part when
+Operators bill per segment: one GSM-7 message carries 160 characters (153 per part when
 concatenated), one UCS-2 message (anything with Chinese or Korean) 70 (67 per part); the signature 【安居】
 is part of the text and counts.
-No gateway here: the SMS channel sends what this module renders.
+The SMS channel renders replies (bot/channels/sms/render.py); notifications are counted here too.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from api.i18n import N_, translator
-from bot.engine.types import Reply
+from api.settings import get_settings
 
 GSM7_BASIC = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿"
@@ -26,8 +24,6 @@ LIMITS = {"gsm7": (160, 153), "ucs2": (70, 67)}  # (single message, each part of
 _SENTENCE_ENDS = "。！？!?；;\n"
 _SOFT_BREAKS = "，、,：: "
 CONTINUE = N_("回复0继续")
-OPTION_FIRST = N_("回复{key} {label}")
-SOURCE = N_("（依据：{source}）")
 
 
 @dataclass(frozen=True)
@@ -63,23 +59,6 @@ def cost(text: str, signature: str | None = None) -> SmsCost:
     charset = encoding(full)
     count = units(full, charset)
     return SmsCost(charset, count, segments_for(count, charset))
-
-
-def render(replies: Sequence[Reply], language: str | None = None) -> str:
-    """All replies of one turn as one SMS body (without the signature, which the gateway or sender adds)."""
-    _ = translator(language)
-    blocks: list[str] = []
-    for reply in replies:
-        lines = [reply.text.strip()] if reply.text.strip() else []
-        for index, option in enumerate(reply.options):
-            label = "" if option.label == option.key else option.label
-            first = _(OPTION_FIRST).format(key=option.key, label=label)
-            lines.append((first if index == 0 else f"{option.key} {label}").rstrip())
-        if reply.citation:
-            lines.append(_(SOURCE).format(source=reply.citation))
-        if lines:
-            blocks.append("\n".join(lines))
-    return "\n".join(blocks)
 
 
 def split_for_sms(text: str, max_parts: int, *, signature: str | None = None,
@@ -126,8 +105,4 @@ def _cut(text: str, budget: int, charset: str) -> int:
 
 
 def _signature(signature: str | None) -> str:
-    if signature is not None:
-        return signature
-    from api.settings import get_settings
-
-    return get_settings().sms_signature
+    return signature if signature is not None else get_settings().sms_signature

@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.delivery.notifications import to_contacts
-from api.delivery.steps import describe
 from api.models import Application, ApplicationState
+from api.services.notices.notifications import to_contacts
+from api.services.notices.steps import describe
 from api.services.status import ApplicationStatus, status_of
 
 REMIND_AHEAD = dt.timedelta(days=7)
@@ -37,11 +37,3 @@ def _start_reminder(status: ApplicationStatus) -> Callable[[Callable[[str], str]
         return _("提醒：开工期限快到了。") + "\n" + describe(status, _, language)
 
     return render
-
-
-def remind_start_deadlines_job(engine: Engine, today: dt.date | None = None) -> int:
-    from api.db import transaction
-    from api.services.workflow import local_today
-
-    with transaction(engine) as session:
-        return remind_start_deadlines(session, today or local_today())

@@ -10,10 +10,11 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from api.delivery.sms_parts import cost
 from api.domain.names import mask_name
 from api.i18n import canonical_language, format_date, translator
 from api.models import Area
@@ -22,7 +23,6 @@ from api.models.messages import ChannelUser, OutboundMessage, OutboundStatus
 from api.models.publicity import NoticeStatus, PublicityNotice
 from api.services.subscriptions import subscribers
 from api.settings import get_settings
-from bot.channels.sms_render import cost
 
 SHOWN_NAMES = 5       # an SMS cannot carry a long list; the rest is "等N户"
 CHUNK = 5000
@@ -40,15 +40,6 @@ def remind_closing(session: Session, today: dt.date) -> int:
         PublicityNotice.status == NoticeStatus.open,
         PublicityNotice.closes_on == today + dt.timedelta(days=1))).all()
     return sum(_fan_out(session, n, "closing", _closing_text(n)) for n in notices)
-
-
-def remind_closing_notices(engine: Engine, today: dt.date | None = None) -> int:
-    """The scheduler's job, in its own unit of work."""
-    from api.db import transaction
-    from api.services.workflow import local_today
-
-    with transaction(engine) as session:
-        return remind_closing(session, today or local_today())
 
 
 def _villages(notice: PublicityNotice) -> list[int]:

@@ -12,7 +12,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from api.delivery.notifications import Recipient, filer, queue
+from api.delivery.outbox import Recipient, filer, queue
 from api.i18n import translator
 from api.models.complaints import Complaint
 from api.models.messages import OutboundMessage

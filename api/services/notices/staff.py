@@ -26,18 +26,17 @@ from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from api.delivery.notifications import SMS, TELEGRAM, Recipient, language_of, queue
 from api.i18n import N_, format_date, translator
 from api.models import Application, Area, AreaLevel, User
 from api.models import ApplicationState as S
-from api.profiles import get_profile
+from api.profiles import document_name, get_profile
+from api.services.notices.notifications import SMS, TELEGRAM, Recipient, language_of, queue
+from api.services.scope import STAFF
 from api.services.user_contacts import STAFF_KEY_PREFIX
-from api.services.workflow import STAFF
 from api.settings import get_settings
-from bot.faq.citation import document_name
 from content import CONTENT_DIR
 
 Render = Callable[[Callable[[str], str], str | None], str]
@@ -186,12 +185,3 @@ def _review_text(session: Session, app: Application) -> Render:
         return text + ("\n" + _cited(_, app.county_code, period.citation) if period else "")
 
     return render
-
-
-def remind_staff_job(engine: Engine, today: dt.date | None = None) -> int:
-    """The scheduler's job, in its own unit of work."""
-    from api.db import transaction
-    from api.services.workflow import local_today
-
-    with transaction(engine) as session:
-        return remind_staff(session, today or local_today())

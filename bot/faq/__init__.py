@@ -1,0 +1,1 @@
+"""The FAQ as data: loading content/faq/ and citing its sources (the dialog layer)."""
