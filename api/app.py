@@ -1,50 +1,67 @@
 """The FastAPI application: committee API, and (later) the channel webhooks.
 
-Routers are listed in ``ROUTERS``; each module exposes ``router``. Domain errors become HTTP errors here and
+Routers are listed in ``ROUTERS``, imported by name. Domain errors become HTTP errors here and
 nowhere else.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm.exc import StaleDataError
 
+from api import console
 from api.db import get_engine
 from api.domain.errors import DomainError
 from api.limits import RequestLimits
+from api.routes import (
+    applications,
+    areas,
+    audit,
+    callbacks,
+    complaints,
+    exports,
+    households,
+    objections,
+    open311,
+    publicity,
+    screenings,
+    sms,
+    telegram,
+    tokens,
+    users,
+)
 from api.settings import get_settings
 
 log = logging.getLogger(__name__)
 
-ROUTERS: tuple[str, ...] = (
-    "api.routes.screenings",
-    "api.routes.areas",
-    "api.routes.users",
-    "api.routes.exports",
+ROUTERS: tuple[APIRouter, ...] = (
+    screenings.router,
+    areas.router,
+    users.router,
+    exports.router,
     # records core: households, applications and their workflow, publicity, objections
-    "api.routes.households",
-    "api.routes.applications",
-    "api.routes.publicity",
-    "api.routes.objections",
-    "api.routes.complaints",
-    "api.routes.open311",
-    "api.routes.audit",
+    households.router,
+    applications.router,
+    publicity.router,
+    objections.router,
+    complaints.router,
+    open311.router,
+    audit.router,
     # channels: SMS gateway callbacks, Telegram webhook (and the bot's life cycle)
-    "api.routes.sms",
-    "api.routes.telegram",
+    sms.router,
+    telegram.router,
     # API tokens: rotation by their holder
-    "api.routes.tokens",
+    tokens.router,
     # the web console and the public board (HTML), and /docs with locally served assets
-    "api.console",
+    console.router,
     # people: call-back requests farmers left in the dialog
-    "api.routes.callbacks",
+    callbacks.router,
 )
 
 
@@ -97,7 +114,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         return JSONResponse(status_code=500, content={"error": "internal", "message": "internal error",
                                                       "field": None})
 
-    for module in ROUTERS:
-        app.include_router(importlib.import_module(module).router)
+    for router in ROUTERS:
+        app.include_router(router)
     app.add_middleware(RequestLimits, max_body=get_settings().max_body_bytes)
     return app

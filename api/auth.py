@@ -16,10 +16,8 @@ from api.deps import SessionDep
 from api.domain.errors import DomainError, Forbidden
 from api.models import Role
 from api.models._types import utcnow
-from api.services import (
-    audit,  # noqa: F401  (installs the append-only guard on every session)
-    disclosure,
-)
+from api.schemas import disclosure
+from api.services import audit  # noqa: F401  (installs the append-only guard on every session)
 from api.services.scope import Actor
 from api.services.users import find_token, last_use_is_stale, record_use
 from api.throttle import AuthThrottle
@@ -100,7 +98,7 @@ async def current_actor(actor: Actor = Depends(_authenticate)) -> Actor:  # noqa
     """The authenticated actor, with their role's personal-data policy bound to this request's answer.
 
     Async on purpose: it runs in the request's own task, so the policy it binds (a context variable) is the one
-    the response is serialised with (api/services/disclosure.py); a sync dependency runs in a worker thread.
+    the response is serialised with (api/schemas/disclosure.py); a sync dependency runs in a worker thread.
     """
     disclosure.bind(actor.role)
     return actor

@@ -62,7 +62,7 @@ def bench_process(conversations: int) -> list[float]:
     import api.models  # noqa: F401
     from api.bootstrap import seed_counties
     from api.db import Base, make_engine
-    from bot.engine.store import process
+    from bot.channels.store import process
     from bot.engine.types import Inbound
 
     with tempfile.TemporaryDirectory() as directory:

@@ -15,7 +15,7 @@ from api.db import transaction
 from api.models import Area, OutboundMessage
 from api.models.complaints import Complaint, ComplaintStatus
 from api.services.complaints import resolve
-from bot.engine.store import process
+from bot.channels.store import process
 from bot.engine.types import Inbound
 
 NOW = local(dt.date(2025, 3, 3), 10, 0)

@@ -65,7 +65,7 @@ def test_builder_complaint_assigned_to_the_village_without_the_filer(session: Se
     svc.assign(session, staff(world.township), complaint.id, area_id=world.village.id, assignee="东村主任",
                now=NOW)
     assert complaint.status is ComplaintStatus.in_progress and complaint.acknowledged_at == NOW
-    from api.schemas.complaints import complaint_out
+    from api.services.complaints import complaint_out
 
     seen = complaint_out(complaint, staff(world.village), NOW).model_dump()
     assert seen["sender"] is None and seen["contact_phone"] is None and "13912345678" not in str(seen)

@@ -17,7 +17,7 @@ from test_publicity import local, reviewed, village_notice
 
 from api.db import transaction
 from api.models import CallbackRequest, Complaint, Objection
-from bot.engine.store import load_state, process, save_state
+from bot.channels.store import load_state, process, save_state
 from bot.engine.types import Inbound
 
 DAY = dt.date(2025, 3, 3)

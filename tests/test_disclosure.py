@@ -32,7 +32,7 @@ from api.models import (
     ScreeningRecord,
 )
 from api.models.complaints import Complaint, ComplaintCategory, ComplaintSubject
-from api.services import disclosure
+from api.schemas import disclosure
 from tests.factories import bearer, id_number, make_application, make_area_tree, make_client, make_household, make_token
 
 HEAD_ID, MEMBER_ID = id_number(501), id_number(502)

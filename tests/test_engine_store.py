@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, select
 
 from api.db import transaction
 from api.models.conversations import Conversation, InboundMessage
-from bot.engine.store import load_state, process, reply_from_json, reply_to_json
+from bot.channels.store import load_state, process, reply_from_json, reply_to_json
 from bot.engine.types import Flow, Inbound, Option, Reply, Turn
 
 
@@ -128,7 +128,7 @@ class _Port:
 
 def test_flows_reach_the_records_through_services_bound_to_the_session(
         engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.engine.services import Services
+    from bot.channels.ports import Services
 
     seen: list[object] = []
 
@@ -149,6 +149,6 @@ def test_flows_reach_the_records_through_services_bound_to_the_session(
     assert isinstance(seen[0], Services)
 
     with transaction(engine) as session:
-        services = Services(session, ports=(f"{__name__}:_Port",))
+        services = Services(session, ports=(_Port,))
         assert services.ping() == "pong"
         assert not hasattr(services, "create_lead")

@@ -12,7 +12,8 @@ from sqlalchemy import Engine
 
 from api.db import transaction
 from api.models import ApplicationState, Area, Role
-from api.services import disclosure, exports
+from api.schemas import disclosure
+from api.services import exports
 from tests.factories import bearer, make_application, make_area_tree, make_client, make_household, make_token
 
 # The fields of 农村危房改造农户纸质档案表 as printed in 004 附件2, block by block.

@@ -13,7 +13,7 @@ from test_publicity import local, reviewed, village_notice
 from api.db import transaction
 from api.models import Area, Objection, OutboundMessage
 from api.services.objections import decide_objection
-from bot.engine.store import process
+from bot.channels.store import process
 from bot.engine.types import Inbound
 
 DAY = dt.date(2025, 3, 3)        # 山阴: a notice opened that day is open through the end of 2025-03-10

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from api.db import transaction
 from api.models import ApplicationContact, ApplicationState
 from api.models.publicity import NoticeEntry, NoticeLevel, PublicityNotice
-from bot.engine.store import process
+from bot.channels.store import process
 from bot.engine.types import Inbound, Reply
 
 NOW = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)

@@ -15,7 +15,7 @@ from api.models.messages import OutboundMessage
 from api.models.subscriptions import Subscription
 from api.services.notices.publicity import remind_closing
 from api.services.subscriptions import find_villages, subscribe
-from bot.engine.store import process
+from bot.channels.store import process
 from bot.engine.types import Inbound, Reply
 
 NOW = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)

@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 
 from api.db import transaction
 from bot.channels import terminal
-from bot.engine.store import load_state
+from bot.channels.store import load_state
 from bot.engine.types import Option, Reply
 
 

@@ -16,7 +16,7 @@ from api.deps import SessionDep
 from api.domain.errors import DomainError, Forbidden, NotFound
 from api.i18n import LANGUAGES
 from api.models import ApiToken, Area, Role, User
-from api.services import accounts
+from api.services import accounts, audit
 from api.services.households import scoped
 from api.services.scope import visible_area
 from api.services.user_contacts import contact_of, set_contact
@@ -97,8 +97,6 @@ def reset_password(request: Request, user_id: int, session: SessionDep, staff: P
 @router.post("/users/{user_id}/active")
 def set_active(request: Request, user_id: int, session: SessionDep, staff: PostingStaff,
                active: Annotated[str, Form()] = "0") -> Response:
-    from api.services import audit
-
     with unit(request) as write:
         user = managed_user(write, staff, user_id)
         if user.id == staff.user.id:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from api.console.web import N_
-from api.domain.errors import DomainError
+from api.domain.errors import DomainError, ValidationFailed
 from api.models import Application
 from api.models import ApplicationState as S
 from api.profiles import PeriodName, get_profile
@@ -133,8 +133,6 @@ def evidence_from_form(step: Step, form: dict[str, str]) -> dict[str, Any]:
 
 
 def parse_date(raw: str | None, field: str) -> dt.date | None:
-    from api.domain.errors import ValidationFailed
-
     if not raw or not raw.strip():
         return None
     try:

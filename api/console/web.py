@@ -15,6 +15,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import Depends, Form, HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -22,6 +23,7 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
+from api.clock import local_today
 from api.db import transaction
 from api.deps import SessionDep
 from api.domain.errors import DomainError
@@ -99,7 +101,6 @@ def set_cookie(response: Response, request: Request, name: str, value: str, *, m
 
 def _sign_in_redirect(request: Request) -> HTTPException:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    from urllib.parse import quote
 
     return HTTPException(status_code=303, headers={"Location": f"/login?next={quote(target, safe='')}"})
 
@@ -166,8 +167,6 @@ def render(request: Request, name: str, context: Mapping[str, Any] | None = None
 
 
 def _today() -> dt.date:
-    from api.clock import local_today
-
     return local_today()
 
 

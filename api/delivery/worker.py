@@ -28,10 +28,11 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from api.db import transaction
+from api.db import get_engine, transaction
 from api.delivery.channel_users import may_notify
 from api.delivery.claims import WorkerConfig, claimable, take_write_lock
 from api.delivery.digest import merge_due, settle
+from api.delivery.senders import build_sender
 from api.delivery.senders.base import Outgoing, SendError
 from api.delivery.senders.telegram import TelegramSender
 from api.delivery.sms import send_rows
@@ -162,8 +163,6 @@ def _send(session: Session, row: OutboundMessage, sender: Sender, settings: Sett
 
 def deliver_outbox(engine: Engine, config: WorkerConfig | None = None) -> int:
     """The scheduler's job: SMS always, Telegram when a token is configured."""
-    from api.delivery.senders import build_sender
-
     settings = get_settings()
     senders: dict[str, Sender] = {"sms": build_sender(settings)}
     telegram = TelegramSender.from_settings(settings)
@@ -182,7 +181,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--interval", type=float, default=5.0)
     parser.add_argument("--rate", type=float, help="SMS messages per second from this process")
     args = parser.parse_args(argv)
-    from api.db import get_engine
 
     engine = get_engine()
     settings = get_settings()

@@ -11,9 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.auth import current_actor
 from api.deps import SessionDep
 from api.models.callbacks import CallbackRequest, CallbackStatus
+from api.schemas.disclosure import Phone
 from api.schemas.types import Id
 from api.services import callbacks
-from api.services.disclosure import Phone
 from api.services.scope import Actor
 
 router = APIRouter(prefix="/api/v1", tags=["callbacks"])

@@ -19,10 +19,10 @@ from api.schemas.complaints import (
     NoteIn,
     ResolveIn,
     SatisfactionOut,
-    complaint_out,
 )
 from api.schemas.types import Id, Limit, Offset
 from api.services import complaints
+from api.services.complaints import complaint_out
 from api.services.scope import Actor
 
 router = APIRouter(prefix="/api/v1", tags=["complaints"])

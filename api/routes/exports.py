@@ -15,8 +15,9 @@ from api.auth import current_actor
 from api.db import transaction
 from api.deps import SessionDep
 from api.models import ApplicationState, Area
+from api.schemas import disclosure
 from api.schemas.types import Id
-from api.services import disclosure, exports, stats
+from api.services import exports, stats
 from api.services.scope import Actor, visible_area
 
 router = APIRouter(prefix="/api/v1", tags=["exports"])

@@ -12,9 +12,9 @@ from api.auth import current_actor
 from api.deps import SessionDep
 from api.models.screening import Lead, LeadStatus
 from api.schemas.applications import ApplicationIn
+from api.schemas.disclosure import Phone
 from api.schemas.types import Id
 from api.screening import evaluate, parse_answers, records
-from api.services.disclosure import Phone
 from api.services.scope import Actor
 
 router = APIRouter(prefix="/api/v1", tags=["screening"])

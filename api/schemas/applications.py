@@ -8,8 +8,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.models import ApplicationState, FiledBy
+from api.schemas.disclosure import Phone
 from api.schemas.types import Id
-from api.services.disclosure import Phone
 
 
 class ContactIn(BaseModel):

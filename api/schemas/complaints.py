@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.models import AreaLevel
-from api.models.complaints import Complaint, ComplaintCategory, ComplaintStatus, ComplaintSubject
+from api.models.complaints import ComplaintCategory, ComplaintStatus, ComplaintSubject
+from api.schemas.disclosure import Phone
 from api.schemas.types import Id
-from api.services.complaints import is_overdue
-from api.services.disclosure import Phone
-from api.services.scope import Actor
-from api.services.workflow import local_date
 
 
 class AssignIn(BaseModel):
@@ -82,19 +77,3 @@ class ComplaintPage(BaseModel):
     limit: int
     offset: int
     items: list[ComplaintOut]
-
-
-def complaint_out(complaint: Complaint, actor: Actor, now: dt.datetime) -> ComplaintOut:
-    """The complaint as ``actor`` may see it: a village gets neither the sender nor the contact."""
-    hide = actor.level is AreaLevel.village
-    return ComplaintOut(
-        id=complaint.id, number=complaint.number, category=complaint.category, subject=complaint.subject,
-        subject_detail=complaint.subject_detail, village_id=complaint.village_id, text=complaint.text,
-        attachments=json.loads(complaint.attachments or "[]"), channel=complaint.channel,
-        anonymous=complaint.anonymous, sender=None if hide else complaint.sender,
-        contact_phone=None if hide else complaint.contact_phone, routed_to_id=complaint.routed_to_id,
-        assigned_to_id=complaint.assigned_to_id, assignee=complaint.assignee, status=complaint.status,
-        overdue=is_overdue(complaint, local_date(now)), acknowledge_due=complaint.acknowledge_due,
-        resolve_due=complaint.resolve_due, filed_at=complaint.filed_at, resolution=complaint.resolution,
-        resolved_at=complaint.resolved_at, satisfaction=complaint.satisfaction,
-        notes=[NoteOut.model_validate(n) for n in complaint.notes])

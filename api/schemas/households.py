@@ -7,8 +7,8 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.models import TargetCategory
+from api.schemas.disclosure import IdNumber, Phone
 from api.schemas.types import Id
-from api.services.disclosure import IdNumber, Phone
 
 
 class MemberIn(BaseModel):

@@ -8,8 +8,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.models import ObjectionStatus
+from api.schemas.disclosure import Phone
 from api.schemas.types import Id
-from api.services.disclosure import Phone
 
 
 class ObjectionIn(BaseModel):

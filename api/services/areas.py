@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from api.domain.errors import Conflict, Forbidden, NotFound, UnknownCounty, ValidationFailed
 from api.models import Area, AreaLevel, Role
+from api.profiles import get_profile
 from api.services import audit
 from api.services.scope import Actor, covers, visible_area
 
@@ -132,8 +133,6 @@ def _county(session: Session, ref: str) -> Area:
     county = session.scalar(select(Area).where(Area.level == AreaLevel.county,
                                                (Area.code == ref) | (Area.name == ref)))
     if county is None:
-        from api.profiles import get_profile  # short names (山阴, 延边州) live in the profiles
-
         try:
             code = get_profile(ref).code
         except UnknownCounty:

@@ -63,7 +63,7 @@ def mark_handled(session: Session, actor: Actor, callback_id: int, outcome: str 
 
 
 class CallbackPort:
-    """The dialog's way to record a request (bot.engine.services.PORTS); it commits with the turn."""
+    """The dialog's way to record a request (bot.channels.ports.PORTS); it commits with the turn."""
 
     def __init__(self, session: Session) -> None:
         self._session = session

@@ -1,6 +1,6 @@
 """The bot's way into complaints: file, look one up for its filer only, and the 回访 answers.
 
-Bound to the message's session (bot.engine.services.PORTS); returns plain values, never a row with the
+Bound to the message's session (bot.channels.ports.PORTS); returns plain values, never a row with the
 complainant's identity in it.
 """
 

@@ -26,6 +26,7 @@ from api.models.complaints import (
     ComplaintSubject,
 )
 from api.profiles import PeriodName, get_profile
+from api.schemas.complaints import ComplaintOut, NoteOut
 from api.services import audit
 from api.services.notices.complaints import resolved
 from api.services.numbering import insert_numbered, prefix
@@ -310,3 +311,19 @@ def satisfaction_by_area(session: Session, actor: Actor) -> list[tuple[int, int,
     rows = session.execute(query.where(Complaint.satisfaction.is_not(None)).group_by(Complaint.routed_to_id)
                            .order_by(Complaint.routed_to_id)).all()
     return [(area_id, count, round(float(mean), 2)) for area_id, count, mean in rows]
+
+
+def complaint_out(complaint: Complaint, actor: Actor, now: dt.datetime) -> ComplaintOut:
+    """The complaint as ``actor`` may see it: a village gets neither the sender nor the contact."""
+    hide = actor.level is AreaLevel.village
+    return ComplaintOut(
+        id=complaint.id, number=complaint.number, category=complaint.category, subject=complaint.subject,
+        subject_detail=complaint.subject_detail, village_id=complaint.village_id, text=complaint.text,
+        attachments=json.loads(complaint.attachments or "[]"), channel=complaint.channel,
+        anonymous=complaint.anonymous, sender=None if hide else complaint.sender,
+        contact_phone=None if hide else complaint.contact_phone, routed_to_id=complaint.routed_to_id,
+        assigned_to_id=complaint.assigned_to_id, assignee=complaint.assignee, status=complaint.status,
+        overdue=is_overdue(complaint, local_date(now)), acknowledge_due=complaint.acknowledge_due,
+        resolve_due=complaint.resolve_due, filed_at=complaint.filed_at, resolution=complaint.resolution,
+        resolved_at=complaint.resolved_at, satisfaction=complaint.satisfaction,
+        notes=[NoteOut.model_validate(n) for n in complaint.notes])

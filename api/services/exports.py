@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session, aliased
 
 from api.models import Application, ApplicationState, Area, AreaLevel, Household, TargetCategory
 from api.profiles import load_profiles
-from api.services.disclosure import Disclosure, Personal
+from api.schemas.disclosure import Disclosure, Personal
+from api.services import xlsx
 
 BATCH = 1000
 BOM = "\ufeff"
@@ -38,7 +39,7 @@ class Column:
     header: str  # the field's name as printed in 附件2
     value: Callable[[Row[Any]], object]
     numeric: bool = False  # a count, area or sum of money: a number in XLSX, never a formula in CSV
-    personal: Personal | None = None  # shown whole or masked by the caller's role (api/services/disclosure.py)
+    personal: Personal | None = None  # shown whole or masked by the caller's role (api/schemas/disclosure.py)
 
 
 def _yes_no(value: bool | None) -> str:
@@ -211,8 +212,6 @@ def csv_chunks(rows: Iterator[list[str]]) -> Iterator[bytes]:
 def write_xlsx(rows: Iterator[list[str]], title: str) -> tempfile.SpooledTemporaryFile[bytes]:
     """The same table as an Excel workbook: the blocks and the field names as two bold header rows, money,
     areas and counts as numbers, the first two columns and the headers frozen."""
-    from api.services import xlsx
-
     typed = ([_typed(cell, c.numeric) for cell, c in zip(row, COLUMNS, strict=True)] for row in rows)
     return xlsx.write(typed, title=title or "档案表", freeze_columns=len(LEADING),
                       header_rows=[[c.block for c in COLUMNS], list(HEADERS)])

@@ -1,6 +1,6 @@
 """The bot's way into publicity and objections: villages by name, open lists masked, filing with a receipt.
 
-Bound to the message's session (bot.engine.services.PORTS). Only public, masked facts leave this port; the
+Bound to the message's session (bot.channels.ports.PORTS). Only public, masked facts leave this port; the
 filing itself is ``objections.file_objection``, the same call the API makes.
 """
 

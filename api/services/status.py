@@ -65,7 +65,7 @@ def window_closes_on(session: Session, application_id: int) -> dt.date | None:
 
 
 class StatusPort:
-    """The bot's view of ``statuses_for_phone``, bound to the message's session (bot.engine.services)."""
+    """The bot's view of ``statuses_for_phone``, bound to the message's session (bot.channels.ports)."""
 
     def __init__(self, session: Session) -> None:
         self._session = session

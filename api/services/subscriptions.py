@@ -77,7 +77,7 @@ def subscribers(session: Session, village_ids: list[int]) -> list[tuple[str, str
 
 
 class SubscriptionPort:
-    """The bot's side, bound to the message's session (bot.engine.services)."""
+    """The bot's side, bound to the message's session (bot.channels.ports)."""
 
     def __init__(self, session: Session) -> None:
         self._session = session

@@ -15,6 +15,7 @@ import secrets
 from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.orm import Session
 
+from api.db import transaction
 from api.domain.errors import NotFound, ValidationFailed
 from api.models import ApiToken, Area, Role, User
 from api.models._types import utcnow
@@ -121,8 +122,6 @@ def last_use_is_stale(row: ApiToken, now: dt.datetime) -> bool:
 def record_use(engine: Engine, token_id: int, now: dt.datetime) -> None:
     """Set ``last_used_at`` in its own short transaction, after the response: a request's own transaction
     never writes for it (a read stays a read, and two requests with one token do not queue on its row)."""
-    from api.db import transaction
-
     with transaction(engine) as session:
         session.execute(update(ApiToken).where(
             ApiToken.id == token_id,

@@ -20,6 +20,7 @@ from api.i18n import canonical_language, translator
 from api.models.conversations import Conversation, InboundMessage
 from api.settings import Settings
 from bot.channels.optout import apply_change, requested_change
+from bot.channels.store import process
 from bot.channels.throttle import check_flood
 from bot.engine.normalize import normalize, token
 from bot.engine.types import Inbound, Reply
@@ -59,8 +60,6 @@ def receive(session: Session, inbound: Inbound, *, now: dt.datetime, settings: S
 
     ``flood_count``: the sender's messages within the flood window, when the channel already read it.
     """
-    from bot.engine.store import process
-
     if len(inbound.text) > MAX_INBOUND_CHARS:
         if not first_delivery(session, inbound, now):
             return []

@@ -6,10 +6,16 @@ or a Telegram message does, so a terminal conversation exercises the same engine
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from api.db import transaction
 from api.i18n import N_, translator
+from api.settings import get_settings
+from bot.channels.inbox import clean_text, receive, with_lock_retries
+from bot.channels.store import load_state, save_state
+from bot.engine.context import meta
 from bot.engine.types import Inbound, Reply
 
 SOURCE = N_("依据：{source}")
@@ -37,9 +43,6 @@ def preset(engine: Engine, channel: str, sender: str, *, county: str | None = No
     """Start the conversation already knowing the county and the language (``--county``, ``--lang``)."""
     if not county and not language:
         return
-    from api.db import transaction
-    from bot.engine.context import meta
-    from bot.engine.store import load_state, save_state
 
     with transaction(engine) as session:
         state = load_state(session, channel, sender, lock=True)
@@ -55,11 +58,6 @@ def send(engine: Engine, text: str, *, sender: str, channel: str = "terminal",
          language_hint: str | None = None) -> list[Reply]:
     """One message through the one inbox every channel uses (dedup, opt-out, flood limit, engine): posing as
     SMS, 退订 is the SMS opt-out here too."""
-    import datetime as dt
-
-    from api.db import transaction
-    from api.settings import get_settings
-    from bot.channels.inbox import clean_text, receive, with_lock_retries
 
     inbound = Inbound(channel=channel, sender=sender, text=clean_text(text), language_hint=language_hint)
 
@@ -71,8 +69,6 @@ def send(engine: Engine, text: str, *, sender: str, channel: str = "terminal",
 
 
 def current_language(engine: Engine, channel: str, sender: str) -> str | None:
-    from api.db import transaction
-    from bot.engine.store import load_state
 
     with transaction(engine) as session:
         return load_state(session, channel, sender).language

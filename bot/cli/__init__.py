@@ -6,31 +6,21 @@ Modules import their heavy dependencies inside the handler, so ``anju ask`` star
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
 
+from api.domain.errors import DomainError
+from bot.cli import areas, ask, audit, chat, db, faq_score, i18n, screen, serve, tokens, users
+
 # One line per module; each registers one or more sub-commands.
-COMMAND_MODULES = (
-    "bot.cli.db",
-    "bot.cli.serve",
-    "bot.cli.screen",
-    "bot.cli.tokens",
-    "bot.cli.users",
-    "bot.cli.audit",
-    "bot.cli.areas",
-    "bot.cli.i18n",
-    "bot.cli.chat",
-    "bot.cli.ask",
-    "bot.cli.faq_score",
-)
+COMMAND_MODULES = (db, serve, screen, tokens, users, audit, areas, i18n, chat, ask, faq_score)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="anju", description="安居 — rural housing-safety service")
     subparsers = parser.add_subparsers(dest="command", required=True)
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(subparsers)
+    for module in COMMAND_MODULES:
+        module.register(subparsers)
     return parser
 
 
@@ -41,8 +31,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the last line of defence: a clear message, never a traceback to the user
-        from api.domain.errors import DomainError
-
         if isinstance(exc, DomainError):
             print(f"错误 / error: {exc.message}", file=sys.stderr)
             return 2

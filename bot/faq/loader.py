@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
-from bot.nlu.data import read_yaml
+from bot.faq.data import read_yaml
 from content import CONTENT_DIR
 
 FAQ_DIR = CONTENT_DIR / "faq"

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.engine.normalize import script_counts
-from bot.nlu.data import read_yaml
+from bot.faq.data import read_yaml
 from bot.nlu.retriever import Result, Retriever
 
 OUT_OF_SCOPE = "out_of_scope"

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.nlu.data import read_yaml
+from bot.faq.data import read_yaml
 from content import CONTENT_DIR
 
 OUT_OF_SCOPE = CONTENT_DIR / "nlu" / "out_of_scope.yaml"

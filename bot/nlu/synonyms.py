@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.nlu.data import read_yaml
+from bot.faq.data import read_yaml
 from content import CONTENT_DIR
 
 SYNONYMS = CONTENT_DIR / "nlu" / "synonyms.yaml"

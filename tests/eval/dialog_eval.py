@@ -148,7 +148,7 @@ class Talk:
 
     def _in_menu(self) -> bool:
         from api.db import transaction
-        from bot.engine.store import load_state
+        from bot.channels.store import load_state
 
         with transaction(self.engine) as s:
             state = load_state(s, self.channel, self.sender)

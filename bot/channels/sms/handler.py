@@ -1,7 +1,7 @@
 """Gateway callbacks, start to finish inside one unit of work: dedup id → dialog → replies queued.
 
 The endpoints hand over whatever arrived together (``batcher``), and a batch is one transaction: the
-senders' first reads, the dialog (``bot.engine.batch``) and the outbox rows cost a few statements per batch
+senders' first reads, the dialog (``bot.channels.batch``) and the outbox rows cost a few statements per batch
 rather than per message. A sender with something unusual going on (the rest of a cut reply waiting for "0",
 an opt-out word, near the flood limit) takes the general one-message path, inside the same transaction.
 
@@ -29,6 +29,7 @@ from api.domain.phone import mask_phone
 from api.models._types import utcnow
 from api.models.messages import ChannelUser, OutboundMessage
 from api.settings import Settings
+from bot.channels.batch import process_many
 from bot.channels.inbox import MAX_INBOUND_CHARS, first_delivery, receive, with_lock_retries
 from bot.channels.optout import PREFERENCE_WORDS
 from bot.channels.sms.inbound import SmsIn, message_ids_for, to_inbound
@@ -42,7 +43,6 @@ from bot.channels.sms.outbox import (
     take_pending,
 )
 from bot.channels.throttle import recent_counts
-from bot.engine.batch import process_many
 from bot.engine.normalize import normalize, token
 from bot.engine.types import Inbound, Reply
 

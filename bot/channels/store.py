@@ -19,7 +19,10 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from api.db import transaction
 from api.models.conversations import Conversation, InboundMessage
+from bot.channels.ports import Services
+from bot.engine.engine import handle
 from bot.engine.types import ConversationState, Inbound, Option, Reply
 
 TEXT_LIMIT = 2000  # InboundMessage.text's column size; the engine never reads further than a few hundred
@@ -83,12 +86,11 @@ def process(
     new sender's first row inserted concurrently) is retried; given a ``Session``, the caller's
     transaction is used.
     ``services`` builds the records port for the flows from the session (default: every port in
-    ``bot.engine.services.PORTS``).
+    ``bot.channels.ports.PORTS``).
     """
     moment = now or dt.datetime.now(dt.UTC)
     if isinstance(engine_or_session, Session):
         return _process(engine_or_session, inbound, moment, services)
-    from api.db import transaction
 
     for attempt in range(RETRIES):
         try:
@@ -102,8 +104,6 @@ def process(
 
 def _process(session: Session, inbound: Inbound, now: dt.datetime,
              services: Callable[[Session], Any] | None) -> list[Reply]:
-    from bot.engine.engine import handle
-
     message_id = inbound.message_id or f"local-{uuid.uuid4().hex}"
     record = {"channel": inbound.channel, "message_id": message_id, "sender": inbound.sender,
               "text": (inbound.text or "")[:TEXT_LIMIT], "received_at": inbound.received_at or now,
@@ -118,8 +118,6 @@ def _process(session: Session, inbound: Inbound, now: dt.datetime,
     _insert_once(session, Conversation, channel=inbound.channel, sender=inbound.sender, state={})
     state = load_state(session, inbound.channel, inbound.sender, lock=True)
     if services is None:
-        from bot.engine.services import Services
-
         services = Services
     new_state, replies = handle(state, inbound, now=now, services=services(session))
     save_state(session, inbound.channel, inbound.sender, new_state)

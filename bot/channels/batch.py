@@ -25,7 +25,9 @@ from sqlalchemy.orm import Session
 from api.bulk import insert_rows
 from api.db import hold_write_lock, one_of
 from api.models.conversations import Conversation, InboundMessage
-from bot.engine.store import TEXT_LIMIT, reply_to_json
+from bot.channels.ports import Services
+from bot.channels.store import TEXT_LIMIT, reply_to_json
+from bot.engine.engine import handle
 from bot.engine.types import ConversationState, Inbound, Reply
 
 Key = tuple[str, str]   # (channel, sender)
@@ -45,13 +47,9 @@ def process_many(
 
     Runs in the caller's transaction; messages without an id get a local one, as in ``store.process``.
     """
-    from bot.engine.engine import handle
-
     if not inbounds:
         return []
     if services is None:
-        from bot.engine.services import Services
-
         services = Services
     hold_write_lock(session)
     connection = session.connection()

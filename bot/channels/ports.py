@@ -2,41 +2,45 @@
 
 The engine stays pure; ``store.process`` builds one ``Services`` per message inside its transaction, so a
 screening record or a lead commits with the state and the inbound record, or not at all. A flow asks for a
-method by name (``turn.services.create_lead``); the first port that has it answers. Ports are built on first
-use, so a message that needs no records imports none of their modules.
+method by name (``turn.services.create_lead``); the first port that has it answers. Ports are bound on first
+use, so a message that needs no records builds none.
 """
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-# "module:Class" taking the session; add a line for a new port (status, objections, subscriptions…).
-PORTS: tuple[str, ...] = (
-    "api.screening.records:ScreeningPort",
-    "api.services.status:StatusPort",
-    "api.services.subscriptions:SubscriptionPort",
-    "api.services.objection_port:ObjectionPort",
-    "api.services.complaint_port:ComplaintPort",
-    "api.services.callbacks:CallbackPort",
+from api.screening.records import ScreeningPort
+from api.services.callbacks import CallbackPort
+from api.services.complaint_port import ComplaintPort
+from api.services.objection_port import ObjectionPort
+from api.services.status import StatusPort
+from api.services.subscriptions import SubscriptionPort
+
+# Each takes the session; add a line for a new port (status, objections, subscriptions…).
+PORTS: tuple[Callable[[Session], Any], ...] = (
+    ScreeningPort,
+    StatusPort,
+    SubscriptionPort,
+    ObjectionPort,
+    ComplaintPort,
+    CallbackPort,
 )
 
 
 class Services:
-    def __init__(self, session: Session, ports: tuple[str, ...] = PORTS) -> None:
+    def __init__(self, session: Session, ports: tuple[Callable[[Session], Any], ...] = PORTS) -> None:
         self._session = session
-        self._names = ports
+        self._factories = ports
         self._ports: list[Any] | None = None
 
     def _bound(self) -> list[Any]:
         if self._ports is None:
-            self._ports = []
-            for spec in self._names:
-                module, _, name = spec.partition(":")
-                self._ports.append(getattr(importlib.import_module(module), name)(self._session))
+            self._ports = [port(self._session) for port in self._factories]
         return self._ports
 
     def step_guard(self) -> AbstractContextManager[Any]:
