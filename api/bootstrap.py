@@ -47,7 +47,7 @@ def _one_at_a_time(engine: Engine) -> Iterator[None]:
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         yield
         return
-    import fcntl
+    import fcntl  # POSIX only: imported where SQLite files are locked, so the module loads everywhere
 
     with open(Path(database).with_name(Path(database).name + ".prepare-lock"), "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)

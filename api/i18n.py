@@ -15,6 +15,11 @@ from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
+from babel.dates import format_date as _format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency
+
 from locales import LOCALES_DIR
 
 DEFAULT_LANGUAGE = "zh_Hans"
@@ -54,8 +59,6 @@ def translations(language: str) -> _gettext.NullTranslations:
     path = po_path(language)
     if language not in LANGUAGES or not path.exists():
         return _gettext.NullTranslations()
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
 
     with path.open("rb") as handle:
         catalog = read_po(handle, locale=_BABEL_LOCALES[language], domain=DOMAIN)
@@ -76,15 +79,11 @@ def babel_locale(language: str | None) -> str:
 
 def format_date(value: dt.date, language: str | None, *, format: str = "long") -> str:
     """A date as the user reads it: 2026年3月5日 / 2026년 3월 5일 / March 5, 2026."""
-    from babel.dates import format_date as _format_date
-
     return _format_date(value, format=format, locale=babel_locale(language))
 
 
 def format_money(amount: int | float | Decimal, language: str | None) -> str:
     """An amount in yuan with the user's conventions; whole yuan without decimals (¥15,000, CN¥15,000)."""
-    from babel.numbers import format_currency
-
     whole = Decimal(str(amount)) == Decimal(str(amount)).to_integral_value()
     pattern = "¤#,##0" if whole else "¤#,##0.00"
     return format_currency(amount, "CNY", format=pattern, locale=babel_locale(language),

@@ -9,6 +9,8 @@ import hashlib
 import hmac
 from collections.abc import Mapping
 
+from twilio.request_validator import RequestValidator
+
 HEADER = "X-Anju-Signature"
 PREFIX = "sha256="
 
@@ -29,6 +31,5 @@ def verify_twilio(auth_token: str, url: str, params: Mapping[str, str], header: 
     """Twilio signs the full URL plus the sorted form parameters; its own validator checks that."""
     if not header or not auth_token:
         return False
-    from twilio.request_validator import RequestValidator
 
     return bool(RequestValidator(auth_token).validate(url, dict(params), header))

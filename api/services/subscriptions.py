@@ -53,7 +53,7 @@ def _contains(wanted: str, name: str) -> bool:
 
 def _pinyin(text: str) -> str:
     """Toneless pinyin: 东存 and 东村 sound the same, which is what a pinyin keyboard gets wrong."""
-    from pypinyin import lazy_pinyin
+    from pypinyin import lazy_pinyin  # 600 ms to import; only a village name typed in pinyin needs it
 
     return " ".join(lazy_pinyin(text))
 

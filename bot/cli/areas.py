@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import argparse
 
+from api import bootstrap
+from api import db as database
+from api.db import transaction
+from api.services.areas import import_csv
+from bot.cli.tokens import cli_actor
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     areas = subparsers.add_parser("areas", help="the area tree below the counties")
@@ -14,13 +20,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _import(args: argparse.Namespace) -> int:
-    from api.bootstrap import prepare_database
-    from api.db import get_engine, transaction
-    from api.services.areas import import_csv
-    from bot.cli.tokens import cli_actor
-
-    engine = get_engine()
-    prepare_database(engine)
+    engine = database.get_engine()
+    bootstrap.prepare_database(engine)
     with open(args.file, encoding="utf-8-sig", newline="") as fh, transaction(engine) as session:
         counts = import_csv(session, fh, by=cli_actor())
     print(f"imported {args.file}: {counts['townships']} townships, {counts['villages']} villages added, "

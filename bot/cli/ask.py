@@ -12,6 +12,14 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from api import bootstrap
+from api import db as database
+from api.db import MIGRATIONS_DIR
+from api.profiles import get_profile
+from bot.channels import terminal
+from bot.channels.sms.render import render
+from content import CONTENT_DIR
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
@@ -41,16 +49,14 @@ def open_database() -> Engine:
     Alembic alone costs a few hundred milliseconds to import, most of ``anju ask``'s budget, so a SQLite
     database remembers (in a file beside it) the migrations and county profiles it was prepared with.
     """
-    from api.db import get_engine
 
-    engine = get_engine()
+    engine = database.get_engine()
     marker = _prepared_marker(engine)
     ready = marker and marker[0].exists() and Path(str(engine.url.database)).exists()
     if marker and ready and marker[0].read_text(encoding="utf-8") == marker[1]:
         return engine
-    from api.bootstrap import prepare_database
 
-    prepare_database(engine)
+    bootstrap.prepare_database(engine)
     if marker:
         marker[0].write_text(marker[1], encoding="utf-8")
     return engine
@@ -60,8 +66,6 @@ def _prepared_marker(engine: Engine) -> tuple[Path, str] | None:
     """(marker file, fingerprint of the migrations and county profiles) for a SQLite file database."""
     if engine.url.get_backend_name() != "sqlite" or not engine.url.database:
         return None
-    from api.db import MIGRATIONS_DIR
-    from content import CONTENT_DIR
 
     files = sorted((MIGRATIONS_DIR / "versions").glob("*.py")) + sorted((CONTENT_DIR / "counties").glob("*"))
     listing = "\n".join(f"{path.name}:{path.stat().st_size}:{path.stat().st_mtime_ns}" for path in files)
@@ -73,7 +77,6 @@ def conversation_presets(args: argparse.Namespace) -> tuple[str | None, str | No
     """(county code, language code) from --county and --lang; an unknown county raises UnknownCounty."""
     county = None
     if args.county:
-        from api.profiles import get_profile
 
         county = get_profile(args.county).code
     language = {"zh": "zh_Hans", "ko": "ko", "en": "en"}.get(args.lang or "")
@@ -81,15 +84,12 @@ def conversation_presets(args: argparse.Namespace) -> tuple[str | None, str | No
 
 
 def _ask(args: argparse.Namespace) -> int:
-    from bot.channels import terminal
-
     county, language = conversation_presets(args)
     engine = open_database()
     terminal.preset(engine, args.channel, args.sender, county=county, language=language)
     replies = terminal.send(engine, " ".join(args.text), sender=args.sender, channel=args.channel)
     shown = terminal.current_language(engine, args.channel, args.sender)
     if args.channel == "sms":
-        from bot.channels.sms.render import render
 
         print(render(replies, shown))
     else:

@@ -13,6 +13,13 @@ import argparse
 import json
 from pathlib import Path
 
+from api import db as database
+from api.db import transaction
+from api.models import AuditHead
+from api.services.audit import verify
+from api.services.audit_chain import MAIN_CHAIN, head_is_signed
+from api.settings import get_settings
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     audit = subparsers.add_parser("audit", help="the audit log")
@@ -27,15 +34,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _default_file() -> Path:
-    from api.settings import get_settings
-
     return get_settings().data_dir / "audit-head.json"
 
 
 def _read_sealed(path: Path) -> tuple[int, str] | str:
     """(last id, last hash) of a sealed head whose signature holds, or why it cannot be used."""
-    from api.services.audit_chain import head_is_signed
-
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         chain, last_id, last_hash, mac = data["chain"], int(data["last_id"]), str(data["last_hash"]), data["mac"]
@@ -47,9 +50,6 @@ def _read_sealed(path: Path) -> tuple[int, str] | str:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from api.db import get_engine, transaction
-    from api.services.audit import verify
-
     path = args.sealed or _default_file()
     sealed = None
     if args.sealed is not None or path.exists():
@@ -58,7 +58,7 @@ def _verify(args: argparse.Namespace) -> int:
             print(f"audit log NOT VERIFIED: {read}")
             return 1
         sealed = read
-    with transaction(get_engine()) as session:
+    with transaction(database.get_engine()) as session:
         result = verify(session, sealed=sealed)
     if result.ok:
         notes = [f"{result.legacy} of them unkeyed, from before the chain was keyed"] if result.legacy else []
@@ -73,12 +73,8 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _seal(args: argparse.Namespace) -> int:
-    from api.db import get_engine, transaction
-    from api.models import AuditHead
-    from api.services.audit_chain import MAIN_CHAIN
-
     path = args.file or _default_file()
-    with transaction(get_engine()) as session:
+    with transaction(database.get_engine()) as session:
         head = session.get(AuditHead, MAIN_CHAIN)
         if head is None:
             print("nothing to seal: the chain has no signed head yet")

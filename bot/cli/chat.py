@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli.ask import add_conversation_arguments
+from bot.channels import terminal
+from bot.cli.ask import add_conversation_arguments, conversation_presets, open_database
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -14,9 +15,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _chat(args: argparse.Namespace) -> int:
-    from bot.channels import terminal
-    from bot.cli.ask import conversation_presets, open_database
-
     county, language = conversation_presets(args)
     engine = open_database()
     terminal.preset(engine, "terminal", args.sender, county=county, language=language)

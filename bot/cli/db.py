@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from api import bootstrap
+from api import db as database
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     db = subparsers.add_parser("db", help="database maintenance")
@@ -13,10 +16,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _upgrade(_args: argparse.Namespace) -> int:
-    from api.bootstrap import prepare_database
-    from api.db import get_engine
-
-    engine = get_engine()
-    prepare_database(engine)
+    engine = database.get_engine()
+    bootstrap.prepare_database(engine)
     print(f"schema up to date: {engine.url.render_as_string(hide_password=True)}")
     return 0

@@ -10,6 +10,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
 from api.i18n import DOMAIN, LANGUAGES, po_path
 from locales import LOCALES_DIR
 
@@ -46,10 +52,6 @@ def _run(args: argparse.Namespace) -> int:
 
 def extract():  # type: ignore[no-untyped-def]
     """The template catalogue: every message id the code marks, with where it is used."""
-    from babel.messages.catalog import Catalog
-    from babel.messages.extract import extract_from_dir
-    from babel.messages.frontend import parse_mapping_cfg
-
     with MAPPING.open(encoding="utf-8") as handle:
         method_map, options_map = parse_mapping_cfg(handle)
     catalog = Catalog(project="anju", domain=DOMAIN, charset="utf-8")
@@ -59,8 +61,6 @@ def extract():  # type: ignore[no-untyped-def]
 
 
 def _read(language: str):  # type: ignore[no-untyped-def]
-    from babel.messages.catalog import Catalog
-    from babel.messages.pofile import read_po
 
     path = po_path(language)
     if not path.exists():
@@ -70,7 +70,6 @@ def _read(language: str):  # type: ignore[no-untyped-def]
 
 
 def _write(catalog, path: Path) -> None:  # type: ignore[no-untyped-def]
-    from babel.messages.pofile import write_po
 
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as handle:
@@ -87,8 +86,6 @@ def update(language: str) -> int:
 
 
 def compile_mo(language: str) -> Path:
-    from babel.messages.mofile import write_mo
-
     target = po_path(language).with_suffix(".mo")
     with target.open("wb") as handle:
         write_mo(handle, _read(language))

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import json
+
+from api.domain.errors import ValidationFailed
+from api.screening import evaluate, parse_answers
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -15,10 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _screen(args: argparse.Namespace) -> int:
-    import json
 
-    from api.domain.errors import ValidationFailed
-    from api.screening import evaluate, parse_answers
 
     try:
         raw = json.loads(args.answers)

@@ -8,6 +8,15 @@ import signal
 import sys
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
+
+from api import bootstrap
+from api import db as database
+from api.db import transaction
+from api.models import Area, AreaLevel, Role, User
+from api.services.users import create_user
+from api.settings import InsecureSettings, get_settings
+
 if TYPE_CHECKING:
     from api.settings import Settings
 
@@ -23,12 +32,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _serve(args: argparse.Namespace) -> int:
+    # Here rather than above: every `anju` command imports this module, and the web app with its routes, the
+    # server and APScheduler add 3.1 s to `anju ask` (python -X importtime; docs/ARCHITECTURE.md).
     import uvicorn
 
     from api.app import create_app
-    from api.bootstrap import prepare_database
-    from api.db import get_engine
-    from api.settings import InsecureSettings, get_settings
     from bot.cli.scheduler import build_scheduler, try_become_leader
 
     configure_logging()
@@ -42,8 +50,8 @@ def _serve(args: argparse.Namespace) -> int:
     if refusal:
         print(refusal)
         return 2
-    engine = get_engine()
-    prepare_database(engine)
+    engine = database.get_engine()
+    bootstrap.prepare_database(engine)
     host, port = args.host or settings.api_host, args.port or settings.api_port
 
     scheduler = None
@@ -118,12 +126,7 @@ def _workers_refusal(workers: int, settings: Settings) -> str | None:
 
 def _first_admin(engine) -> None:  # type: ignore[no-untyped-def]
     """On a fresh install (no console login yet) make one county admin and print its one-time password."""
-    from sqlalchemy import select
-
-    from api.db import transaction
-    from api.models import Area, AreaLevel, Role, User
-    from api.services import accounts
-    from api.services.users import create_user
+    from api.services import accounts  # argon2: +330 ms on every `anju` start if imported above
 
     with transaction(engine) as session:
         if session.scalar(select(User.id).where(User.password_hash.is_not(None)).limit(1)) is not None:

@@ -9,6 +9,16 @@ from __future__ import annotations
 import argparse
 import getpass
 
+from sqlalchemy import select
+
+from api import bootstrap
+from api import db as database
+from api.db import transaction
+from api.domain.errors import ValidationFailed
+from api.models import ApiToken, Role, User
+from api.services.areas import resolve_area
+from api.services.users import DEFAULT_TOKEN_DAYS, create_user, issue_token, revoke_token, rotate_token
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     token = subparsers.add_parser("token", help="API tokens for staff")
@@ -41,21 +51,12 @@ def cli_actor() -> str:
 
 
 def _create(args: argparse.Namespace) -> int:
-    from sqlalchemy import select
-
-    from api.bootstrap import prepare_database
-    from api.db import get_engine, transaction
-    from api.domain.errors import ValidationFailed
-    from api.models import Role, User
-    from api.services.areas import resolve_area
-    from api.services.users import DEFAULT_TOKEN_DAYS, create_user, issue_token
-
     try:
         role = Role(args.role)
     except ValueError:
         raise ValidationFailed(f"--role 须为 {'/'.join(Role)} / unknown role {args.role!r}") from None
-    engine = get_engine()
-    prepare_database(engine)
+    engine = database.get_engine()
+    bootstrap.prepare_database(engine)
     with transaction(engine) as session:
         area = resolve_area(session, args.area)
         user = session.scalar(select(User).where(User.name == args.name.strip(), User.area_id == area.id,
@@ -72,12 +73,8 @@ def _create(args: argparse.Namespace) -> int:
 
 
 def _revoke(args: argparse.Namespace) -> int:
-    from api.bootstrap import prepare_database
-    from api.db import get_engine, transaction
-    from api.services.users import revoke_token
-
-    engine = get_engine()
-    prepare_database(engine)
+    engine = database.get_engine()
+    bootstrap.prepare_database(engine)
     with transaction(engine) as session:
         row = revoke_token(session, args.token_id, by=cli_actor())
         print(f"token {row.id} revoked at {row.revoked_at:%Y-%m-%d %H:%M:%S} UTC")
@@ -85,12 +82,8 @@ def _revoke(args: argparse.Namespace) -> int:
 
 
 def _rotate(args: argparse.Namespace) -> int:
-    from api.bootstrap import prepare_database
-    from api.db import get_engine, transaction
-    from api.services.users import rotate_token
-
-    engine = get_engine()
-    prepare_database(engine)
+    engine = database.get_engine()
+    bootstrap.prepare_database(engine)
     with transaction(engine) as session:
         token, row = rotate_token(session, args.token_id, by=cli_actor(), days=args.days)
         assert row.expires_at is not None
@@ -102,17 +95,13 @@ def _rotate(args: argparse.Namespace) -> int:
 
 
 def _list(_args: argparse.Namespace) -> int:
-    from sqlalchemy import select
 
-    from api.bootstrap import prepare_database
-    from api.db import get_engine, transaction
-    from api.models import ApiToken
 
     def when(moment: object) -> str:
         return f"{moment:%Y-%m-%d %H:%M}" if moment else "-"
 
-    engine = get_engine()
-    prepare_database(engine)
+    engine = database.get_engine()
+    bootstrap.prepare_database(engine)
     with transaction(engine) as session:
         rows = list(session.scalars(select(ApiToken).order_by(ApiToken.id)))
         print("id  user  role  label  created  expires  last used  revoked (UTC)")

@@ -4,6 +4,18 @@ from __future__ import annotations
 
 import argparse
 
+from sqlalchemy import select
+
+from api import bootstrap
+from api import db as database
+from api.db import transaction
+from api.domain.errors import NotFound
+from api.models import Area, AreaLevel, Role, User
+from api.services.areas import resolve_area
+from api.services.user_contacts import contact_of, set_contact
+from api.services.users import create_user
+from bot.cli.tokens import cli_actor
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     user = subparsers.add_parser("user", help="staff users and their contact for reminders")
@@ -32,16 +44,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _list(args: argparse.Namespace) -> int:
-    from sqlalchemy import select
 
-    from api.bootstrap import prepare_database
-    from api.db import get_engine, transaction
-    from api.models import User
-    from api.services.areas import resolve_area
-    from api.services.user_contacts import contact_of
 
-    engine = get_engine()
-    prepare_database(engine)
+    engine = database.get_engine()
+    bootstrap.prepare_database(engine)
     with transaction(engine) as session:
         query = select(User).order_by(User.id)
         if args.area:
@@ -56,17 +62,10 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _contact(args: argparse.Namespace) -> int:
-    from api.bootstrap import prepare_database
-    from api.db import get_engine, transaction
-    from api.domain.errors import NotFound
-    from api.models import User
-    from api.services.user_contacts import contact_of, set_contact
-    from bot.cli.tokens import cli_actor
-
     changes = {name: getattr(args, name) for name in ("phone", "telegram_chat_id", "language", "notifications_on")
                if getattr(args, name) is not None}
-    engine = get_engine()
-    prepare_database(engine)
+    engine = database.get_engine()
+    bootstrap.prepare_database(engine)
     with transaction(engine) as session:
         user = session.get(User, args.user_id)
         if user is None:
@@ -77,18 +76,10 @@ def _contact(args: argparse.Namespace) -> int:
 
 
 def _create(args: argparse.Namespace) -> int:
-    from sqlalchemy import select
+    from api.services import accounts  # argon2: +330 ms on every `anju` start if imported above
 
-    from api.bootstrap import prepare_database
-    from api.db import get_engine, transaction
-    from api.models import Area, AreaLevel, Role, User
-    from api.services import accounts
-    from api.services.areas import resolve_area
-    from api.services.users import create_user
-    from bot.cli.tokens import cli_actor
-
-    engine = get_engine()
-    prepare_database(engine)
+    engine = database.get_engine()
+    bootstrap.prepare_database(engine)
     with transaction(engine) as session:
         if args.area:
             area = resolve_area(session, args.area)

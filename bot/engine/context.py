@@ -36,7 +36,7 @@ def active_flows() -> Mapping[str, Flow]:
     """The flows of the turn being handled (the registry's unless a caller passed its own)."""
     flows = _active_flows.get()
     if flows is None:
-        from bot.flows.registry import flows as registry_flows
+        from bot.flows.registry import flows as registry_flows  # a cycle: the flows import the engine
 
         return registry_flows()
     return flows

@@ -46,7 +46,7 @@ def handle(
 ) -> tuple[ConversationState, list[Reply]]:
     """The state after ``inbound`` and the replies to send; ``state`` itself is left untouched."""
     if flows is None:
-        from bot.flows.registry import flows as registry_flows
+        from bot.flows.registry import flows as registry_flows  # a cycle: the flows import the engine
 
         flows = registry_flows()
     new = _copy(state)
@@ -143,10 +143,10 @@ class _Router:
         if kind == "greeting":
             return [menu.welcome(turn)]
         if kind == "set_language" and argument:
-            from bot.flows import language as language_flow
+            from bot.flows import language as language_flow  # a cycle: the flows import the engine
 
             return language_flow.confirm(turn, argument)
-        from bot.flows import language as language_flow
+        from bot.flows import language as language_flow  # a cycle: the flows import the engine
 
         return self._run(language_flow.FLOW, language_flow.FLOW.start)
 
@@ -225,7 +225,7 @@ class _Router:
 
 def _core(name: str) -> Flow | None:
     """The engine's own flows work even when a caller passes a registry without them."""
-    from bot.flows import language as language_flow
+    from bot.flows import language as language_flow  # a cycle: the flows import the engine
 
     return {flow.name: flow for flow in (county.FLOW, language_flow.FLOW, fallback.FLOW, menu.FLOW)}.get(name)
 

@@ -34,6 +34,7 @@ def detect(text: str) -> tuple[str | None, bool]:
 @lru_cache(maxsize=1)
 def _english() -> EnglishGlossary:
     """The retrieval glossary tells English words from pinyin; read once (a YAML file, a few milliseconds)."""
+    # a cycle (the NLU normalises with the engine's text helpers), and read only for Latin text
     from bot.nlu.english import EnglishGlossary
     from bot.nlu.synonyms import load_synonyms
 
