@@ -19,7 +19,7 @@ from api.schemas.applications import ApplicationIn
 from api.screening.evaluate import Result
 from api.screening.rules import Value
 from api.services import applications, audit
-from api.services.scope import Actor, covers
+from api.services.scope import Actor, placed_row, placed_rows
 
 
 def record_screening(session: Session, result: Result, answers: Mapping[str, Value],
@@ -80,27 +80,13 @@ def _audit_view(lead: Lead) -> dict[str, object]:
             "phone": f"{lead.phone[:3]}****{lead.phone[-4:]}", "application_id": lead.application_id}
 
 
-def _visible(session: Session, actor: Actor, lead: Lead) -> bool:
-    if lead.county_code != actor.county_code:
-        return False
-    if lead.village_id is None:       # an unplaced lead waits for the township or county to place it
-        return actor.level is not AreaLevel.village
-    area = session.get(Area, lead.village_id)
-    return area is not None and covers(actor, area)
-
-
 def list_leads(session: Session, actor: Actor, status: LeadStatus | None = None) -> Sequence[Lead]:
-    query = select(Lead).where(Lead.county_code == actor.county_code).order_by(Lead.id)
-    if status is not None:
-        query = query.where(Lead.status == status)
-    return [lead for lead in session.scalars(query) if _visible(session, actor, lead)]
+    return placed_rows(session, actor, Lead, status)
 
 
 def get_lead(session: Session, actor: Actor, lead_id: int) -> Lead:
-    lead = session.get(Lead, lead_id)
-    if lead is None or not _visible(session, actor, lead):
-        raise NotFound(f"线索 {lead_id} 不存在或不在您的管辖范围 / lead {lead_id} not found", field="lead_id")
-    return lead
+    return placed_row(session, actor, Lead, lead_id, field="lead_id",
+                      missing=f"线索 {lead_id} 不存在或不在您的管辖范围 / lead {lead_id} not found")
 
 
 def convert_lead(session: Session, actor: Actor, lead_id: int, data: ApplicationIn) -> Lead:

@@ -12,40 +12,23 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.domain.errors import Conflict, NotFound, ValidationFailed
+from api.domain.errors import Conflict, ValidationFailed
 from api.domain.phone import validate_mobile
-from api.models import Area, AreaLevel
 from api.models.callbacks import CallbackRequest, CallbackStatus
 from api.services import audit
-from api.services.scope import Actor, covers
+from api.services.scope import Actor, placed_row, placed_rows
 
 NOTE_LIMIT = 200
 MAX_OPEN_PER_SENDER = 3    # abuse control: open requests one sender may have at a time
 
 
-def _visible(session: Session, actor: Actor, request: CallbackRequest) -> bool:
-    if request.county_code != actor.county_code:
-        return False
-    if request.village_id is None:
-        return actor.level is not AreaLevel.village
-    area = session.get(Area, request.village_id)
-    return area is not None and covers(actor, area)
-
-
 def list_callbacks(session: Session, actor: Actor, status: CallbackStatus | None = None) -> Sequence[CallbackRequest]:
-    query = select(CallbackRequest).where(CallbackRequest.county_code == actor.county_code) \
-        .order_by(CallbackRequest.id)
-    if status is not None:
-        query = query.where(CallbackRequest.status == status)
-    return [row for row in session.scalars(query) if _visible(session, actor, row)]
+    return placed_rows(session, actor, CallbackRequest, status)
 
 
 def get_callback(session: Session, actor: Actor, callback_id: int) -> CallbackRequest:
-    row = session.get(CallbackRequest, callback_id)
-    if row is None or not _visible(session, actor, row):
-        raise NotFound(f"回电请求 {callback_id} 不存在或不在您的管辖范围 / call-back {callback_id} not found",
-                       field="callback_id")
-    return row
+    return placed_row(session, actor, CallbackRequest, callback_id, field="callback_id",
+                      missing=f"回电请求 {callback_id} 不存在或不在您的管辖范围 / call-back {callback_id} not found")
 
 
 def mark_handled(session: Session, actor: Actor, callback_id: int, outcome: str | None,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.domain.errors import NotFound
@@ -63,3 +64,30 @@ def visible_record(session: Session, actor: Actor, model: type[T], record_id: in
     except NotFound:
         raise NotFound(missing, field=field) from None
     return record
+
+
+def _sees_placed(session: Session, actor: Actor, row: Any) -> bool:
+    """A citizen's lead or call-back: its county's staff above the village see it until it is placed in a
+    village; then the areas that cover that village."""
+    if row.county_code != actor.county_code:
+        return False
+    if row.village_id is None:
+        return actor.level is not AreaLevel.village
+    area = session.get(Area, row.village_id)
+    return area is not None and covers(actor, area)
+
+
+def placed_rows(session: Session, actor: Actor, model: type[T], status: Any = None) -> list[T]:
+    """The rows of ``model`` (county_code, village_id, status) the actor sees, oldest first."""
+    query = select(model).where(model.county_code == actor.county_code).order_by(model.id)  # type: ignore[attr-defined]
+    if status is not None:
+        query = query.where(model.status == status)  # type: ignore[attr-defined]
+    return [row for row in session.scalars(query) if _sees_placed(session, actor, row)]
+
+
+def placed_row(session: Session, actor: Actor, model: type[T], row_id: int, *, missing: str, field: str) -> T:
+    """One such row by id; a foreign one is not found, exactly like an absent one."""
+    row = session.get(model, row_id)
+    if row is None or not _sees_placed(session, actor, row):
+        raise NotFound(missing, field=field)
+    return row

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from api import bootstrap
-from api import db as database
-from api.db import transaction
 from api.services.areas import import_csv
-from bot.cli.tokens import cli_actor
+from bot.cli.records import cli_actor, records
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -20,9 +17,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _import(args: argparse.Namespace) -> int:
-    engine = database.get_engine()
-    bootstrap.prepare_database(engine)
-    with open(args.file, encoding="utf-8-sig", newline="") as fh, transaction(engine) as session:
+    with open(args.file, encoding="utf-8-sig", newline="") as fh, records() as session:
         counts = import_csv(session, fh, by=cli_actor())
     print(f"imported {args.file}: {counts['townships']} townships, {counts['villages']} villages added, "
           f"{counts['codes_added']} codes filled in, {counts['unchanged']} already present")

@@ -7,17 +7,14 @@ each token's expiry and last use. Issue, rotation and revocation are in the audi
 from __future__ import annotations
 
 import argparse
-import getpass
 
 from sqlalchemy import select
 
-from api import bootstrap
-from api import db as database
-from api.db import transaction
 from api.domain.errors import ValidationFailed
 from api.models import ApiToken, Role, User
 from api.services.areas import resolve_area
 from api.services.users import DEFAULT_TOKEN_DAYS, create_user, issue_token, revoke_token, rotate_token
+from bot.cli.records import cli_actor, records
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -42,22 +39,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     listing.set_defaults(func=_list)
 
 
-def cli_actor() -> str:
-    """Who the audit log records for a command run on the server."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except Exception:  # no login name in some containers
-        return "cli"
-
-
 def _create(args: argparse.Namespace) -> int:
     try:
         role = Role(args.role)
     except ValueError:
         raise ValidationFailed(f"--role 须为 {'/'.join(Role)} / unknown role {args.role!r}") from None
-    engine = database.get_engine()
-    bootstrap.prepare_database(engine)
-    with transaction(engine) as session:
+    with records() as session:
         area = resolve_area(session, args.area)
         user = session.scalar(select(User).where(User.name == args.name.strip(), User.area_id == area.id,
                                                  User.role == role, User.active.is_(True)))
@@ -73,18 +60,14 @@ def _create(args: argparse.Namespace) -> int:
 
 
 def _revoke(args: argparse.Namespace) -> int:
-    engine = database.get_engine()
-    bootstrap.prepare_database(engine)
-    with transaction(engine) as session:
+    with records() as session:
         row = revoke_token(session, args.token_id, by=cli_actor())
         print(f"token {row.id} revoked at {row.revoked_at:%Y-%m-%d %H:%M:%S} UTC")
     return 0
 
 
 def _rotate(args: argparse.Namespace) -> int:
-    engine = database.get_engine()
-    bootstrap.prepare_database(engine)
-    with transaction(engine) as session:
+    with records() as session:
         token, row = rotate_token(session, args.token_id, by=cli_actor(), days=args.days)
         assert row.expires_at is not None
         print(f"token {args.token_id} revoked; its successor is token {row.id}, "
@@ -100,9 +83,7 @@ def _list(_args: argparse.Namespace) -> int:
     def when(moment: object) -> str:
         return f"{moment:%Y-%m-%d %H:%M}" if moment else "-"
 
-    engine = database.get_engine()
-    bootstrap.prepare_database(engine)
-    with transaction(engine) as session:
+    with records() as session:
         rows = list(session.scalars(select(ApiToken).order_by(ApiToken.id)))
         print("id  user  role  label  created  expires  last used  revoked (UTC)")
         for row in rows:

@@ -6,15 +6,12 @@ import argparse
 
 from sqlalchemy import select
 
-from api import bootstrap
-from api import db as database
-from api.db import transaction
 from api.domain.errors import NotFound
 from api.models import Area, AreaLevel, Role, User
 from api.services.areas import resolve_area
 from api.services.user_contacts import contact_of, set_contact
 from api.services.users import create_user
-from bot.cli.tokens import cli_actor
+from bot.cli.records import cli_actor, records
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -46,9 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def _list(args: argparse.Namespace) -> int:
 
 
-    engine = database.get_engine()
-    bootstrap.prepare_database(engine)
-    with transaction(engine) as session:
+    with records() as session:
         query = select(User).order_by(User.id)
         if args.area:
             query = query.where(User.area_id == resolve_area(session, args.area).id)
@@ -64,9 +59,7 @@ def _list(args: argparse.Namespace) -> int:
 def _contact(args: argparse.Namespace) -> int:
     changes = {name: getattr(args, name) for name in ("phone", "telegram_chat_id", "language", "notifications_on")
                if getattr(args, name) is not None}
-    engine = database.get_engine()
-    bootstrap.prepare_database(engine)
-    with transaction(engine) as session:
+    with records() as session:
         user = session.get(User, args.user_id)
         if user is None:
             raise NotFound(f"用户 {args.user_id} 不存在 / user not found", field="user_id")
@@ -78,9 +71,7 @@ def _contact(args: argparse.Namespace) -> int:
 def _create(args: argparse.Namespace) -> int:
     from api.services import accounts  # argon2: +330 ms on every `anju` start if imported above
 
-    engine = database.get_engine()
-    bootstrap.prepare_database(engine)
-    with transaction(engine) as session:
+    with records() as session:
         if args.area:
             area = resolve_area(session, args.area)
         else:
