@@ -12,9 +12,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from api.models import Application, ApplicationEvent
+from api.models._types import utcnow
 from api.models.conversations import Conversation
 from api.models.messages import ChannelUser, OutboundMessage, OutboundStatus
 from api.models.publicity import Objection
@@ -35,24 +38,33 @@ class Recipient:
 
 
 def recipient_for(session: Session, phone: str) -> Recipient:
-    """The verified Telegram chat of ``phone`` if there is one, else the phone by SMS."""
-    chat = session.scalar(select(ChannelUser).where(ChannelUser.channel == TELEGRAM,
-                                                    ChannelUser.verified_phone == phone)
-                          .order_by(ChannelUser.updated_at.desc()).limit(1))
-    channel, address = (TELEGRAM, chat.sender) if chat is not None else (SMS, phone)
-    return Recipient(channel, address, language_of(session, channel, address))
+    """The verified Telegram chat of ``phone`` if there is one, else the phone by SMS.
+
+    One statement in the usual case (no Telegram chat): the chat and the SMS language are asked together."""
+    chats = (select(ChannelUser.sender).where(ChannelUser.channel == TELEGRAM, ChannelUser.verified_phone == phone)
+             .order_by(ChannelUser.updated_at.desc()).limit(1).scalar_subquery())
+    chat, state, hint = session.execute(select(chats, *_language_queries(SMS, phone))).one()
+    if chat is not None:
+        return Recipient(TELEGRAM, chat, language_of(session, TELEGRAM, chat))
+    return Recipient(SMS, phone, _language(state, hint))
+
+
+def _language_queries(channel: str, address: str):  # type: ignore[no-untyped-def]
+    return (select(Conversation.state).where(Conversation.channel == channel, Conversation.sender == address)
+            .scalar_subquery(),
+            select(ChannelUser.language).where(ChannelUser.channel == channel, ChannelUser.sender == address)
+            .scalar_subquery())
+
+
+def _language(state: dict | None, hint: str | None) -> str | None:  # type: ignore[type-arg]
+    chosen = (state or {}).get("language")
+    return str(chosen) if chosen else canonical_language(hint)
 
 
 def language_of(session: Session, channel: str, address: str) -> str | None:
     """The language chosen in the conversation, else the channel's hint; None means the default."""
-    state = session.scalar(select(Conversation.state).where(Conversation.channel == channel,
-                                                            Conversation.sender == address))
-    chosen = (state or {}).get("language")
-    if chosen:
-        return str(chosen)
-    hint = session.scalar(select(ChannelUser.language).where(ChannelUser.channel == channel,
-                                                             ChannelUser.sender == address))
-    return canonical_language(hint)
+    state, hint = session.execute(select(*_language_queries(channel, address))).one()
+    return _language(state, hint)
 
 
 def queue(session: Session, recipient: Recipient, text: str, key: str) -> OutboundMessage | None:
@@ -68,19 +80,28 @@ def queue(session: Session, recipient: Recipient, text: str, key: str) -> Outbou
 
 
 def to_contacts(session: Session, app: Application, key: str,
-                 render: Callable[[Callable[[str], str], str | None], str]) -> list[OutboundMessage]:
-    rows = []
+                render: Callable[[Callable[[str], str], str | None], str]) -> list[int]:
+    """One row per contact, in one INSERT that skips keys already queued; the ids of the rows written."""
+    signature = get_settings().sms_signature
+    values = []
     for phone in _unique(contact.phone for contact in app.contacts):
         recipient = recipient_for(session, phone)
         text = render(translator(recipient.language), recipient.language)
-        row = queue(session, recipient, text, f"{key}:{recipient.channel}:{recipient.address}")
-        if row is not None:
-            rows.append(row)
-    session.flush()
-    return rows
+        values.append({"channel": recipient.channel, "recipient": recipient.address, "text": text,
+                       "parts": cost(text, signature).segments if recipient.channel == SMS else 1,
+                       "idempotency_key": f"{key}:{recipient.channel}:{recipient.address}",
+                       "status": OutboundStatus.queued, "attempts": 0, "in_reply_to": None,
+                       "created_at": utcnow()})
+    if not values:
+        return []
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    written = session.execute(insert(OutboundMessage).values(values)
+                              .on_conflict_do_nothing(index_elements=[OutboundMessage.idempotency_key])
+                              .returning(OutboundMessage.id))
+    return list(written.scalars())
 
 
-def application_moved(session: Session, app: Application, event: ApplicationEvent) -> list[OutboundMessage]:
+def application_moved(session: Session, app: Application, event: ApplicationEvent) -> list[int]:
     """The applicant and their contacts hear of every step, in the words of the 查询 reply."""
     session.flush()
     status = status_of(session, app)
@@ -91,7 +112,7 @@ def application_moved(session: Session, app: Application, event: ApplicationEven
     return to_contacts(session, app, f"app:{app.id}:event:{event.id}", render)
 
 
-def objection_filed(session: Session, objection: Objection) -> list[OutboundMessage]:
+def objection_filed(session: Session, objection: Objection) -> list[int]:
     """The family learns that an objection was filed (never by whom); a paper objector gets the receipt."""
     app = objection.application
 
@@ -105,15 +126,15 @@ def objection_filed(session: Session, objection: Objection) -> list[OutboundMess
         _ = translator(recipient.language)
         text = _("您的异议已登记，编号 {number}。我们会调查并书面答复。").format(number=objection.number)
         row = queue(session, recipient, text, f"objection:{objection.id}:receipt")
-        rows += [row] if row is not None else []
-    session.flush()
+        session.flush()
+        rows += [row.id] if row is not None else []
     return rows
 
 
-def objection_decided(session: Session, objection: Objection) -> list[OutboundMessage]:
+def objection_decided(session: Session, objection: Objection) -> list[int]:
     """The objector gets the written outcome; the family hears it through the step it causes, or here."""
     upheld = objection.status.value == "upheld"
-    rows: list[OutboundMessage] = []
+    rows: list[int] = []
     objector = _objector(session, objection)
     if objector is not None:
         _ = translator(objector.language)
@@ -121,7 +142,8 @@ def objection_decided(session: Session, objection: Objection) -> list[OutboundMe
         text = _("您提出的异议 {number} 已有结论：{outcome}。理由：{reason}").format(
             number=objection.number, outcome=outcome, reason=objection.outcome_reason or "")
         row = queue(session, objector, text, f"objection:{objection.id}:outcome")
-        rows += [row] if row is not None else []
+        session.flush()
+        rows += [row.id] if row is not None else []
     if not upheld:
         app = objection.application
 
