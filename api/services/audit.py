@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import event, func, insert, inspect, select, update
+from sqlalchemy import event, inspect, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -31,7 +31,6 @@ from api.services.audit_chain import (  # noqa: F401  (re-exported: the log's on
     VerifyResult,
     entry_hash,
     entry_mac,
-    head_mac,
     keys,
     sign_head,
     verify,
@@ -120,8 +119,6 @@ def append_pending(session: Session) -> list[AuditEntry]:
     pending: list[AuditEntry] | None = session.info.pop(PENDING, None)
     if not pending:
         return []
-    if session.get_bind().dialect.name == "postgresql" and _append_in_two_statements(session, pending):
-        return pending
     (kid, key) = keys()[0]
     scheme = f"hmac-sha256:{kid}"
     head = _take_head(session)
@@ -140,42 +137,6 @@ def append_pending(session: Session) -> list[AuditEntry]:
     sign_head(head, pending[-1].id, prev)
     head.at = at
     return pending
-
-
-def _append_in_two_statements(session: Session, pending: list[AuditEntry]) -> bool:
-    """PostgreSQL: the head is held for two statements and the COMMIT instead of three and the COMMIT.
-
-    The first locks the head row and, once it holds it, draws the entries' ids from their sequence (so ids
-    follow the chain's order, as ``verify`` reads it); the second inserts the entries and moves the signed head,
-    in one statement. False, having done nothing, when the chain has no head row yet (``_take_head`` makes it).
-    """
-    session.flush()   # the transaction's own rows first, as the ORM path's flush would
-    entries, heads = AuditEntry.__table__, AuditHead.__table__
-    ids = func.nextval(func.pg_get_serial_sequence("audit_entries", "id"))
-    locked = select(heads.c.last_hash).where(heads.c.chain == MAIN_CHAIN).with_for_update().cte("locked")
-    # correlated with the locked row, so the ids are drawn only once the lock is held
-    count = len(pending) + 0 * func.length(locked.c.last_hash)
-    drawn = select(ids).select_from(func.generate_series(1, count)).scalar_subquery()
-    row = session.execute(select(locked.c.last_hash, func.array(drawn))).first()
-    if row is None:
-        return False
-    for step in session.info.pop(UNDER_HEAD, []):
-        step()
-    (kid, key) = keys()[0]
-    scheme = f"hmac-sha256:{kid}"
-    prev, at = row.last_hash, utcnow()
-    for entry, entry_id in zip(pending, row[1], strict=True):
-        entry.id, entry.at, entry.prev_hash, entry.scheme = entry_id, at, prev, scheme
-        entry.hash = prev = entry_mac(key, at=at, actor=entry.actor, action=entry.action, entity=entry.entity,
-                                      entity_id=entry.entity_id, before=entry.before, after=entry.after,
-                                      prev_hash=entry.prev_hash, area_id=entry.area_id,
-                                      county_code=entry.county_code)
-    written = insert(entries).values([{c.key: getattr(e, c.key) for c in entries.columns} for e in pending])
-    last_id = pending[-1].id
-    session.execute(update(heads).where(heads.c.chain == MAIN_CHAIN)
-                    .values(last_id=last_id, last_hash=prev, mac=head_mac(key, MAIN_CHAIN, last_id, prev), at=at)
-                    .add_cte(written.cte("written")))
-    return True
 
 
 @event.listens_for(Session, "before_commit")

@@ -15,11 +15,10 @@ import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import String, cast, exists, func, literal, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import InstrumentedAttribute, Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from api.db import hold_write_lock
 from api.models import AuditEntry, NumberSeries
@@ -78,30 +77,9 @@ def number_at_commit(session: Session, row: Any, column: InstrumentedAttribute[s
     from api.services import audit
 
     def settle() -> None:
-        number = _take_and_write(session, row, column, head) if _postgresql(session) else None
-        if number is None:
-            number = f"{head}{next_serial(session, column, head):0{DIGITS}d}"
-            setattr(row, column.key, number)
-            session.flush()
+        number = f"{head}{next_serial(session, column, head):0{DIGITS}d}"
+        setattr(row, column.key, number)
         entry.after = {**(entry.after or {}), column.key: number}
+        session.flush()
 
     audit.under_head(session, settle)
-
-
-def _postgresql(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
-def _take_and_write(session: Session, row: Any, column: InstrumentedAttribute[str], head: str) -> str | None:
-    """PostgreSQL: bump the counter and write the number into the row in one statement (one round trip under
-    the head instead of two); None, having changed nothing, when the series has no counter row yet."""
-    table = column.class_.__table__
-    bump = (update(NumberSeries).where(NumberSeries.head == head).values(last=NumberSeries.last + 1)
-            .returning(NumberSeries.last).cte("bump"))
-    serial = select(bump.c.last).scalar_subquery()
-    number = literal(head) + func.lpad(cast(serial, String), DIGITS, "0")
-    written = session.scalar(update(table).where(table.c.id == row.id, exists(select(bump.c.last)))
-                             .values({column.key: number}).returning(table.c[column.key]))
-    if written is not None:
-        set_committed_value(row, column.key, written)
-    return written
