@@ -19,7 +19,7 @@ from api.models._types import utcnow
 from api.schemas import disclosure
 from api.services import audit  # noqa: F401  (installs the append-only guard on every session)
 from api.services.scope import Actor
-from api.services.users import find_token, last_use_is_stale, record_use
+from api.services.users import last_use_is_stale, live_token, note_use, record_use
 from api.throttle import AuthThrottle
 
 
@@ -80,18 +80,17 @@ def _authenticate(request: Request, session: SessionDep, background: BackgroundT
     if wait:
         raise Throttled(wait)
     now = utcnow()
-    row = find_token(session, presented, now)
-    if row is None:
+    live = live_token(session, presented, now)   # remembered for a few seconds (api/services/users.py)
+    if live is None:
         guard.failed(address)
         raise Unauthenticated("令牌无效、已过期或已吊销 / unknown, expired or revoked token", field="Authorization")
-    if last_use_is_stale(row, now):
-        background.add_task(record_use, request.app.state.engine, row.id, now)
-    user = row.user
-    if not user.active:
+    if last_use_is_stale(live, now):
+        background.add_task(record_use, request.app.state.engine, live.id, now)
+        note_use(presented, now)
+    if not live.active:
         raise Unauthenticated("用户已停用 / user is inactive", field="Authorization")
-    area = user.area
-    return Actor(user_id=user.id, name=user.name, role=user.role, area_id=area.id, level=area.level,
-                 county_code=area.county_code)
+    return Actor(user_id=live.user_id, name=live.name, role=live.role, area_id=live.area_id, level=live.level,
+                 county_code=live.county_code)
 
 
 async def current_actor(actor: Actor = Depends(_authenticate)) -> Actor:  # noqa: B008

@@ -20,7 +20,7 @@ from api.services import accounts, audit
 from api.services.households import scoped
 from api.services.scope import visible_area
 from api.services.user_contacts import contact_of, set_contact
-from api.services.users import create_user, issue_token, revoke_token
+from api.services.users import create_user, forget_tokens, issue_token, revoke_token
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 
@@ -104,6 +104,7 @@ def set_active(request: Request, user_id: int, session: SessionDep, staff: Posti
         before = user.active
         user.active = active == "1"
         write.flush()
+        forget_tokens(write)   # its API tokens stop at once in this process (api/services/users.py)
         audit.record(write, staff.actor.label, "user.active", "user", user.id, {"active": before},
                      {"active": user.active})
     return redirect("/users")

@@ -31,24 +31,33 @@ class Recipient:
 
 
 def recipient_for(session: Session, phone: str) -> Recipient:
-    """The verified Telegram chat of ``phone`` if there is one, else the phone by SMS."""
-    chat = session.scalar(select(ChannelUser).where(ChannelUser.channel == TELEGRAM,
-                                                    ChannelUser.verified_phone == phone)
-                          .order_by(ChannelUser.updated_at.desc()).limit(1))
-    channel, address = (TELEGRAM, chat.sender) if chat is not None else (SMS, phone)
-    return Recipient(channel, address, language_of(session, channel, address))
+    """The verified Telegram chat of ``phone`` if there is one, else the phone by SMS.
+
+    One statement in the usual case (no Telegram chat): the chat and the SMS language are asked together."""
+    chats = (select(ChannelUser.sender).where(ChannelUser.channel == TELEGRAM, ChannelUser.verified_phone == phone)
+             .order_by(ChannelUser.updated_at.desc()).limit(1).scalar_subquery())
+    chat, state, hint = session.execute(select(chats, *_language_queries(SMS, phone))).one()
+    if chat is not None:
+        return Recipient(TELEGRAM, chat, language_of(session, TELEGRAM, chat))
+    return Recipient(SMS, phone, _language(state, hint))
+
+
+def _language_queries(channel: str, address: str):  # type: ignore[no-untyped-def]
+    return (select(Conversation.state).where(Conversation.channel == channel, Conversation.sender == address)
+            .scalar_subquery(),
+            select(ChannelUser.language).where(ChannelUser.channel == channel, ChannelUser.sender == address)
+            .scalar_subquery())
+
+
+def _language(state: dict | None, hint: str | None) -> str | None:  # type: ignore[type-arg]
+    chosen = (state or {}).get("language")
+    return str(chosen) if chosen else canonical_language(hint)
 
 
 def language_of(session: Session, channel: str, address: str) -> str | None:
     """The language chosen in the conversation, else the channel's hint; None means the default."""
-    state = session.scalar(select(Conversation.state).where(Conversation.channel == channel,
-                                                            Conversation.sender == address))
-    chosen = (state or {}).get("language")
-    if chosen:
-        return str(chosen)
-    hint = session.scalar(select(ChannelUser.language).where(ChannelUser.channel == channel,
-                                                             ChannelUser.sender == address))
-    return canonical_language(hint)
+    state, hint = session.execute(select(*_language_queries(channel, address))).one()
+    return _language(state, hint)
 
 
 def queue(session: Session, recipient: Recipient, text: str, key: str) -> OutboundMessage | None:

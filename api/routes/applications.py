@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 
 from api.auth import current_actor
-from api.deps import SessionDep
+from api.deps import SessionDep, commit_now
 from api.models import ApplicationState
 from api.schemas.applications import (
     ApplicationDetail,
@@ -28,7 +28,8 @@ ActorDep = Annotated[Actor, Depends(current_actor)]
 @router.post("/applications", status_code=201, response_model=ApplicationDetail)
 def create_application(body: ApplicationIn, response: Response, session: SessionDep,
                        actor: ActorDep) -> ApplicationDetail:
-    app = applications.create_application(session, actor, body)
+    app = applications.create_application(session, actor, body, number_at_commit=True)
+    commit_now(session)   # the number is taken at the commit: commit before answering with it
     response.headers["Location"] = f"/api/v1/applications/{app.id}"
     return ApplicationDetail.model_validate(app)
 
@@ -63,4 +64,5 @@ def transition(application_id: Id, body: TransitionIn, session: SessionDep, acto
     app = applications.get_application(session, actor, application_id)
     event = workflow.transition(session, actor, app, body.to, reason=body.reason, evidence=body.evidence,
                                 effective_on=body.effective_on)
+    commit_now(session)
     return EventOut.model_validate(event)

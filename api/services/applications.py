@@ -14,7 +14,8 @@ from api.models import Application, ApplicationContact, ApplicationEvent, Applic
 from api.schemas.applications import ApplicationIn
 from api.services import audit
 from api.services.households import get_household, require_writer, scoped, village_in_scope
-from api.services.numbering import insert_numbered, prefix
+from api.services.numbering import insert_numbered, placeholder, prefix
+from api.services.numbering import number_at_commit as number_at_commit_of
 from api.services.scope import Actor, visible_area, visible_record
 from api.services.workflow import ACTIVE, snapshot
 
@@ -62,9 +63,14 @@ def _contacts(data: ApplicationIn, household_phone: str | None) -> list[Applicat
 
 
 def create_application(session: Session, actor: Actor, data: ApplicationIn,
-                       today: dt.date | None = None, paper_ref: str | None = None) -> Application:
+                       today: dt.date | None = None, paper_ref: str | None = None,
+                       number_at_commit: bool = False) -> Application:
     """File an application; ``today`` (the local filing day) is for tests and back-filled paper files, whose
-    reference ``paper_ref`` the filing event keeps (who entered it and when are the event's actor and time)."""
+    reference ``paper_ref`` the filing event keeps (who entered it and when are the event's actor and time).
+
+    ``number_at_commit``: the row is written with a placeholder and takes its number when the transaction
+    commits, under the audit chain's head (``numbering.number_at_commit``); the caller commits before it
+    shows the number (the API's filing route). Otherwise the number is taken now."""
     require_writer(actor)
     household = get_household(session, actor, data.household_id)
     village = visible_area(session, actor, household.village_id)
@@ -89,10 +95,18 @@ def create_application(session: Session, actor: Actor, data: ApplicationIn,
                                      evidence={"filed_by": data.filed_by.value,
                                                **({"paper_ref": paper_ref} if paper_ref else {})})])
 
-    app = insert_numbered(session, Application.number, prefix(village.county_code, year), build)
-    audit.record(session, actor.label, "application.submitted", "application", app.id, None,
-                 {**snapshot(app), "household_id": household.id, "filed_by": data.filed_by.value,
-                  "contacts": len(contacts)})
+    head = prefix(village.county_code, year)
+    if number_at_commit:
+        app = build(placeholder())
+        session.add(app)
+        session.flush()
+    else:
+        app = insert_numbered(session, Application.number, head, build)
+    entry = audit.record(session, actor.label, "application.submitted", "application", app.id, None,
+                         {**snapshot(app), "household_id": household.id, "filed_by": data.filed_by.value,
+                          "contacts": len(contacts)})
+    if number_at_commit:
+        number_at_commit_of(session, app, Application.number, head, entry)
     return app
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 import decimal
 import enum
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event, inspect, select
@@ -37,6 +38,7 @@ from api.services.audit_chain import (  # noqa: F401  (re-exported: the log's on
 from api.services.audit_scope import where_of
 
 PENDING = "anju.audit.pending"
+UNDER_HEAD = "anju.audit.under_head"
 
 
 class AuditTampering(RuntimeError):
@@ -83,6 +85,16 @@ def record(session: Session, actor: str, action: str, entity: str, entity_id: st
     return entry
 
 
+def under_head(session: Session, step: Callable[[], None]) -> None:
+    """Run ``step`` at commit, once the chain's head is held and before the staged entries are chained.
+
+    For work that would otherwise need a lock of its own for the rest of the transaction: the filing's number
+    (api/services/numbering.py) is taken here, so every writer queues on one row (the head) instead of a
+    filing holding the county's counter while it waits for the head. Needs an entry staged in the transaction.
+    """
+    session.info.setdefault(UNDER_HEAD, []).append(step)
+
+
 def _take_head(session: Session) -> AuditHead:
     """The chain's head row, locked until commit (created on the chain's first keyed entry)."""
     hold_write_lock(session)  # SQLite: the write lock first, so the head read next is the committed one
@@ -110,6 +122,8 @@ def append_pending(session: Session) -> list[AuditEntry]:
     (kid, key) = keys()[0]
     scheme = f"hmac-sha256:{kid}"
     head = _take_head(session)
+    for step in session.info.pop(UNDER_HEAD, []):
+        step()
     prev = head.last_hash
     at = utcnow()
     for entry in pending:
@@ -136,6 +150,7 @@ def _drop_on_rollback(session: Session, previous_transaction: object) -> None:
     if getattr(previous_transaction, "nested", False):
         return  # a savepoint: its staged entries were recorded after it (see numbering), keep them
     session.info.pop(PENDING, None)
+    session.info.pop(UNDER_HEAD, None)
 
 
 @event.listens_for(Session, "do_orm_execute")

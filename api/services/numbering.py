@@ -11,8 +11,9 @@ The column's unique constraint stays the last guarantee.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -20,7 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from api.db import hold_write_lock
-from api.models import NumberSeries
+from api.models import AuditEntry, NumberSeries
 
 T = TypeVar("T")
 DIGITS = 5
@@ -56,3 +57,29 @@ def insert_numbered(session: Session, column: InstrumentedAttribute[str], head: 
     session.add(row)
     session.flush()
     return row
+
+
+def placeholder() -> str:
+    """A unique stand-in for a number taken at commit; never matches a series (``next_serial``'s LIKE)."""
+    return f"~{uuid.uuid4().hex[:31]}"   # 32 characters, the column's width
+
+
+def number_at_commit(session: Session, row: Any, column: InstrumentedAttribute[str], head: str,
+                     entry: AuditEntry) -> None:
+    """Give ``row`` (written with a ``placeholder``) the series' next number when the transaction commits,
+    once the audit chain's head is held (``audit.under_head``), and put it in the staged ``entry`` too.
+
+    The counter row is then locked only for the commit's last statements, and never while its holder waits
+    for the head: on PostgreSQL a filing used to hold the county's counter from its number to its COMMIT,
+    and the other filings of the county queued behind it (issue 13). Gap-free as before: the number is taken
+    in the transaction that uses it.
+    """
+    from api.services import audit
+
+    def settle() -> None:
+        number = f"{head}{next_serial(session, column, head):0{DIGITS}d}"
+        setattr(row, column.key, number)
+        entry.after = {**(entry.after or {}), column.key: number}
+        session.flush()
+
+    audit.under_head(session, settle)

@@ -11,13 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import time
+from dataclasses import dataclass, replace
 
-from sqlalchemy import Engine, or_, select, update
+from sqlalchemy import Engine, event, or_, select, update
 from sqlalchemy.orm import Session
 
 from api.db import transaction
 from api.domain.errors import NotFound, ValidationFailed
-from api.models import ApiToken, Area, Role, User
+from api.models import ApiToken, Area, AreaLevel, Role, User
 from api.models._types import utcnow
 from api.services import audit
 
@@ -25,6 +27,11 @@ TOKEN_BYTES = 32
 DEFAULT_TOKEN_DAYS = 90
 MAX_TOKEN_DAYS = 3650
 LAST_USED_GRANULARITY = dt.timedelta(minutes=5)
+# How long a process trusts what it last read about a token (its user, role, area, revocation) without asking
+# the database again: revoking, rotating or deactivating here forgets at once; done by another process (the
+# CLI, another worker), it takes effect there within this many seconds. Expiry is checked on every request.
+TOKEN_CACHE_SECONDS = 5.0
+TOKEN_CACHE_SIZE = 10_000
 
 
 def hash_token(token: str) -> str:
@@ -90,6 +97,7 @@ def rotate_token(session: Session, token_id: int, *, by: str = "system",
     old.revoked_at = new.created_at
     old.replaced_by_id = new.id
     session.flush()
+    forget_tokens(session)
     return token, new
 
 
@@ -101,6 +109,7 @@ def revoke_token(session: Session, token_id: int, *, by: str = "system") -> ApiT
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         session.flush()
+        forget_tokens(session)
         audit.record(session, by, "token.revoke", "api_token", row.id, {"revoked_at": None},
                      {"revoked_at": row.revoked_at.isoformat()})
     return row
@@ -115,7 +124,67 @@ def find_token(session: Session, token: str, now: dt.datetime | None = None) -> 
     return row
 
 
-def last_use_is_stale(row: ApiToken, now: dt.datetime) -> bool:
+@dataclass(frozen=True)
+class LiveToken:
+    """What a request needs of its token and the token's user, as last read from the database."""
+
+    id: int
+    expires_at: dt.datetime | None
+    last_used_at: dt.datetime | None
+    user_id: int
+    name: str
+    role: Role
+    active: bool
+    area_id: int
+    level: AreaLevel
+    county_code: str
+
+
+_live: dict[str, tuple[float, LiveToken]] = {}
+
+
+def live_token(session: Session, token: str, now: dt.datetime | None = None) -> LiveToken | None:
+    """``find_token`` with a short in-process memory (``TOKEN_CACHE_SECONDS``): None when the token is unknown,
+    revoked or expired. Saves the token's query on nearly every request; an unknown token is never remembered."""
+    now = now or utcnow()
+    digest = hash_token(token)
+    hit = _live.get(digest)
+    if hit is not None and time.monotonic() - hit[0] < TOKEN_CACHE_SECONDS:
+        live = hit[1]
+    else:
+        row = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
+        if row is None or row.revoked_at is not None:
+            _live.pop(digest, None)
+            return None
+        user, area = row.user, row.user.area
+        live = LiveToken(id=row.id, expires_at=row.expires_at, last_used_at=row.last_used_at, user_id=user.id,
+                         name=user.name, role=user.role, active=user.active, area_id=area.id, level=area.level,
+                         county_code=area.county_code)
+        if len(_live) >= TOKEN_CACHE_SIZE:
+            _live.clear()
+        _live[digest] = (time.monotonic(), live)
+    if live.expires_at is not None and live.expires_at <= now:
+        return None
+    return live
+
+
+def note_use(token: str, now: dt.datetime) -> None:
+    """The remembered token was used at ``now`` (its ``last_used_at`` is being written)."""
+    digest = hash_token(token)
+    hit = _live.get(digest)
+    if hit is not None:
+        _live[digest] = (hit[0], replace(hit[1], last_used_at=now))
+
+
+def forget_tokens(session: Session | None = None) -> None:
+    """Forget every remembered token, now and again when ``session`` commits (so a request that read the
+    token in between does not keep the old row): call it wherever a token or a user's access changes."""
+    _live.clear()
+    if session is not None:
+        event.listen(session, "after_commit", lambda _s: _live.clear(), once=True)
+
+
+def last_use_is_stale(row: ApiToken | LiveToken, now: dt.datetime) -> bool:
     return row.last_used_at is None or now - row.last_used_at >= LAST_USED_GRANULARITY
 
 

@@ -10,33 +10,47 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from api.delivery.outbox import SMS, TELEGRAM, Recipient, filer, language_of, queue, recipient_for
 from api.i18n import translator
+from api.delivery.sms_parts import cost
 from api.models import Application, ApplicationEvent
-from api.models.messages import OutboundMessage
+from api.models._types import utcnow
+from api.models.messages import OutboundMessage, OutboundStatus
 from api.models.publicity import Objection
 from api.services.notices.steps import describe
 from api.services.status import status_of
+from api.settings import get_settings
 
 __all__ = ["SMS", "TELEGRAM", "Recipient", "application_moved", "filer", "language_of", "objection_decided",
            "objection_filed", "queue", "recipient_for", "to_contacts"]
 
 def to_contacts(session: Session, app: Application, key: str,
-                 render: Callable[[Callable[[str], str], str | None], str]) -> list[OutboundMessage]:
-    rows = []
+                render: Callable[[Callable[[str], str], str | None], str]) -> list[int]:
+    """One row per contact, in one INSERT that skips keys already queued; the ids of the rows written."""
+    signature = get_settings().sms_signature
+    values = []
     for phone in _unique(contact.phone for contact in app.contacts):
         recipient = recipient_for(session, phone)
         text = render(translator(recipient.language), recipient.language)
-        row = queue(session, recipient, text, f"{key}:{recipient.channel}:{recipient.address}")
-        if row is not None:
-            rows.append(row)
-    session.flush()
-    return rows
+        values.append({"channel": recipient.channel, "recipient": recipient.address, "text": text,
+                       "parts": cost(text, signature).segments if recipient.channel == SMS else 1,
+                       "idempotency_key": f"{key}:{recipient.channel}:{recipient.address}",
+                       "status": OutboundStatus.queued, "attempts": 0, "in_reply_to": None,
+                       "created_at": utcnow()})
+    if not values:
+        return []
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    written = session.execute(insert(OutboundMessage).values(values)
+                              .on_conflict_do_nothing(index_elements=[OutboundMessage.idempotency_key])
+                              .returning(OutboundMessage.id))
+    return list(written.scalars())
 
 
-def application_moved(session: Session, app: Application, event: ApplicationEvent) -> list[OutboundMessage]:
+def application_moved(session: Session, app: Application, event: ApplicationEvent) -> list[int]:
     """The applicant and their contacts hear of every step, in the words of the 查询 reply."""
     session.flush()
     status = status_of(session, app)
@@ -47,7 +61,7 @@ def application_moved(session: Session, app: Application, event: ApplicationEven
     return to_contacts(session, app, f"app:{app.id}:event:{event.id}", render)
 
 
-def objection_filed(session: Session, objection: Objection) -> list[OutboundMessage]:
+def objection_filed(session: Session, objection: Objection) -> list[int]:
     """The family learns that an objection was filed (never by whom); a paper objector gets the receipt."""
     app = objection.application
 
@@ -61,15 +75,15 @@ def objection_filed(session: Session, objection: Objection) -> list[OutboundMess
         _ = translator(recipient.language)
         text = _("您的异议已登记，编号 {number}。我们会调查并书面答复。").format(number=objection.number)
         row = queue(session, recipient, text, f"objection:{objection.id}:receipt")
-        rows += [row] if row is not None else []
-    session.flush()
+        session.flush()
+        rows += [row.id] if row is not None else []
     return rows
 
 
-def objection_decided(session: Session, objection: Objection) -> list[OutboundMessage]:
+def objection_decided(session: Session, objection: Objection) -> list[int]:
     """The objector gets the written outcome; the family hears it through the step it causes, or here."""
     upheld = objection.status.value == "upheld"
-    rows: list[OutboundMessage] = []
+    rows: list[int] = []
     objector = _objector(session, objection)
     if objector is not None:
         _ = translator(objector.language)
@@ -77,7 +91,8 @@ def objection_decided(session: Session, objection: Objection) -> list[OutboundMe
         text = _("您提出的异议 {number} 已有结论：{outcome}。理由：{reason}").format(
             number=objection.number, outcome=outcome, reason=objection.outcome_reason or "")
         row = queue(session, objector, text, f"objection:{objection.id}:outcome")
-        rows += [row] if row is not None else []
+        session.flush()
+        rows += [row.id] if row is not None else []
     if not upheld:
         app = objection.application
 
