@@ -15,8 +15,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from api.delivery.outbox import SMS, TELEGRAM, Recipient, filer, language_of, queue, recipient_for
-from api.i18n import translator
 from api.delivery.sms_parts import cost
+from api.i18n import translator
 from api.models import Application, ApplicationEvent
 from api.models._types import utcnow
 from api.models.messages import OutboundMessage, OutboundStatus
