@@ -18,11 +18,12 @@ from bot.engine.context import reply_language
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.faq.citation import checked_sources, compact_citation, short_name
-from bot.faq.loader import Answer, FaqEntry
+from bot.faq.loader import Answer, Cite, FaqEntry
 from bot.flows import complaint, followup, menu, objection
 from bot.flows import county as county_flow
 from bot.i18n import N_
 from bot.nlu import grounding
+from bot.nlu.clauses import Clause, with_continuation
 from bot.nlu.retriever import Result, retriever
 
 NAME = "faq"
@@ -88,6 +89,16 @@ def _citation(turn: Turn, answer: Answer, county: str | None) -> str | None:
         return compact_citation(answer.cite)
     checked = checked_sources(county)
     return turn._("{sources}（未写明）").format(sources=checked) if checked else None
+
+
+def _citation_with(answer: Answer, clause: Clause) -> str | None:
+    """The answer's citation, with the quoted sentence's section added when the answer does not cite it."""
+    if answer.cite is None or answer.cite.doc != clause.doc:
+        return None
+    sections = [part.strip() for part in answer.cite.section.split(";")]
+    if any(clause.section.startswith(part) or part.startswith(clause.section) for part in sections if part):
+        return None
+    return compact_citation(Cite(doc=clause.doc, section="; ".join([*sections, clause.section])))
 
 
 class FaqFlow(Flow):
@@ -216,20 +227,29 @@ class FaqFlow(Flow):
         data.update(asked=asked or entry_title(faq_id), topic=faq_id, county=county)
         entry: FaqEntry = _entries()[faq_id]
         answer = entry.answer_for(county)
-        if answer is None:
-            turn.finish()
-            silent = turn._("“{title}”这个问题，您所在地的文件里没有写。")
-            text = silent.format(title=entry.title_in(_language(turn)))
-            return [Reply(text + "\n" + where_to_ask(turn, county))]
         language = _language(turn)
+        own = None                     # the county's sentence, where the FAQ has no answer of the county's own
+        if (answer is None or answer.is_default) and result is not None and county and language == "zh_Hans":
+            own = grounding.clause_answering(result, county)
+        if answer is None:
+            silent = turn._("“{title}”这个问题，您所在地的文件里没有写。").format(title=entry.title_in(language))
+            if own is not None:
+                return self._quote_clause(turn, own, county or "", result, silent, checked_sources(county))
+            turn.finish()
+            return [Reply(silent + "\n" + where_to_ask(turn, county))]
+        if own is not None:
+            return self._quote_clause(turn, own, county or "", result, answer.text_in(language),
+                                      _citation(turn, answer, county))
         text = answer.text_in(language)
         profile = load_profiles().get(county or "")
         if profile is not None and county != turn.state.county:
             text = turn._("【{county}的规定】").format(county=short_name(profile)) + text
+        citation = _citation(turn, answer, county)
         if result is not None and county and language == "zh_Hans" and not answer.is_default:
             quoted = grounding.quote(result, county, faq_id, answer.text)
             if quoted is not None:
-                text += "\n" + turn._("文件原文：“{quote}”").format(quote=quoted)
+                text += "\n" + turn._("文件原文：“{quote}”").format(quote=quoted.text)
+                citation = _citation_with(answer, quoted.clause) or citation
         options: list[Option] = []
         if answer.detail:
             label = turn._("看详情") if language == "zh_Hans" else turn._("看详情（中文）")
@@ -240,7 +260,18 @@ class FaqFlow(Flow):
             options.append(Option(ALSO_KEY, turn._("也可以问：{title}").format(title=runner_up.title_in(language))))
             data.update(also=runner_up.id)
         turn.enter(NAME, ANSWERED)
-        return [Reply(text, options=tuple(options), citation=_citation(turn, answer, county))]
+        return [Reply(text, options=tuple(options), citation=citation)]
+
+    def _quote_clause(self, turn: Turn, clause: Clause, county: str, result: Result | None, said: str,
+                      citation: str | None) -> list[Reply]:
+        """What the FAQ says for the county (that its documents do not say it), and beside it the county's own
+        sentence that holds most of the question, with its section, so the farmer can judge; the topic stays for
+        follow-ups."""
+        turn.enter(NAME, ANSWERED)
+        quoted = grounding.excerpt(with_continuation(clause), result, county) if result else clause.text
+        text = said + "\n" + turn._("文件里相关的原文（{section}）：“{quote}”").format(section=clause.section,
+                                                                                quote=quoted)
+        return [Reply(text, citation=citation)]
 
     @staticmethod
     def _runner_up(result: Result | None, faq_id: str, county: str | None) -> FaqEntry | None:
