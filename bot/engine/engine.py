@@ -167,6 +167,8 @@ class _Router:
     def _pattern_match(self) -> tuple[Flow, re.Match[str]] | None:
         """The first flow (in registry order) with a pattern found in this message, and the match."""
         for flow in self.flows.values():
+            if flow.name == self.state.flow and not flow.restarts_on_pattern:
+                continue                  # its own pattern inside its own question is an answer to it
             for pattern in flow.patterns:
                 found = pattern.search(self.turn.text)
                 if found:

@@ -107,6 +107,8 @@ class Flow(ABC):
     # Checked (``search``) against every message at any point, before keywords, so one message can carry
     # both the wish and its argument ("查 TS-140621-2026-00001"); anchor them, a match wins over any flow.
     patterns: ClassVar[tuple[re.Pattern[str], ...]] = ()
+    # False: while this flow asks its own questions, its patterns are answers to them, not a new start
+    restarts_on_pattern: ClassVar[bool] = True
     menu_label: ClassVar[str] = ""             # gettext message id for the main menu; "" keeps it off the menu
     needs_county: ClassVar[bool] = False       # the engine asks for the county first, then starts the flow
     # A flow that asks the farmer questions: the engine repairs the conversation around each of them (leave,
