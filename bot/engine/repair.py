@@ -48,6 +48,11 @@ _BACK_WORDS = ("上一步", "上一题", "后退", "回到上一步", "返回上
                "错了", "选错了", "刚才那个选错了", "刚才选错了", "刚才说错了", "刚才那个不对", "写错了", "我写错了",
                "改一下", "重新选", "이전", "뒤로", "이전 단계", "잘못 했어요", "잘못했어요", "잘못 눌렀어요",
                "틀렸어요", "back", "go back", "previous", "wrong", "that's wrong", "i made a mistake", "undo")
+# "算了 还是不举报了 怕得罪人": a leave word first, then why; but not "算了 还是举报吧" (go on after all).
+CANCEL_FIRST = re.compile(r"^(?:算了|取消|退出|不弄了|不办了|不要了|不想弄了|不想办了|不举报了|不投诉了|不提了|"
+                          r"不订阅了|不查了|不测了|그만|취소|cancel|never mind|forget it)(?:[\s,，。.!！]|$)",
+                          re.IGNORECASE)
+_GO_ON_AFTER_ALL = re.compile(r"还是(?:要|想|得)?(?:举报|投诉|提|办|弄|订|查|测|继续)|继续|接着")
 BACK = re.compile(r"^(?:" + _alternatives(*_BACK_WORDS) + r")" + _TAIL + r"$", re.IGNORECASE)
 # "说错了，是李庄村" / "不对，应该是2" / "wrong, it's 2": back, then the remainder answers that question.
 CORRECTION = re.compile(r"^(?:" + _alternatives(*_BACK_WORDS) + r")[\s,，。.:：!！]+"
@@ -177,7 +182,7 @@ def resume(router: _Router, flow: Flow) -> list[Reply]:
             return _again(turn, None)
         if said in LEAVE:
             return leave(turn, flow)
-    if CANCEL.match(said):
+    if CANCEL.match(said) or (CANCEL_FIRST.match(text) and not _GO_ON_AFTER_ALL.search(text)):
         return leave(turn, flow)
     if BACK.match(said):
         return _back(router, flow, None)

@@ -19,7 +19,7 @@ from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.faq.citation import checked_sources, compact_citation, short_name
 from bot.faq.loader import Answer, Cite, FaqEntry
-from bot.flows import complaint, followup, menu, objection
+from bot.flows import complaint, complaint_cues, followup, menu, objection
 from bot.flows import county as county_flow
 from bot.i18n import N_
 from bot.nlu import grounding
@@ -44,9 +44,19 @@ ASIDE_MIN_CHARS = 4
 # What a farmer says who has something to report or to object to, rather than a question about the rule.
 REPORT_INTENT = re.compile(r"(我|俺|咱)(们)?(要|想)(举报|告|反映|投诉)|我要告")
 OBJECT_INTENT = re.compile(r"(我|俺|咱)(们)?(要|想)(提)?异议|对.{0,12}有意见")
+# "举报冒领的咋处理", "举报电话多少": a question about reporting, even with an incident named in it.
+_HOW = re.compile(r"怎么|咋|如何|多少|哪里|哪儿|电话|吗|么|[?？]|有没有|能不能|可以.{0,4}不|\b(?:how|what|where)\b|\?|"
+                  r"어떻게|어디|뭐", re.IGNORECASE)
+
+
+def _asks_how(text: str) -> bool:
+    return _HOW.search(text) is not None
+
+
 # Closing words outside any flow: the farmer is done, not asking.
 CLOSING = frozenset({"算了", "不弄了", "不办了", "不问了", "不用了", "不要了", "取消", "退出", "没事了", "那算了",
                      "그만", "취소", "됐어요", "never mind", "cancel", "stop asking"})
+AFTER_FILING = 20    # characters: "就这些 确认提交" right after a filing is about that filing
 BARE_WORD = 4        # characters: a one-word message this short ("房子") gets the nearest topics to pick from
 
 
@@ -144,6 +154,10 @@ class FaqFlow(Flow):
             turn.finish()
             return [county_flow.remember(turn, place),
                     Reply(turn._("请直接输入您的问题，例如：“公示几天”“补助多少钱”；回复0看菜单。"))]
+        filed = context.meta(turn.state).pop("filed", None)
+        if filed and len(said) <= AFTER_FILING and complaint.DONE.search(text):
+            turn.finish()
+            return [Reply(turn._("已经提交了，编号{number}，不用再发。还有别的事可以直接说。").format(number=filed))]
         if _closing(said):
             turn.finish()
             return [Reply(turn._("好的，不办了，什么也没有提交。有问题随时再问；回复0看菜单。"))]
@@ -181,7 +195,8 @@ class FaqFlow(Flow):
         reads what it already says). A question about how to report, with no incident in it, stays a question."""
         near = {hit.faq_id for hit in result.hits[:2]}
         for topic, intent, flow in HAND_OVERS:
-            if topic in near and intent.search(text):
+            told = flow is complaint.FLOW and complaint_cues.wants_to_report(text) and not _asks_how(text)
+            if (topic in near and intent.search(text)) or told:
                 turn.finish()
                 turn.text = text
                 if flow.needs_county and not turn.state.county:
