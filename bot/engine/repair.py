@@ -249,6 +249,8 @@ def _run(router: _Router, flow: Flow) -> list[Reply]:
     misses = memory.get(MISSES, 0) + 1
     if misses <= MAX_EXPLAINED:
         memory[MISSES] = misses
+        if misses == MAX_EXPLAINED:          # the second time: the ways out are said with the question
+            replies = [*replies, Reply(turn._("不想办了可以回复“取消”退出，或回复“人工”找工作人员。"))]
         return replies
     memory.pop(MISSES, None)
     memory[STUCK] = True

@@ -23,9 +23,13 @@ def village_in(turn: Turn, text: str) -> int | None:
     found: set[int] = set()
     for match in _CANDIDATE.finditer(text):
         name = _NOT_A_NAME.sub("", match.group(1))
-        if len(name) < 2:
-            continue
-        hits = [v for v in turn.services.villages(county, name) if v.name == name or v.name.removesuffix("村") ==
-                name.removesuffix("村")]
-        found.update(v.id for v in hits)
+        for start in range(len(name) - 1):         # "订阅南村": 订阅南村, 阅南村, 南村 — the register decides
+            hits = _registered(turn, county, name[start:])
+            if hits:
+                found.update(hits)
+                break
     return found.pop() if len(found) == 1 else None
+
+
+def _registered(turn: Turn, county: str, name: str) -> set[int]:
+    return {v.id for v in turn.services.villages(county, name) if v.name == name}
