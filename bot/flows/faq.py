@@ -170,6 +170,8 @@ class FaqFlow(Flow):
             return [Reply(turn._("没关系。您可以直接说想问什么，比如“补助多少钱”“怎么申请”“公示几天”；"
                                  "回复0看菜单。"))]
         named = county_flow.find_in_text(text)
+        if named and not turn.state.county:     # a new sender who names a county ("俺是鹤岗的…") lives there
+            turn.state.county = named
         county = named or turn.state.county
         result = retriever().search(text)
         if previous and followup.reads_as_followup(text, result):
