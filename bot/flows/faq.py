@@ -43,7 +43,10 @@ PUZZLED = frozenset({"不知道", "不懂", "我不懂", "看不懂", "听不懂
 ASIDE_MIN_CHARS = 4
 # What a farmer says who has something to report or to object to, rather than a question about the rule.
 REPORT_INTENT = re.compile(r"(我|俺|咱)(们)?(要|想)(举报|告|反映|投诉)|我要告")
-OBJECT_INTENT = re.compile(r"(我|俺|咱)(们)?(要|想)(提)?异议|对.{0,12}有意见")
+OBJECT_INTENT = re.compile(r"(我|俺|咱)(们)?(要|想)(对.{0,24}?)?(提|提出)?(个)?异议|对.{0,12}有意见|"
+                           r"(公示|名单).{0,6}有问题|不该评上|不应该评上|还评上了|"
+                           r"\b(i|we) (want|would like|wish|need) to (file |make |raise |lodge )?(an )?object|"
+                           r"\bi object to\b|이의\s*(를|가)?\s*(제기|신청|있어요|있습니다|하고 싶)", re.IGNORECASE)
 # Closing words outside any flow: the farmer is done, not asking.
 CLOSING = frozenset({"算了", "不弄了", "不办了", "不问了", "不用了", "不要了", "取消", "退出", "没事了", "那算了",
                      "그만", "취소", "됐어요", "never mind", "cancel", "stop asking"})
@@ -155,6 +158,9 @@ class FaqFlow(Flow):
                 return [Reply(turn._("好的。还有问题可以直接问我，回复0看菜单。"))]
             return [Reply(turn._("没关系。您可以直接说想问什么，比如“补助多少钱”“怎么申请”“公示几天”；"
                                  "回复0看菜单。"))]
+        listed = objection.FLOW.answer_about_list(turn, text)   # "东村公示上都有谁": the records, not the rule
+        if listed is not None:
+            return listed
         named = county_flow.find_in_text(text)
         county = named or turn.state.county
         result = retriever().search(text)
@@ -184,6 +190,8 @@ class FaqFlow(Flow):
             if topic in near and intent.search(text):
                 turn.finish()
                 turn.text = text
+                if flow.needs_county and not turn.state.county:
+                    turn.state.county = county_flow.find_in_text(text)   # "俺是山阴县…的": taken, not asked
                 if flow.needs_county and not turn.state.county:
                     context.meta(turn.state)["pending"] = {"flow": flow.name, "text": text}
                     return county_flow.ask(turn)
