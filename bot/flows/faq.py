@@ -44,7 +44,7 @@ ASIDE_MIN_CHARS = 4
 # What a farmer says who has something to report or to object to, rather than a question about the rule.
 REPORT_INTENT = re.compile(r"(我|俺|咱)(们)?(要|想)(举报|告|反映|投诉)|我要告")
 OBJECT_INTENT = re.compile(r"(我|俺|咱)(们)?(要|想)(对.{0,24}?)?(提|提出)?(个)?异议|对.{0,12}有意见|"
-                           r"(公示|名单).{0,6}有问题|不该评上|不应该评上|还评上了|"
+                           r"^(?!.*(咋|怎么|怎样|如何|啥|吗|么|[?？])).*((公示|名单).{0,6}有问题|不该评|不应该评|还评上了)|"
                            r"\b(i|we) (want|would like|wish|need) to (file |make |raise |lodge )?(an )?object|"
                            r"\bi object to\b|이의\s*(를|가)?\s*(제기|신청|있어요|있습니다|하고 싶)", re.IGNORECASE)
 # Closing words outside any flow: the farmer is done, not asking.

@@ -26,6 +26,8 @@ BACK = {"上一步", "返回"}
 RESTART = {"重来", "重新开始"}
 CHANGE_VILLAGE = {"换村", "换一个村"}
 NO_CONTACT = {"不留", "不用", "不需要", "匿名"}
+# "要" at the contact question: yes, answer me — at the sender's own phone when the channel knows it.
+YES_CONTACT = {"要", "要的", "需要", "好", "好的", "可以", "行", "是", "是的", "yes", "ok", "네", "예"}
 MAX_LISTED = 20
 SHORTCUT = re.compile(r"异议\s*(\d+)\s+(\d+)\s*(.*)", re.DOTALL)
 _APP_NUMBER = r"(?P<number>\d{6})[-\s]?(?P<year>\d{4})[-\s]?(?P<serial>\d{5})(?!\d)"
@@ -49,8 +51,9 @@ STATUS_TEXT = {"received": N_("已受理，正在调查核实"), "investigating"
 # A reply at least this long that names an entry also carries the reason.
 REASON_IN_CHOICE = 6
 # A first message that names an entry carries a reason when this much is left besides places, names and fillers.
-REASON_IN_FIRST = 4
-_FILLERS = re.compile(r"[\W\d_]|俺|我|是|的|那个|这个|这户|那户|公示|名单|上|家|村|镇|乡|县")
+REASON_IN_FIRST = 2
+_FILLERS = re.compile(r"[\W\d_]|俺们|我们|俺|我|是|的|那个|这个|这户|那户|这家|那家|公示|名单|上面|上|里|家|"
+                      r"村|镇|乡|县|那|这|他|她")
 
 
 class ObjectionFlow(Flow):
@@ -60,7 +63,8 @@ class ObjectionFlow(Flow):
     menu_label = N_("对公示名单提出异议")
     needs_county = True
     repairable = True
-    free_text_steps = frozenset({"reason"})
+    # "browse": a list shown because it was asked about; a reply that picks no entry is a new message, not a miss.
+    free_text_steps = frozenset({"reason", "browse"})
 
     def start(self, turn: Turn) -> list[Reply]:
         data = turn.flow_data(self.name)
@@ -105,8 +109,8 @@ class ObjectionFlow(Flow):
             return shown
         entries = data.get("entries") or []
         index = pick_entry(text, [name for _, _, name in entries])
-        if index is None:
-            index = cues.serial_or_position(text, data.get("numbers") or [])
+        if index is None:           # "2户", "3家" inside a first message count things, not list positions
+            index = cues.serial_or_position(text, data.get("numbers") or [], positions=False)
         if index is None:
             return shown
         data["chosen"] = entries[index]
@@ -114,10 +118,23 @@ class ObjectionFlow(Flow):
         if index < len(numbers) and numbers[index]:
             data["chosen_number"] = numbers[index]
         reason = cues.reason_in(text)
-        if len(_FILLERS.sub("", reason.replace(entries[index][2], ""))) < REASON_IN_FIRST:
+        if len(_FILLERS.sub("", self._without_places(turn, reason.replace(entries[index][2], "")))) \
+                < REASON_IN_FIRST:
             return self._ask_reason(turn, data)
         turn.text = reason
         return self._reason(turn, data, intro=True)
+
+    @staticmethod
+    def _without_places(turn: Turn, text: str) -> str:
+        """The text without the names of the sender's county, township and village (no reason in themselves)."""
+        from api.profiles import load_profiles
+
+        profile = load_profiles().get(turn.state.county or "")
+        village = turn.services.village(turn.state.village_id) if turn.state.village_id else None
+        names = [*(profile.names if profile else ()), *((village.township, village.name) if village else ())]
+        for name in sorted(filter(None, names), key=len, reverse=True):
+            text = text.replace(name, "")
+        return text
 
     def _by_number(self, turn: Turn, data: dict[str, Any], number: str, text: str) -> list[Reply]:
         """The number printed on the notice names the list and the entry at once; the rest is the reason."""
@@ -161,13 +178,13 @@ class ObjectionFlow(Flow):
             return self._ask_village(turn)
         if cues.asks_about_list(turn.text):
             return self._about_list(turn, data)
-        number = cues.app_number(turn.text) if step in ("village", "entry") else None
+        number = cues.app_number(turn.text) if step in ("village", "entry", "browse") else None
         if number:
             data.clear()
             return self._by_number(turn, data, number, turn.text)
         if step == "village":
             return self._village(turn, data, text)
-        if step == "entry":
+        if step in ("entry", "browse"):
             return self._entry(turn, data, text)
         if text in BACK:
             return self._show_lists(turn, data) if step == "reason" else self._ask_reason(turn, data)
@@ -198,6 +215,7 @@ class ObjectionFlow(Flow):
         return {
             "village": turn._("要先知道您是哪个村的，才能找到您村正在公示的名单。回复村名就行，比如“张庄村”。"),
             "entry": turn._("名单上是村里、乡镇公示的拟改造的家庭。您觉得哪一户不该评上，就回复它前面的序号。"),
+            "browse": turn._("名单上是村里、乡镇公示的拟改造的家庭。您觉得哪一户不该评上，就回复它前面的序号。"),
             "reason": turn._("写清楚您为什么觉得这一户不符合条件，比如在城里有房、家里有车，调查时会核实。"),
             "contact": turn._("调查结果可以书面答复您。留电话就能收到结果；不留也照样调查，只是不答复您。"),
         }.get(turn.state.step or "")
@@ -237,7 +255,7 @@ class ObjectionFlow(Flow):
         """The same question inside the flow: answered, and the flow goes on where it was."""
         found = self._villages_in(turn, turn.text)
         step = turn.state.step
-        if step in ("village", "entry") or (len(found) == 1 and found[0].id != turn.state.village_id):
+        if step in ("village", "entry", "browse") or (len(found) == 1 and found[0].id != turn.state.village_id):
             if len(found) == 1:
                 turn.state.village_id = found[0].id
             if not turn.state.village_id:
@@ -332,10 +350,7 @@ class ObjectionFlow(Flow):
         data["entries"] = [[e.notice_id, e.application_id, e.name] for e in shown]
         data["numbers"] = [getattr(e, "number", "") for e in shown]
         data.pop("offered", None)
-        data.pop("browsing", None)
-        if browsing:
-            data["browsing"] = True
-        turn.enter(self.name, "entry")
+        turn.enter(self.name, "browse" if browsing else "entry")
         lines = [turn._("{village}正在公示的名单（姓名和身份证号已隐去部分）：").format(village=name)]
         notice = None
         for number, e in enumerate(shown, 1):
@@ -372,7 +387,7 @@ class ObjectionFlow(Flow):
         if index is None:
             index = cues.serial_or_position(turn.text, data.get("numbers") or [])
         if index is None:
-            if data.get("browsing"):       # the list was only asked about: anything else is a new message
+            if turn.state.step == "browse":    # the list was only asked about: anything else is a new message
                 turn.finish()
                 from bot.flows import faq
 
@@ -440,7 +455,7 @@ class ObjectionFlow(Flow):
     def _contact(self, turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
         phone = turn.inbound.known_phone
         closing = cues.closing_in(turn.text)
-        if text == "1" and phone:
+        if (text == "1" or text in YES_CONTACT) and phone:
             contact: str | None = phone
         elif text == "2" or text in NO_CONTACT or ANONYMOUS_WISH.search(turn.text):
             contact = None

@@ -50,11 +50,16 @@ _INTENT = re.compile(
 _NAME = re.compile(r"^(?:我|俺)(?:叫|的名字是|名字叫|姓名是?)\S{1,6}$|^my name is .{1,40}$|^(?:제 )?이름은 .{1,20}$",
                    re.IGNORECASE)
 _OWN_PHONE = re.compile(
-    r"^(?:就|就用|用|留)?(?:我的)?(?:电话|手机|手机号|号码|联系方式|联系电话)?(?:就|就是|就用|用|留|是)?"
-    r"(?:这个|本机|发短信的这个|现在这个)(?:号|号码|电话|手机号|手机)?(?:就行|就可以|吧|就好)?$|"
+    r"^(?:就|就用|用|留|打|就打|联系)?(?:我|俺)?的?(?:电话|手机|手机号|号码|联系方式|联系电话)?(?:就|就是|就用|用|留|是|打)?"
+    r"(?:我|俺)?(?:这个|本机|发短信的这个|现在这个|这)(?:个)?(?:号|号码|电话|手机号|手机)?(?:码)?"
+    r"(?:就行|就可以|吧|就好|联系我|联系)?$|^(?:电话|号码)同上$|"
     r"^(?:please )?(?:use|call|contact me (?:at|on)|reach me (?:at|on)) (?:this|my) "
     r"(?:contact|number|phone(?: number)?)(?: please)?$|^this number$|"
-    r"^이 번호(?:로)?(?:\s*(?:연락|해) ?주세요)?$", re.IGNORECASE)
+    r"^이 번호(?:로)?(?:\s*연락)?(?:\s*해)?(?:\s*주세요)?$", re.IGNORECASE)
+# English and Korean closers inside a longer piece (their words are not split at spaces).
+_OWN_PHONE_INSIDE = re.compile(r"\b(?:use|call|contact me (?:at|on)|reach me (?:at|on)) (?:this|my) "
+                               r"(?:contact|number|phone)\b|이 번호", re.IGNORECASE)
+_CONFIRM_INSIDE = re.compile(r"\bthat(?:'s| is) all\b|\bsubmit\b|제출|이상입니다", re.IGNORECASE)
 _CONFIRM = re.compile(
     r"^(?:就这些|就这些了|就这样|就这样吧|就这么多|没了|没有了|确认|提交|确认提交|提交吧|确定|确定提交|好了|可以了|"
     r"that(?:'s| is) all|submit|please submit|confirm|done|이상입니다|이상이에요|제출|제출해 주세요|확인)$",
@@ -91,13 +96,13 @@ def asks_about_list(text: str) -> bool:
     return ABOUT_LIST.search(text) is not None
 
 
-def serial_or_position(text: str, numbers: list[str]) -> int | None:
+def serial_or_position(text: str, numbers: list[str], *, positions: bool = True) -> int | None:
     """The list entry a message means by the serial printed on the notice ("00001那家") or by 1号."""
     serials = SERIAL.findall(APP_NUMBER.sub(" ", text))
     hits = {i for i, number in enumerate(numbers) for s in serials if number.endswith("-" + s)}
     if len(hits) == 1:
         return hits.pop()
-    position = POSITION.search(text)
+    position = POSITION.search(text) if positions else None
     if position:
         raw = position.group(1) or position.group(2)
         n = int(raw) if raw.isdigit() else _CHINESE_DIGITS[raw]
@@ -131,6 +136,8 @@ def closing_in(text: str) -> Closing:
             kept.append((piece, sep))
             continue
     anonymous = anonymous or ANONYMOUS_WISH.search(text) is not None
+    own = own or _OWN_PHONE_INSIDE.search(text) is not None
+    confirm = confirm or _CONFIRM_INSIDE.search(text) is not None
     rest = _join(kept) if len(kept) < len(_pieces(text)) else text.strip()
     if phone:
         rest = _PHONE.sub("", rest).strip(" ,，。.:：")
