@@ -245,3 +245,41 @@ def test_reason_in(text: str, reason: str) -> None:
 def test_closing_in(text: str, own: bool, anonymous: bool, confirm: bool, phone: str | None) -> None:
     closing = closing_in(text)
     assert (closing.own_phone, closing.anonymous, closing.confirm, closing.phone) == (own, anonymous, confirm, phone)
+
+
+# ------------------------------------------------------------------------------------------ more of the same classes
+
+def test_a_new_sender_with_a_number_is_taken_to_live_in_its_county(engine: Engine, posted: dict) -> None:
+    play(engine, [
+        (f"{posted['numbers'][0]} 这户不应该评上 家里有大货车", ["张*三", "[1]用139****5678"],
+         ["哪个县", "还没有录入"]),
+        ("是的 提交", ["YY-140621-2025-00001"]),
+    ])
+    assert rows(engine, Objection)[0].contact_phone == FARMER
+
+
+def test_a_named_village_and_entry_with_an_objection_word_start_the_objection(engine: Engine, posted: dict) -> None:
+    county_known(engine)
+    play(engine, [
+        ("东村名单上那个王*明俺有意见 人家在城里当老师", ["王*明", "在城里当老师", "[1]用139****5678"]),
+        ("要", ["YY-140621-2025-00001", "书面答复"]),
+    ])
+    assert rows(engine, Objection)[0].contact_phone == FARMER
+
+
+def test_a_request_to_see_the_list_and_another_village_after_none(engine: Engine, posted: dict) -> None:
+    county_known(engine)
+    play(engine, [
+        ("西村的公示俺有异议", ["西村现在没有正在公示"]),
+        ("那东村的名单呢", ["张*三", "王*明"]),
+        ("谢谢", ["不客气"], ["王*明"]),                          # only asked about: not a trap
+        ("把东村公示名单给俺看看", ["王*明"]),
+        ("2", ["异议、依据"]),
+    ])
+
+
+def test_someone_asking_what_to_do_about_an_objection_against_them_gets_the_rule(engine: Engine,
+                                                                                  posted: dict) -> None:
+    county_known(engine)
+    reply = say(engine, "有人说东村俺家不该评上 这咋整")
+    assert "东村正在公示的名单" not in reply and "[1]用" not in reply

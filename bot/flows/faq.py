@@ -158,7 +158,7 @@ class FaqFlow(Flow):
                 return [Reply(turn._("好的。还有问题可以直接问我，回复0看菜单。"))]
             return [Reply(turn._("没关系。您可以直接说想问什么，比如“补助多少钱”“怎么申请”“公示几天”；"
                                  "回复0看菜单。"))]
-        listed = objection.FLOW.answer_about_list(turn, text)   # "东村公示上都有谁": the records, not the rule
+        listed = objection.FLOW.from_free_text(turn, text)   # "东村公示上都有谁": the records, not the rule
         if listed is not None:
             return listed
         named = county_flow.find_in_text(text)

@@ -196,6 +196,7 @@ class ObjectionFlow(Flow):
         turn.finish()
         data = turn.flow_data(self.name)
         if match.re is ANYWHERE:
+            _county_of_number(turn, match.group(1))
             missing = self._prerequisite(turn)
             if missing:
                 return [Reply(missing)]
@@ -204,6 +205,7 @@ class ObjectionFlow(Flow):
             return self._shortcut(turn, data, int(match.group(1)), int(match.group(2)), (match.group(3) or "").strip())
         if match.re in (BY_NUMBER, AGAINST):
             number = f"{match.group('number')}-{match.group('year')}-{match.group('serial')}"
+            _county_of_number(turn, match.group("number"))
             notice = match.groupdict().get("notice")
             entry = turn.services.entry_by_number(number, turn.now, int(notice) if notice else None)
             if entry is None and not notice:
@@ -228,24 +230,32 @@ class ObjectionFlow(Flow):
             return True                     # "公示还剩几天": the list's own dates, not the policy
         return turn.state.step == "contact" and ANONYMOUS_WISH.search(turn.text) is not None
 
-    def answer_about_list(self, turn: Turn, text: str) -> list[Reply] | None:
-        """A question about a village's list under publicity asked outside the flow ("东村现在有公示没",
-        "公示上都有谁", "公示还剩几天", "公示上的举报电话"): the list from the records when a village is named
-        or known, left open to pick an entry; None (the policy answer) otherwise."""
-        if not cues.asks_about_list(text) or getattr(turn.services, "villages_in", None) is None:
+    def from_free_text(self, turn: Turn, text: str) -> list[Reply] | None:
+        """Free text the FAQ would answer with the rule: a question about a village's list ("东村现在有公示没",
+        "公示上都有谁", "公示还剩几天", "公示上的举报电话") gets the list from the records when a village is named
+        or known, open to pick an entry; an objection to someone on the list of a village it names ("俺对东村名单
+        上的王*明有意见 他家有小卖部") starts the objection on the message itself. None: the FAQ answers."""
+        about = cues.asks_about_list(text)
+        if not (about or cues.objects_to_entry(text)) or getattr(turn.services, "villages_in", None) is None:
             return None
-        if not turn.state.county:
-            from bot.flows import county
+        from bot.flows import county
 
-            turn.state.county = county.find_in_text(text)
-            if not turn.state.county:
+        known = turn.state.county
+        turn.state.county = known or county.find_in_text(text)
+        found = self._villages_in(turn, text) if turn.state.county else []
+        if not about:
+            if len(found) != 1:
+                turn.state.county = known
                 return None
-        found = self._villages_in(turn, text)
-        if len(found) == 1:
-            turn.state.village_id = found[0].id
-        village = turn.services.village(turn.state.village_id) if turn.state.village_id else None
+            turn.finish()
+            turn.text = text
+            return self.start(turn)
+        village_id = found[0].id if len(found) == 1 else turn.state.village_id
+        village = turn.services.village(village_id) if village_id else None
         if village is None or village.county_code != turn.state.county:
+            turn.state.county = known
             return None
+        turn.state.village_id = village.id
         turn.finish()
         data = turn.flow_data(self.name)
         data.clear()
@@ -351,7 +361,9 @@ class ObjectionFlow(Flow):
         data["numbers"] = [getattr(e, "number", "") for e in shown]
         data.pop("offered", None)
         turn.enter(self.name, "browse" if browsing else "entry")
-        lines = [turn._("{village}正在公示的名单（姓名和身份证号已隐去部分）：").format(village=name)]
+        header = turn._("{village}正在公示的名单：") if browsing else turn._(
+            "{village}正在公示的名单（姓名和身份证号已隐去部分）：")
+        lines = [header.format(village=name)]
         notice = None
         for number, e in enumerate(shown, 1):
             if e.notice_id != notice:      # each list's window and report phone first: an SMS may be cut
@@ -360,7 +372,8 @@ class ObjectionFlow(Flow):
             lines.append(turn._("{n}. {number} {name} {id_number} {category}").format(
                 n=number, number=getattr(e, "number", ""), name=e.name, id_number="" if browsing else e.id_number,
                 category=e.category if e.village == name else f"{e.village} {e.category}").replace("  ", " "))
-        lines.append(turn._("对哪一户有异议？请回复序号。回复“换村”可以换一个村。"))
+        lines.append(turn._("对哪一户有异议，可以回复序号。") if browsing
+                     else turn._("对哪一户有异议？请回复序号。回复“换村”可以换一个村。"))
         return [Reply("\n".join(lines))]
 
     def _window_lines(self, turn: Turn, entries: list[Any]) -> list[str]:
@@ -459,7 +472,9 @@ class ObjectionFlow(Flow):
             contact: str | None = phone
         elif text == "2" or text in NO_CONTACT or ANONYMOUS_WISH.search(turn.text):
             contact = None
-        elif closing.contact_said or (closing.confirm and not closing.rest):
+        elif phone and any(piece in YES_CONTACT for piece in cues.pieces(text)):
+            contact = phone                                  # "是的 提交"
+        elif closing.contact_said or closing.confirm:
             contact = self._contact_from(turn, closing)     # "电话就这个 就这些 确认提交"; "就这些": none
         else:
             contact = turn.text.strip()
@@ -487,6 +502,15 @@ class ObjectionFlow(Flow):
 
 
 FLOW = ObjectionFlow()
+
+
+def _county_of_number(turn: Turn, code: str) -> None:
+    """An application number begins with its county's code: a sender whose county is not known yet is taken to
+    live there (a pattern starts the flow without the county question)."""
+    if not turn.state.county:
+        from bot.flows import county
+
+        turn.state.county = county.named(code)
 
 
 _ORDINAL = re.compile(r"^第?\s*([0-9]+|[一二三四五六七八九十])\s*(?:个|户|家|号|位)?$")

@@ -19,6 +19,11 @@ APP_NUMBER = re.compile(_NUMBER)
 # A message holding a number is an objection when it says so, or says the household should not be on the list.
 OBJECTING = re.compile(r"异议|意见|不该|不应该|不应当|不符合|不够条件|不够格|不合格|不困难|有问题|评上|"
                        r"\bobject|\bobjection|이의", re.IGNORECASE)
+# Said of someone on a list: the farmer objects (no number needed when the village is named).
+OBJECTS = re.compile(r"异议|有意见|不该评|不应该评|不够条件|不符合条件|不困难|\bobject|이의", re.IGNORECASE)
+# …unless the message asks how ("有人说俺家不该评上 这咋整").
+ASKING = re.compile(r"咋办|咋整|咋弄|怎么|怎样|如何|[吗么呢]\W*$|[?？]|\b(?:how|what|can|should)\b|어떻게|뭐",
+                    re.IGNORECASE)
 # A message that holds a number and objects, wherever either stands in it.
 NUMBER_OBJECTING = re.compile(r"^(?=[\s\S]*?(?:" + OBJECTING.pattern + r"))[\s\S]*?" + _NUMBER, re.IGNORECASE)
 # The serial of a number alone ("00001那家"), or a list position with 号 ("1号", "2号那家"), once a list is shown.
@@ -34,6 +39,8 @@ ABOUT_LIST = re.compile(
     r"(?:公示|名单)(?:上|里|中)?(?:的|都|是|面)?.{0,6}?(?:有谁|是谁|哪几户|哪几家|哪些|哪家|几户|几家|谁家)|"
     r"(?:还剩|还有|剩下?)(?:几|多少)天|(?:到|在)?(?:哪天|几号|什么时候|啥时候|哪一天)(?:截止|结束|到期|公示)|"
     r"(?:截止|结束|到期)(?:到|是)?(?:哪天|几号|什么时候|啥时候)|(?:公示|名单)\S{0,6}举报电话|"
+    r"(?:公示|名单)(?:上|里)?的?(?:人|户)?(?:呢|让我看看|让俺看看|给我看看|给俺看看|发给我|发给俺|发来|看看)|"
+    r"(?:看看|看一下|瞅瞅|瞧瞧)\S{0,8}(?:公示|名单)(?!是|啥|什么|怎么)|"
     r"\bwho is on (?:the |our |my )?(?:\w+ )?(?:publicity )?list|\bhow many days (?:are )?left|"
     r"\b(?:report(?:ing)?|complaint) (?:phone|number)\b.{0,20}\blist|공시.{0,10}(?:누구|며칠|언제까지|신고 전화)",
     re.IGNORECASE)
@@ -92,6 +99,11 @@ def objecting(text: str) -> bool:
     return OBJECTING.search(text) is not None
 
 
+def objects_to_entry(text: str) -> bool:
+    """The message objects to someone (异议, 有意见, 不该评上, object, 이의) and does not ask how to."""
+    return OBJECTS.search(text) is not None and ASKING.search(text) is None
+
+
 def asks_about_list(text: str) -> bool:
     return ABOUT_LIST.search(text) is not None
 
@@ -108,6 +120,11 @@ def serial_or_position(text: str, numbers: list[str], *, positions: bool = True)
         n = int(raw) if raw.isdigit() else _CHINESE_DIGITS[raw]
         return n - 1 if 1 <= n <= len(numbers) else None
     return None
+
+
+def pieces(text: str) -> list[str]:
+    """The pieces of a message between punctuation (and spaces next to Chinese), stripped."""
+    return [piece.strip() for piece, _ in _pieces(text) if piece.strip()]
 
 
 def _pieces(text: str) -> list[tuple[str, str]]:
