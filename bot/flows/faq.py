@@ -43,7 +43,10 @@ PUZZLED = frozenset({"不知道", "不懂", "我不懂", "看不懂", "听不懂
 ASIDE_MIN_CHARS = 4
 # What a farmer says who has something to report or to object to, rather than a question about the rule.
 REPORT_INTENT = re.compile(r"(我|俺|咱)(们)?(要|想)(举报|告|反映|投诉)|我要告")
-OBJECT_INTENT = re.compile(r"(我|俺|咱)(们)?(要|想)(提)?异议|对.{0,12}有意见")
+OBJECT_INTENT = re.compile(r"(我|俺|咱)(们)?(要|想)(对.{0,24}?)?(提|提出)?(个)?异议|对.{0,12}有意见|"
+                           r"^(?!.*(咋|怎么|怎样|如何|啥|吗|么|[?？])).*((公示|名单).{0,6}有问题|不该评|不应该评|还评上了)|"
+                           r"\b(i|we) (want|would like|wish|need) to (file |make |raise |lodge )?(an )?object|"
+                           r"\bi object to\b|이의\s*(를|가)?\s*(제기|신청|있어요|있습니다|하고 싶)", re.IGNORECASE)
 # "举报冒领的咋处理", "举报电话多少": a question about reporting, even with an incident named in it.
 _HOW = re.compile(r"怎么|咋|如何|多少|哪里|哪儿|电话|吗|么|[?？]|有没有|能不能|可以.{0,4}不|\b(?:how|what|where)\b|\?|"
                   r"어떻게|어디|뭐", re.IGNORECASE)
@@ -169,6 +172,9 @@ class FaqFlow(Flow):
                 return [Reply(turn._("好的。还有问题可以直接问我，回复0看菜单。"))]
             return [Reply(turn._("没关系。您可以直接说想问什么，比如“补助多少钱”“怎么申请”“公示几天”；"
                                  "回复0看菜单。"))]
+        listed = objection.FLOW.from_free_text(turn, text)   # "东村公示上都有谁": the records, not the rule
+        if listed is not None:
+            return listed
         named = county_flow.find_in_text(text)
         if named and not turn.state.county:     # a new sender who names a county ("俺是鹤岗的…") lives there
             turn.state.county = named
@@ -201,6 +207,8 @@ class FaqFlow(Flow):
             if (topic in near and intent.search(text)) or told:
                 turn.finish()
                 turn.text = text
+                if flow.needs_county and not turn.state.county:
+                    turn.state.county = county_flow.find_in_text(text)   # "俺是山阴县…的": taken, not asked
                 if flow.needs_county and not turn.state.county:
                     context.meta(turn.state)["pending"] = {"flow": flow.name, "text": text}
                     return county_flow.ask(turn)
