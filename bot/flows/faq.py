@@ -254,7 +254,7 @@ class FaqFlow(Flow):
         answer = entry.answer_for(county)
         language = _language(turn)
         own = None                     # the county's sentence, where the FAQ has no answer of the county's own
-        if (answer is None or answer.is_default) and result is not None and county and language == "zh_Hans":
+        if (answer is None or answer.is_default) and result is not None and county:
             own = grounding.clause_answering(result, county)
         if answer is None:
             silent = turn._("“{title}”这个问题，您所在地的文件里没有写。").format(title=entry.title_in(language))
@@ -270,10 +270,12 @@ class FaqFlow(Flow):
         if profile is not None and county != turn.state.county:
             text = turn._("【{county}的规定】").format(county=short_name(profile)) + text
         citation = _citation(turn, answer, county)
-        if result is not None and county and language == "zh_Hans" and not answer.is_default:
+        if result is not None and county and not answer.is_default:
             quoted = grounding.quote(result, county, faq_id, answer.text)
-            if quoted is not None:
-                text += "\n" + turn._("文件原文：“{quote}”").format(quote=quoted.text)
+            if quoted is not None:      # the document speaks Chinese; a Korean or English reply says so
+                chinese = language == "zh_Hans"
+                label = turn._("文件原文：“{quote}”") if chinese else turn._("文件原文（中文）：“{quote}”")
+                text += "\n" + label.format(quote=quoted.text)
                 citation = _citation_with(answer, quoted.clause) or citation
         options: list[Option] = []
         if answer.detail:
