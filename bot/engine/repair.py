@@ -204,6 +204,9 @@ def resume(router: _Router, flow: Flow) -> list[Reply]:
         return _again(turn, turn._("我是安居的自动回复，正在帮您办这件事。想找工作人员请回复“人工”。"))
     if THANKS.match(said) and turn.state.step not in flow.free_text_steps:
         return _again(turn, turn._("不客气。"))
+    granted = flow.grant(turn)
+    if granted is not None:
+        return _again(turn, granted)
     if not flow.claims(turn):
         aside = _aside(turn, flow, text)
         if aside is not None:

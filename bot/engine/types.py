@@ -146,6 +146,11 @@ class Flow(ABC):
         ("能不写名字不" at the contact question is the wish to stay anonymous)."""
         return False
 
+    def grant(self, turn: Turn) -> str | None:
+        """The answer to a wish about the flow itself asked instead of an answer ("能不写名字不"), after which
+        the question is asked again; None when the message is no such wish."""
+        return None
+
     def on_leave(self, turn: Turn) -> str | None:
         """What leaving at the current step means, when more than "nothing was filed" is true."""
         return None

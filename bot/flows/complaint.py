@@ -99,6 +99,13 @@ class ComplaintFlow(Flow):
     def skip(self, turn: Turn) -> str | None:
         return {"contact": "2", "subject": str(len(SUBJECTS))}.get(turn.state.step or "")
 
+    def grant(self, turn: Turn) -> str | None:
+        """"能匿名不", "能不能别让邻居知道是俺举报的": yes, and the flow takes it as the farmer's choice."""
+        if turn.state.step in ("contact", "text") or not cues.ASKS_MAY.search(turn.text):
+            return None
+        turn.flow_data(self.name)["anonymous"] = True
+        return turn._("可以匿名，不写您的名字和电话。")
+
     def claims(self, turn: Turn) -> bool:
         return turn.state.step == "contact" and cues.ANONYMOUS_WISH.search(turn.text) is not None
 
@@ -185,15 +192,14 @@ class ComplaintFlow(Flow):
             return self._ask_village(turn)
         if step == "village":
             return self._village(turn, data, text)
-        if step != "contact" and cues.ASKS_MAY.search(turn.text) and not data.get("anonymous"):
-            data["anonymous"] = True                     # "能匿名不": yes; the question asked again
-            return [Reply(turn._("可以匿名，不写您的名字和电话。")), *self._again(turn)]
         if step == "subject":
-            subject = _pick(text, SUBJECTS) or cues.subject_in(turn.text)
-            if subject is None and not self._more_said(data, turn.text):
+            picked = _pick(text, SUBJECTS)
+            told = not picked and self._more_said(data, turn.text)   # also 不留名, 就这些, more of the story
+            subject = picked or data.get("subject")
+            if subject is None and not told:
                 return [Reply(turn._("请回复选项前面的数字。"), options=_options(turn, SUBJECTS))]
             # words that name nobody but say more (匿名, 就这些, the story): "其他人", and the words are kept
-            data["subject"] = data.get("subject") or subject or SUBJECTS[-1][0]
+            data["subject"] = subject or SUBJECTS[-1][0]
             return self._ask_text(turn, data)
         if step == "text":
             return self._text(turn, data)
@@ -265,20 +271,6 @@ class ComplaintFlow(Flow):
         data["offered"] = [v.id for v in found]
         options = tuple(Option(str(n), f"{v.township}{v.name}") for n, v in enumerate(found, 1))
         return [Reply(turn._("您说的是哪个村？请回复序号："), options=options)]
-
-    def _again(self, turn: Turn) -> list[Reply]:
-        """The current question once more."""
-        data = turn.flow_data(self.name)
-        step = turn.state.step
-        if step == "village":
-            return self._ask_village(turn)
-        if step == "subject":
-            return self._ask_subject(turn)
-        if step == "text":
-            return self._ask_text(turn, data)
-        if step == "category":
-            return [Reply(turn._("请选择要反映的问题："), options=_options(turn, CATEGORIES))]
-        return self._ask_contact(turn)
 
     def _ask_subject(self, turn: Turn, noted: str | None = None) -> list[Reply]:
         data = turn.flow_data(self.name)

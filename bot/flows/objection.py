@@ -18,7 +18,7 @@ from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.flows import objection_cues as cues
 from bot.flows import tracking
-from bot.flows.complaint_cues import ANONYMOUS_WISH
+from bot.flows.complaint_cues import ANONYMOUS_WISH, ASKS_MAY
 from bot.i18n import N_, format_date
 
 NAME = "objection"
@@ -224,6 +224,12 @@ class ObjectionFlow(Flow):
 
     def skip(self, turn: Turn) -> str | None:
         return "2" if turn.state.step == "contact" else None
+
+    def grant(self, turn: Turn) -> str | None:
+        """"提异议能不写名字不": the objector may leave no name or phone."""
+        if turn.state.step == "contact" or not ASKS_MAY.search(turn.text):
+            return None
+        return turn._("可以不留名字和电话：问到联系方式时回复2就行（那样无法书面答复您）。")
 
     def claims(self, turn: Turn) -> bool:
         if cues.asks_about_list(turn.text):
