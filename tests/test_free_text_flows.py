@@ -168,3 +168,26 @@ def test_a_korean_answer_quotes_the_chinese_sentence_and_says_it_is_chinese(engi
     say(engine, "연변")
     reply = say(engine, "위험주택 감정하는 사람은 자격이 있어야 해요?")
     assert "문서 원문(중국어)" in reply and "培训" in reply
+
+
+# ------------------------------------------------------------------------------------------------- screening
+
+def test_the_household_told_in_the_first_message_is_not_asked_again(engine: Engine) -> None:
+    county_known(engine)
+    replies = play(engine, [("帮俺娘看看能不能申请 她是五保户 房子鉴定是C级 从没享受过危改",
+                             ["已记下", "分散供养特困人员", "C级", "没享受过危房改造"])])
+    assert "您家属于下面哪一类" not in replies[0] and "享受过危房改造补助吗" not in replies[0]
+
+
+def test_that_is_all_gives_the_result_from_what_was_told(engine: Engine) -> None:
+    county_known(engine)
+    play(engine, [("看看俺能申请不 俺是低保户 房子D级", ["已记下"]),
+                  ("就这些 到底能不能申请", ["初步判断", "看依据"], ["第3问"])])
+
+
+def test_can_i_apply_without_any_household_fact_stays_a_question() -> None:
+    from bot.flows.screening_cues import asks_to_be_checked, facts_in
+
+    assert not asks_to_be_checked("俺能申请不")
+    assert facts_in("没改造过 县城没买房 就这一处房") == {"previously_renovated": False, "other_safe_house": False}
+    assert facts_in("저는 기초생활수급자고 집은 D급이에요")["house_grade"] == "D"
