@@ -67,6 +67,12 @@ def facts_in(text: str) -> dict[str, Value]:
     return found
 
 
+# Another question in the same message ("…能申请不 申请了公示几天") is answered first, by the FAQ.
+_OTHER_QUESTION = re.compile(r"几天|多少|多久|哪里|哪儿|谁|什么时候|啥时候|how (?:much|long|many)|며칠|얼마|언제")
+ENOUGH = 2   # facts: one ("低保户能申请不") is a question about that category, which the FAQ answers
+
+
 def asks_to_be_checked(text: str) -> bool:
-    """A wish to be checked that also tells something about the household: the pre-check has a start."""
-    return WISH.search(text) is not None and bool(facts_in(text))
+    """A wish to be checked that tells at least two things about the household, and asks nothing else."""
+    return (WISH.search(text) is not None and len(facts_in(text)) >= ENOUGH
+            and _OTHER_QUESTION.search(text) is None)
