@@ -191,3 +191,13 @@ def test_can_i_apply_without_any_household_fact_stays_a_question() -> None:
     assert not asks_to_be_checked("俺能申请不")
     assert facts_in("没改造过 县城没买房 就这一处房") == {"previously_renovated": False, "other_safe_house": False}
     assert facts_in("저는 기초생활수급자고 집은 D급이에요")["house_grade"] == "D"
+
+
+def test_a_correction_of_the_kind_of_misconduct_is_applied_where_the_flow_now_is(
+        engine: Engine, villages: None) -> None:
+    county_known(engine)
+    play(engine, [("我要举报 村里有人冒领补助", ["冒领", "哪个村"]),
+                  ("说错了 不是冒领 是克扣", ["已改正", "克扣", "哪个村"])])
+    play(engine, [("东村 不留名 就这些", ["TS-140621-"])])
+    [filed] = rows(engine, Complaint)
+    assert filed.category == "资金-克扣"

@@ -283,3 +283,14 @@ def test_someone_asking_what_to_do_about_an_objection_against_them_gets_the_rule
     county_known(engine)
     reply = say(engine, "有人说东村俺家不该评上 这咋整")
     assert "东村正在公示的名单" not in reply and "[1]用" not in reply
+
+
+def test_a_correction_naming_another_serial_moves_the_objection_to_that_entry(engine: Engine,
+                                                                              posted: dict) -> None:
+    first, second = posted["numbers"]
+    county_known(engine)
+    play(engine, [
+        (f"对东村公示提异议 编号{first}", ["张*三"]),
+        (f"不对 不是{first[-5:]} 是{second[-5:]}那家 他家在县城有门面", ["王*明", second], ["张*三（"]),
+    ])
+    assert rows(engine, Objection) == []

@@ -58,6 +58,8 @@ BACK = re.compile(r"^(?:" + _alternatives(*_BACK_WORDS) + r")" + _TAIL + r"$", r
 CORRECTION = re.compile(r"^(?:" + _alternatives(*_BACK_WORDS) + r")[\s,，。.:：!！]+"
                         r"(?:应该是|应该选|改成|改为|是|选|it's|it is|아니라)?\s*(?P<rest>\S.*)$",
                         re.IGNORECASE | re.DOTALL)
+INSTEAD = re.compile(r"^(?:不是|并不是)\S{0,20}?[\s,，。]*(?:而)?(?:是|应该是|应是|改成|改为)\s*(?P<right>\S.*)$",
+                     re.DOTALL)
 REPEAT = re.compile(r"^(?:" + _alternatives(
     "再说一遍", "再说一次", "再发一遍", "再发一次", "重复一下", "重复一遍", "没看清", "没听清", "刚才问的啥",
     "问的啥", "刚才说啥", "再问一遍", "다시 말해 주세요", "다시 말해줘", "다시요", "한번 더", "다시 한번",
@@ -188,7 +190,13 @@ def resume(router: _Router, flow: Flow) -> list[Reply]:
         return _back(router, flow, None)
     correction = CORRECTION.match(text)
     if correction and not flow.claims(turn):
-        return _back(router, flow, correction.group("rest").strip())
+        rest = correction.group("rest").strip()
+        instead = INSTEAD.match(rest)              # "不是克扣 是索要好处费": what it should have been
+        rest = instead.group("right").strip() if instead else rest
+        corrected = flow.correct(turn, rest)
+        if corrected is not None:
+            return corrected
+        return _back(router, flow, rest)
     if REPEAT.match(said):
         return _again(turn, None)
     if EXPLAIN.match(said):

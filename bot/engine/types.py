@@ -146,6 +146,11 @@ class Flow(ABC):
         ("能不写名字不" at the contact question is the wish to stay anonymous)."""
         return False
 
+    def correct(self, turn: Turn, right: str) -> list[Reply] | None:
+        """Apply "说错了，是…" to an earlier answer the flow recognises in ``right`` (a category, a number), and
+        ask the current question again; None to go one question back instead."""
+        return None
+
     def grant(self, turn: Turn) -> str | None:
         """The answer to a wish about the flow itself asked instead of an answer ("能不写名字不"), after which
         the question is asked again; None when the message is no such wish."""

@@ -99,6 +99,26 @@ class ComplaintFlow(Flow):
     def skip(self, turn: Turn) -> str | None:
         return {"contact": "2", "subject": str(len(SUBJECTS))}.get(turn.state.step or "")
 
+    def correct(self, turn: Turn, right: str) -> list[Reply] | None:
+        """"说错了 不是克扣 是索要好处费": the category changed, wherever the flow now is."""
+        data = turn.flow_data(self.name)
+        category = cues.category_in(right)
+        if turn.state.step == "category" or category is None or category == data.get("category"):
+            return None
+        data["category"] = category
+        label = turn._(dict(CATEGORIES)[category])
+        return [Reply(turn._("已改正：{category}。").format(category=label)), *self._repeat(turn, data)]
+
+    def _repeat(self, turn: Turn, data: dict[str, Any]) -> list[Reply]:
+        step = turn.state.step
+        if step == "village":
+            return self._ask_village(turn)
+        if step == "subject":
+            return self._ask_subject(turn)
+        if step == "text":
+            return self._ask_text(turn, data)
+        return self._ask_contact(turn)
+
     def grant(self, turn: Turn) -> str | None:
         """"能匿名不", "能不能别让邻居知道是俺举报的": yes, and the flow takes it as the farmer's choice."""
         if turn.state.step in ("contact", "text") or not cues.ASKS_MAY.search(turn.text):

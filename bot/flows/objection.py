@@ -225,6 +225,31 @@ class ObjectionFlow(Flow):
     def skip(self, turn: Turn) -> str | None:
         return "2" if turn.state.step == "contact" else None
 
+    def correct(self, turn: Turn, right: str) -> list[Reply] | None:
+        """"说错了 不是00001 是00002 李*芳那家": another entry of the same list, chosen again at once."""
+        data = turn.flow_data(self.name)
+        entries = data.get("entries") or []
+        if turn.state.step not in ("reason", "contact"):
+            return None
+        chosen = data.get("chosen_number") or ""
+        number = cues.app_number(right)
+        serial = re.search(r"(?<!\d)(\d{5})(?!\d)", right)
+        if number is None and serial and chosen:          # "是00002": the same list's numbering
+            number = chosen.rsplit("-", 1)[0] + "-" + serial.group(1)
+        if number and number != chosen and not entries:
+            data.pop("reason", None)
+            return self._by_number(turn, data, number, right)
+        if not entries:
+            return None
+        index = pick_entry(right, [name for _, _, name in entries])
+        if index is None:
+            index = cues.serial_or_position(right, data.get("numbers") or [], positions=False)
+        if index is None or entries[index] == data.get("chosen"):
+            return None
+        data.pop("reason", None)
+        turn.text = right
+        return self._entry(turn, data, right)
+
     def grant(self, turn: Turn) -> str | None:
         """"提异议能不写名字不": the objector may leave no name or phone."""
         if turn.state.step == "contact" or not ASKS_MAY.search(turn.text):
