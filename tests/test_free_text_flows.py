@@ -201,3 +201,21 @@ def test_a_correction_of_the_kind_of_misconduct_is_applied_where_the_flow_now_is
     play(engine, [("东村 不留名 就这些", ["TS-140621-"])])
     [filed] = rows(engine, Complaint)
     assert filed.category == "资金-克扣"
+
+
+def test_asking_whether_it_was_filed_is_told_the_number(engine: Engine, villages: None) -> None:
+    county_known(engine)
+    play(engine, [("举报 西村村干部克扣俺的补助 不留名 就这些", ["TS-140621-"]),
+                  ("那个举报提交了没", ["已经提交了", "TS-140621-"])])
+
+
+def test_say_again_after_an_answer_gives_the_same_answer(engine: Engine) -> None:
+    county_known(engine)
+    first = say(engine, "公示几天")
+    assert say(engine, "再说一遍") == first
+
+
+def test_punctuation_alone_inside_a_flow_is_an_unusable_answer_not_the_main_menu(
+        engine: Engine, villages: None) -> None:
+    county_known(engine)
+    play(engine, [("举报", ["请选择"]), ("？？？", ["请回复选项"], ["主菜单"]), ("。。。", ["取消"])])

@@ -20,7 +20,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from bot.engine.context import meta
-from bot.engine.normalize import token
+from bot.engine.normalize import has_content, token
 from bot.engine.types import Flow, Option, Reply, Turn
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ _QUESTION_WORDS = re.compile(
 def asks(text: str, *, strong: bool = False) -> bool:
     """The message reads as a question (``strong``: unmistakably, by its mark or its last word)."""
     compact = text.strip()
-    if len(compact.replace(" ", "")) < 3:
+    if len(compact.replace(" ", "")) < 3 or not has_content(compact):   # "？？？" asks nothing
         return False
     if _STRONG_QUESTION.search(compact):
         return True

@@ -16,6 +16,7 @@ from api.profiles import load_profiles
 from bot.engine import context
 from bot.engine.context import reply_language
 from bot.engine.normalize import token
+from bot.engine.repair import REPEAT
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.faq.citation import checked_sources, compact_citation, short_name
 from bot.faq.loader import Answer, Cite, FaqEntry
@@ -59,6 +60,8 @@ def _asks_how(text: str) -> bool:
 # Closing words outside any flow: the farmer is done, not asking.
 CLOSING = frozenset({"算了", "不弄了", "不办了", "不问了", "不用了", "不要了", "取消", "退出", "没事了", "那算了",
                      "그만", "취소", "됐어요", "never mind", "cancel", "stop asking"})
+FILED_Q = re.compile(r"(?:提交|记下|收到|登记|受理|报上去)(?:了)?(?:吗|没|没有|不)|有编号(?:吗|没)|접수(?:됐|되었)|"
+                     r"was it (?:filed|submitted)", re.IGNORECASE)
 AFTER_FILING = 20    # characters: "就这些 确认提交" right after a filing is about that filing
 BARE_WORD = 4        # characters: a one-word message this short ("房子") gets the nearest topics to pick from
 
@@ -143,7 +146,10 @@ class FaqFlow(Flow):
             return self._answer(turn, data["also"], data.get("county"))
         if key.isdigit():
             return self._no_such_option(turn)
-        return self._ask(turn, turn.text, previous=data.get("asked") if turn.state.step == ANSWERED else None)
+        answered = turn.state.step == ANSWERED
+        if answered and data.get("asked") and REPEAT.match(token(turn.text)):
+            return self._ask(turn, data["asked"])         # "再说一遍": the same answer again
+        return self._ask(turn, turn.text, previous=data.get("asked") if answered else None)
 
     # ---------------------------------------------------------------------------------------------- asking
 
@@ -157,8 +163,8 @@ class FaqFlow(Flow):
             turn.finish()
             return [county_flow.remember(turn, place),
                     Reply(turn._("请直接输入您的问题，例如：“公示几天”“补助多少钱”；回复0看菜单。"))]
-        filed = context.meta(turn.state).pop("filed", None)
-        if filed and len(said) <= AFTER_FILING and complaint.DONE.search(text):
+        filed = context.meta(turn.state).get("filed")
+        if filed and len(said) <= AFTER_FILING and (complaint.DONE.search(text) or FILED_Q.search(text)):
             turn.finish()
             return [Reply(turn._("已经提交了，编号{number}，不用再发。还有别的事可以直接说。").format(number=filed))]
         if _closing(said):

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from api.domain.phone import mask_phone
-from bot.engine.context import reply_language
+from bot.engine.context import meta, reply_language
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.flows import objection_cues as cues
@@ -525,6 +525,7 @@ class ObjectionFlow(Flow):
             return [self._refusal(turn, filed.opened_on, filed.closes_on)]
         if filed.number is None:
             return [Reply(turn._("请写明异议的理由。"))]
+        meta(turn.state)["filed"] = filed.number         # "提交了吗" afterwards is told this number
         text_out = turn._("已收到您对{name}的异议，编号{number}。我们会调查核实；您的信息不会告诉被反映的家庭。"
                           ).format(name=name, number=filed.number)
         text_out += "\n" + (turn._("调查结果会书面答复到您留的电话。") if contact
