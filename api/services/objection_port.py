@@ -55,6 +55,8 @@ class ListedEntry:
     opened_on: dt.date
     closes_on: dt.date
     window_open: bool = True   # False: the clerk has not closed it yet, but objections are no longer taken
+    number: str = ""           # the application number printed on the notice (140621-2026-00001)
+    report_phone: str | None = None   # the report phone printed on the notice
 
 
 @dataclass(frozen=True)
@@ -131,10 +133,50 @@ class ObjectionPort:
                 closed.append((notice.opened_on, notice.closes_on))
                 continue
             view = public_view(self._session, notice, now)
+            numbers = self._numbers([e.application_id for e in view.entries])
             entries += [ListedEntry(notice.id, e.application_id, e.name, e.id_number, e.village, e.category,
-                                    notice.level, notice.title, notice.opened_on, notice.closes_on)
+                                    notice.level, notice.title, notice.opened_on, notice.closes_on,
+                                    number=numbers.get(e.application_id, ""), report_phone=notice.report_phone)
                         for e in view.entries]
         return Lists(entries, closed)
+
+    def _numbers(self, application_ids: list[int]) -> dict[int, str]:
+        if not application_ids:
+            return {}
+        rows = self._session.execute(select(Application.id, Application.number)
+                                     .where(Application.id.in_(application_ids)))
+        return {application_id: number for application_id, number in rows}
+
+    def villages_in(self, county_code: str, text: str) -> list[Village]:
+        """The villages of the county a free-text message names inside it ("俺要对东村的公示提异议",
+        "俺是古城镇东村的"): by full name, by township and name, or by a name's core of two characters or more.
+        A township named with its village narrows a name several townships share."""
+        compact = "".join(text.split())
+        if not compact:
+            return []
+        rows = self._session.scalars(select(Area).where(Area.county_code == county_code,
+                                                        Area.level == AreaLevel.village)).all()
+        townships = {a.id: a.name for a in self._session.scalars(select(Area).where(
+            Area.county_code == county_code, Area.level == AreaLevel.township))}
+        named = [a for a in rows
+                 if a.name in compact or (len(_core(a.name)) >= 2 and _core(a.name) in compact)]
+        with_township = [a for a in named if (townships.get(a.township_id or 0) or "\n") in compact]
+        found = with_township or named
+        longest = max((len(a.name) for a in found), default=0)
+        found = [a for a in found if len(a.name) == longest]    # 东村 inside 小东村 is not 东村
+        return [Village(a.id, a.name, townships.get(a.township_id or 0, ""), a.county_code) for a in found]
+
+    def open_list_places(self, county_code: str, now: dt.datetime) -> list[str]:
+        """Where the county's lists open for objections now are posted (their village or township)."""
+        notices = self._session.scalars(select(PublicityNotice).where(
+            PublicityNotice.county_code == county_code, PublicityNotice.status == NoticeStatus.open)
+            .order_by(PublicityNotice.id)).all()
+        places = []
+        for notice in notices:
+            area = self._session.get(Area, notice.area_id)
+            if area is not None and window_open(notice, now) and area.name not in places:
+                places.append(area.name)
+        return places
 
     def listed_entry(self, notice_id: int, application_id: int, now: dt.datetime) -> ListedEntry | None:
         """One entry of an open notice by its numbers (the "异议 <notice> <application>" shortcut)."""
@@ -142,9 +184,10 @@ class ObjectionPort:
         if notice is None or notice.status is not NoticeStatus.open:
             return None
         view = public_view(self._session, notice, now)
+        numbers = self._numbers([application_id])
         return next((ListedEntry(notice.id, e.application_id, e.name, e.id_number, e.village, e.category,
                                  notice.level, notice.title, notice.opened_on, notice.closes_on,
-                                 window_open(notice, now))
+                                 window_open(notice, now), numbers.get(application_id, ""), notice.report_phone)
                      for e in view.entries if e.application_id == application_id), None)
 
     def has_villages(self, county_code: str) -> bool:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.models import Area, AreaLevel
+from api.models.messages import ChannelUser
 from api.models.subscriptions import Subscription
 
 MIN_SCORE = 70.0
@@ -87,3 +88,13 @@ class SubscriptionPort:
 
     def subscribe_village(self, channel: str, sender: str, village_id: int) -> bool:
         return subscribe(self._session, channel, sender, village_id)
+
+    def resume_notifications(self, channel: str, sender: str) -> bool:
+        """A sender who opted out (退订) and now subscribes to a village wants notices again: True if they had
+        opted out."""
+        user = self._session.scalar(select(ChannelUser).where(ChannelUser.channel == channel,
+                                                              ChannelUser.sender == sender))
+        if user is None or not user.opted_out:
+            return False
+        user.opted_out = False
+        return True

@@ -102,6 +102,9 @@ class _Router:
     def route(self, expired: bool) -> list[Reply]:
         turn, tok = self.turn, token(self.turn.text)
         if not has_content(turn.text) and not turn.inbound.attachments:
+            current = self.flows.get(self.state.flow or "")
+            if current is not None and current.repairable and turn.text.strip():
+                return repair.resume(self, current)   # "？？？", "😂": an answer the question cannot use
             return [menu.show(turn, turn._("没有收到文字。请用文字或数字回复。"))]
         command = global_command(tok)
         if command:
@@ -167,6 +170,8 @@ class _Router:
     def _pattern_match(self) -> tuple[Flow, re.Match[str]] | None:
         """The first flow (in registry order) with a pattern found in this message, and the match."""
         for flow in self.flows.values():
+            if flow.name == self.state.flow and not flow.restarts_on_pattern:
+                continue                  # its own pattern inside its own question is an answer to it
             for pattern in flow.patterns:
                 found = pattern.search(self.turn.text)
                 if found:

@@ -26,7 +26,8 @@ SHORT_MESSAGE = 12
 
 # Words that make a short message a question *about* something (why, how, what, how much) or a report of
 # something that already happened, rather than a wish to do it: such a message goes to the FAQ.
-ASKING = ("为什么", "为啥", "干啥", "凭啥", "怎么", "咋", "如何", "什么", "啥", "哪", "多少", "几", "谁",
+ASKING = ("为什么", "为啥", "干啥", "凭啥", "怎么", "咋", "如何", "什么", "啥", "哪", "多少", "多长", "多久", "几",
+          "谁",
           "why", "how", "what", "when", "who", "왜", "어떻게", "무엇", "뭐", "언제", "누가", "얼마")
 HAPPENED = ("了", "已经", "被")
 # …unless the message also says the sender wants it done ("我要举报", "我想查询进度").

@@ -20,7 +20,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from bot.engine.context import meta
-from bot.engine.normalize import token
+from bot.engine.normalize import has_content, token
 from bot.engine.types import Flow, Option, Reply, Turn
 
 if TYPE_CHECKING:
@@ -48,11 +48,18 @@ _BACK_WORDS = ("上一步", "上一题", "后退", "回到上一步", "返回上
                "错了", "选错了", "刚才那个选错了", "刚才选错了", "刚才说错了", "刚才那个不对", "写错了", "我写错了",
                "改一下", "重新选", "이전", "뒤로", "이전 단계", "잘못 했어요", "잘못했어요", "잘못 눌렀어요",
                "틀렸어요", "back", "go back", "previous", "wrong", "that's wrong", "i made a mistake", "undo")
+# "算了 还是不举报了 怕得罪人": a leave word first, then why; but not "算了 还是举报吧" (go on after all).
+CANCEL_FIRST = re.compile(r"^(?:算了|取消|退出|不弄了|不办了|不要了|不想弄了|不想办了|不举报了|不投诉了|不提了|"
+                          r"不订阅了|不查了|不测了|그만|취소|cancel|never mind|forget it)(?:[\s,，。.!！]|$)",
+                          re.IGNORECASE)
+_GO_ON_AFTER_ALL = re.compile(r"还是(?:要|想|得)?(?:举报|投诉|提|办|弄|订|查|测|继续)|继续|接着")
 BACK = re.compile(r"^(?:" + _alternatives(*_BACK_WORDS) + r")" + _TAIL + r"$", re.IGNORECASE)
 # "说错了，是李庄村" / "不对，应该是2" / "wrong, it's 2": back, then the remainder answers that question.
 CORRECTION = re.compile(r"^(?:" + _alternatives(*_BACK_WORDS) + r")[\s,，。.:：!！]+"
                         r"(?:应该是|应该选|改成|改为|是|选|it's|it is|아니라)?\s*(?P<rest>\S.*)$",
                         re.IGNORECASE | re.DOTALL)
+INSTEAD = re.compile(r"^(?:不是|并不是)\S{0,20}?[\s,，。]*(?:而)?(?:是|应该是|应是|改成|改为)\s*(?P<right>\S.*)$",
+                     re.DOTALL)
 REPEAT = re.compile(r"^(?:" + _alternatives(
     "再说一遍", "再说一次", "再发一遍", "再发一次", "重复一下", "重复一遍", "没看清", "没听清", "刚才问的啥",
     "问的啥", "刚才说啥", "再问一遍", "다시 말해 주세요", "다시 말해줘", "다시요", "한번 더", "다시 한번",
@@ -88,7 +95,7 @@ _QUESTION_WORDS = re.compile(
 def asks(text: str, *, strong: bool = False) -> bool:
     """The message reads as a question (``strong``: unmistakably, by its mark or its last word)."""
     compact = text.strip()
-    if len(compact.replace(" ", "")) < 3:
+    if len(compact.replace(" ", "")) < 3 or not has_content(compact):   # "？？？" asks nothing
         return False
     if _STRONG_QUESTION.search(compact):
         return True
@@ -177,13 +184,19 @@ def resume(router: _Router, flow: Flow) -> list[Reply]:
             return _again(turn, None)
         if said in LEAVE:
             return leave(turn, flow)
-    if CANCEL.match(said):
+    if CANCEL.match(said) or (CANCEL_FIRST.match(text) and not _GO_ON_AFTER_ALL.search(text)):
         return leave(turn, flow)
     if BACK.match(said):
         return _back(router, flow, None)
     correction = CORRECTION.match(text)
     if correction and not flow.claims(turn):
-        return _back(router, flow, correction.group("rest").strip())
+        rest = correction.group("rest").strip()
+        instead = INSTEAD.match(rest)              # "不是克扣 是索要好处费": what it should have been
+        rest = instead.group("right").strip() if instead else rest
+        corrected = flow.correct(turn, rest)
+        if corrected is not None:
+            return corrected
+        return _back(router, flow, rest)
     if REPEAT.match(said):
         return _again(turn, None)
     if EXPLAIN.match(said):
@@ -199,6 +212,9 @@ def resume(router: _Router, flow: Flow) -> list[Reply]:
         return _again(turn, turn._("我是安居的自动回复，正在帮您办这件事。想找工作人员请回复“人工”。"))
     if THANKS.match(said) and turn.state.step not in flow.free_text_steps:
         return _again(turn, turn._("不客气。"))
+    granted = flow.grant(turn)
+    if granted is not None:
+        return _again(turn, granted)
     if not flow.claims(turn):
         aside = _aside(turn, flow, text)
         if aside is not None:
@@ -244,6 +260,8 @@ def _run(router: _Router, flow: Flow) -> list[Reply]:
     misses = memory.get(MISSES, 0) + 1
     if misses <= MAX_EXPLAINED:
         memory[MISSES] = misses
+        if misses == MAX_EXPLAINED:          # the second time: the ways out are said with the question
+            replies = [*replies, Reply(turn._("不想办了可以回复“取消”退出，或回复“人工”找工作人员。"))]
         return replies
     memory.pop(MISSES, None)
     memory[STUCK] = True

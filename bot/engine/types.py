@@ -107,6 +107,8 @@ class Flow(ABC):
     # Checked (``search``) against every message at any point, before keywords, so one message can carry
     # both the wish and its argument ("查 TS-140621-2026-00001"); anchor them, a match wins over any flow.
     patterns: ClassVar[tuple[re.Pattern[str], ...]] = ()
+    # False: while this flow asks its own questions, its patterns are answers to them, not a new start
+    restarts_on_pattern: ClassVar[bool] = True
     menu_label: ClassVar[str] = ""             # gettext message id for the main menu; "" keeps it off the menu
     needs_county: ClassVar[bool] = False       # the engine asks for the county first, then starts the flow
     # A flow that asks the farmer questions: the engine repairs the conversation around each of them (leave,
@@ -143,6 +145,16 @@ class Flow(ABC):
         """True when the flow understands this message at its current step although it reads like a question
         ("能不写名字不" at the contact question is the wish to stay anonymous)."""
         return False
+
+    def correct(self, turn: Turn, right: str) -> list[Reply] | None:
+        """Apply "说错了，是…" to an earlier answer the flow recognises in ``right`` (a category, a number), and
+        ask the current question again; None to go one question back instead."""
+        return None
+
+    def grant(self, turn: Turn) -> str | None:
+        """The answer to a wish about the flow itself asked instead of an answer ("能不写名字不"), after which
+        the question is asked again; None when the message is no such wish."""
+        return None
 
     def on_leave(self, turn: Turn) -> str | None:
         """What leaving at the current step means, when more than "nothing was filed" is true."""

@@ -18,6 +18,7 @@ from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.flows import complaint_cues as cues
 from bot.flows import county, tracking
+from bot.flows.village_words import village_in
 
 NAME = "complaint"
 KIND = "TS"
@@ -35,6 +36,7 @@ CATEGORIES = (("资金-挪用", N_("补助资金被挪用")), ("资金-冒领", 
 SUBJECTS = (("village_committee", N_("村委会或村干部")), ("township", N_("乡镇工作人员")),
             ("county", N_("县里工作人员")), ("builder", N_("施工方")), ("other", N_("其他人")))
 ANONYMOUS = {"匿名", "不留"}
+DONE = re.compile(r"就这些|就这么多|没别的|没有别的|确认|提交|that is all|that's all|submit|제출|이상입니다")
 STATUS_TEXT = {"received": N_("已受理，等待处理"), "in_progress": N_("正在调查处理"),
                "resolved": N_("已办结"), "reopened": N_("已重新处理")}
 
@@ -97,6 +99,33 @@ class ComplaintFlow(Flow):
     def skip(self, turn: Turn) -> str | None:
         return {"contact": "2", "subject": str(len(SUBJECTS))}.get(turn.state.step or "")
 
+    def correct(self, turn: Turn, right: str) -> list[Reply] | None:
+        """"说错了 不是克扣 是索要好处费": the category changed, wherever the flow now is."""
+        data = turn.flow_data(self.name)
+        category = cues.category_in(right)
+        if turn.state.step == "category" or category is None or category == data.get("category"):
+            return None
+        data["category"] = category
+        label = turn._(dict(CATEGORIES)[category])
+        return [Reply(turn._("已改正：{category}。").format(category=label)), *self._repeat(turn, data)]
+
+    def _repeat(self, turn: Turn, data: dict[str, Any]) -> list[Reply]:
+        step = turn.state.step
+        if step == "village":
+            return self._ask_village(turn)
+        if step == "subject":
+            return self._ask_subject(turn)
+        if step == "text":
+            return self._ask_text(turn, data)
+        return self._ask_contact(turn)
+
+    def grant(self, turn: Turn) -> str | None:
+        """"能匿名不", "能不能别让邻居知道是俺举报的": yes, and the flow takes it as the farmer's choice."""
+        if turn.state.step in ("contact", "text") or not cues.ASKS_MAY.search(turn.text):
+            return None
+        turn.flow_data(self.name)["anonymous"] = True
+        return turn._("可以匿名，不写您的名字和电话。")
+
     def claims(self, turn: Turn) -> bool:
         return turn.state.step == "contact" and cues.ANONYMOUS_WISH.search(turn.text) is not None
 
@@ -126,9 +155,16 @@ class ComplaintFlow(Flow):
             turn.enter(self.name, "rate")
             return [Reply(turn._("请回复1到5分（5分最满意）。"))]
         if not turn.state.county:
+            turn.state.county = county.find_in_text(turn.text)
+        if not turn.state.county:
             meta(turn.state)["pending"] = {"flow": self.name, "text": turn.text}
             return county.ask(turn)
         _read_cues(data, turn.text)
+        named = village_in(turn, turn.text)
+        if named is not None:
+            turn.state.village_id = named
+        if cues.anonymous_wish(turn.text):
+            data["anonymous"] = True
         if data.get("category"):
             return self._ask_village(turn, noted=self._noted(turn, data))
         turn.enter(self.name, "category")
@@ -177,16 +213,40 @@ class ComplaintFlow(Flow):
         if step == "village":
             return self._village(turn, data, text)
         if step == "subject":
-            subject = _pick(text, SUBJECTS) or cues.subject_in(turn.text)
-            if subject is None:
+            picked = _pick(text, SUBJECTS)
+            told = not picked and self._more_said(data, turn.text)   # also 不留名, 就这些, more of the story
+            subject = picked or data.get("subject")
+            if subject is None and not told:
                 return [Reply(turn._("请回复选项前面的数字。"), options=_options(turn, SUBJECTS))]
-            data["subject"] = subject
+            # words that name nobody but say more (匿名, 就这些, the story): "其他人", and the words are kept
+            data["subject"] = subject or SUBJECTS[-1][0]
             return self._ask_text(turn, data)
         if step == "text":
             return self._text(turn, data)
         return self._contact(turn, data, text)
 
     # ------------------------------------------------------------------------------------------ collecting
+
+    @staticmethod
+    def _more_said(data: dict[str, Any], text: str) -> bool:
+        """Read what an answer to another question still tells: the wish to stay anonymous, a longer account,
+        or that the farmer is done ("就这些", "确认提交"). True when it told anything."""
+        told = False
+        subject = cues.subject_in(text)
+        if subject and not data.get("subject"):
+            data["subject"], told = subject, True
+        if cues.anonymous_wish(text):
+            data["anonymous"], told = True, True
+        elif cues.NAMED_WISH.search(text):
+            data["anonymous"], told = False, True
+        account = cues.account_in(text)
+        if account and account not in data.get("text", ""):
+            data["text"] = (data.get("text", "") + "\n" + account).strip()
+            told = True
+        if DONE.search(text):
+            data["done"] = True
+            return True
+        return told
 
     def _ask_village(self, turn: Turn, intro: str | None = None, noted: str | None = None) -> list[Reply]:
         known = turn.services.village(turn.state.village_id) if turn.state.village_id else None
@@ -205,6 +265,15 @@ class ComplaintFlow(Flow):
         offered: list[int] = data.get("offered") or []
         if offered and text.isdigit() and 1 <= int(text) <= len(offered):
             turn.state.village_id = offered[int(text) - 1]
+            return self._ask_subject(turn)
+        named = village_in(turn, turn.text)
+        if named is not None:
+            turn.state.village_id = named
+            self._more_said(data, turn.text)
+            return self._ask_subject(turn)
+        if self._more_said(data, turn.text):
+            # not a village but the rest of the story, or "就这些": the county routes it without the village
+            data["village_named"] = turn._("（未说明）")
             return self._ask_subject(turn)
         found = turn.services.villages(turn.state.county or "", turn.text)
         if len(found) == 1:
@@ -225,6 +294,8 @@ class ComplaintFlow(Flow):
 
     def _ask_subject(self, turn: Turn, noted: str | None = None) -> list[Reply]:
         data = turn.flow_data(self.name)
+        if data.get("done") and not data.get("subject"):
+            data["subject"] = SUBJECTS[-1][0]            # "就这些": not asked again for what they didn't say
         if data.get("subject"):
             return self._ask_text(turn, data, noted)
         turn.enter(self.name, "subject")
@@ -249,6 +320,11 @@ class ComplaintFlow(Flow):
 
     def _ask_contact(self, turn: Turn, noted: str | None = None) -> list[Reply]:
         turn.enter(self.name, "contact")
+        data = turn.flow_data(self.name)
+        if data.get("anonymous"):              # said already: "不留名", "匿名"
+            return self._contact(turn, data, "2", noted)
+        if turn.inbound.known_phone and cues.OWN_PHONE.search(turn.text):   # "电话就这个", said already
+            return self._contact(turn, data, "1", noted)
         phone = turn.inbound.known_phone
         options = [Option("2", turn._("匿名（不会答复您）"))]
         if phone:
@@ -256,10 +332,12 @@ class ComplaintFlow(Flow):
         ask = turn._("处理结果要答复您吗？请回复手机号码，或选择：")
         return [Reply(_lines(noted, ask), options=tuple(options))]
 
-    def _contact(self, turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
+    def _contact(self, turn: Turn, data: dict[str, Any], text: str, noted: str | None = None) -> list[Reply]:
         data.setdefault("attachments", []).extend(turn.inbound.attachments)
         phone = turn.inbound.known_phone
-        anonymous = text == "2" or text in ANONYMOUS or cues.ANONYMOUS_WISH.search(turn.text) is not None
+        anonymous = text == "2" or text in ANONYMOUS or (text != "1" and cues.anonymous_wish(turn.text))
+        if not anonymous and phone and text != "1" and cues.OWN_PHONE.search(turn.text):
+            text = "1"                                   # "电话就这个": the phone the message came from
         if not anonymous and text != "1" and not any(ch.isdigit() for ch in text) and turn.text.strip():
             # More of the story, not a phone number: keep it with the account and ask again.
             data["text"] = (data.get("text", "") + "\n" + turn.text.strip()).strip()
@@ -276,6 +354,8 @@ class ComplaintFlow(Flow):
         if receipt.error == "contact_phone":
             return [Reply(turn._("号码不对，请回复11位手机号码，或回复2匿名。"))]
         turn.finish()
+        if receipt.number is not None:
+            meta(turn.state)["filed"] = receipt.number   # "就这些", "确认提交" sent after it is told it was
         if receipt.error == "rate_limited":
             return [Reply(turn._("今天提交的举报太多了，请明天再试。"))]
         if receipt.number is None:
@@ -283,7 +363,8 @@ class ComplaintFlow(Flow):
         if receipt.merged:
             return [Reply(turn._("这件事刚才已经收到了，编号{number}，不用重复发送。").format(number=receipt.number))]
         language = reply_language(turn)
-        lines = [turn._("举报已受理，编号{number}。").format(number=receipt.number)]
+        lines = [noted] if noted else []
+        lines.append(turn._("举报已受理，编号{number}。").format(number=receipt.number))
         if receipt.resolve_due and documented_deadline(turn.state.county):
             lines.append(turn._("会在{date}前调查处理。").format(date=format_date(receipt.resolve_due, language)))
         lines.append(turn._("反映村干部的问题由乡镇和县里处理，不会交给被反映的人。"))

@@ -17,12 +17,14 @@ from api.profiles import load_profiles
 from bot.engine import context
 from bot.engine.context import reply_language
 from bot.engine.normalize import token
+from bot.engine.repair import REPEAT
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.faq.citation import checked_sources, compact_citation, short_name
-from bot.faq.loader import Answer, FaqEntry
-from bot.flows import complaint, followup, menu, objection
+from bot.faq.loader import Answer, Cite, FaqEntry
+from bot.flows import complaint, complaint_cues, followup, menu, objection
 from bot.flows import county as county_flow
 from bot.nlu import grounding
+from bot.nlu.clauses import Clause, with_continuation
 from bot.nlu.retriever import Result, retriever
 
 NAME = "faq"
@@ -42,10 +44,25 @@ PUZZLED = frozenset({"不知道", "不懂", "我不懂", "看不懂", "听不懂
 ASIDE_MIN_CHARS = 4
 # What a farmer says who has something to report or to object to, rather than a question about the rule.
 REPORT_INTENT = re.compile(r"(我|俺|咱)(们)?(要|想)(举报|告|反映|投诉)|我要告")
-OBJECT_INTENT = re.compile(r"(我|俺|咱)(们)?(要|想)(提)?异议|对.{0,12}有意见")
+OBJECT_INTENT = re.compile(r"(我|俺|咱)(们)?(要|想)(对.{0,24}?)?(提|提出)?(个)?异议|对.{0,12}有意见|"
+                           r"^(?!.*(咋|怎么|怎样|如何|啥|吗|么|[?？])).*((公示|名单).{0,6}有问题|不该评|不应该评|还评上了)|"
+                           r"\b(i|we) (want|would like|wish|need) to (file |make |raise |lodge )?(an )?object|"
+                           r"\bi object to\b|이의\s*(를|가)?\s*(제기|신청|있어요|있습니다|하고 싶)", re.IGNORECASE)
+# "举报冒领的咋处理", "举报电话多少": a question about reporting, even with an incident named in it.
+_HOW = re.compile(r"怎么|咋|如何|多少|哪里|哪儿|电话|吗|么|[?？]|有没有|能不能|可以.{0,4}不|\b(?:how|what|where)\b|\?|"
+                  r"어떻게|어디|뭐", re.IGNORECASE)
+
+
+def _asks_how(text: str) -> bool:
+    return _HOW.search(text) is not None
+
+
 # Closing words outside any flow: the farmer is done, not asking.
 CLOSING = frozenset({"算了", "不弄了", "不办了", "不问了", "不用了", "不要了", "取消", "退出", "没事了", "那算了",
                      "그만", "취소", "됐어요", "never mind", "cancel", "stop asking"})
+FILED_Q = re.compile(r"(?:提交|记下|收到|登记|受理|报上去)(?:了)?(?:吗|没|没有|不)|有编号(?:吗|没)|접수(?:됐|되었)|"
+                     r"was it (?:filed|submitted)", re.IGNORECASE)
+AFTER_FILING = 20    # characters: "就这些 确认提交" right after a filing is about that filing
 BARE_WORD = 4        # characters: a one-word message this short ("房子") gets the nearest topics to pick from
 
 
@@ -90,6 +107,16 @@ def _citation(turn: Turn, answer: Answer, county: str | None) -> str | None:
     return turn._("{sources}（未写明）").format(sources=checked) if checked else None
 
 
+def _citation_with(answer: Answer, clause: Clause) -> str | None:
+    """The answer's citation, with the quoted sentence's section added when the answer does not cite it."""
+    if answer.cite is None or answer.cite.doc != clause.doc:
+        return None
+    sections = [part.strip() for part in answer.cite.section.split(";")]
+    if any(clause.section.startswith(part) or part.startswith(clause.section) for part in sections if part):
+        return None
+    return compact_citation(Cite(doc=clause.doc, section="; ".join([*sections, clause.section])))
+
+
 class FaqFlow(Flow):
     name = NAME
     keywords = ()
@@ -119,7 +146,10 @@ class FaqFlow(Flow):
             return self._answer(turn, data["also"], data.get("county"))
         if key.isdigit():
             return self._no_such_option(turn)
-        return self._ask(turn, turn.text, previous=data.get("asked") if turn.state.step == ANSWERED else None)
+        answered = turn.state.step == ANSWERED
+        if answered and data.get("asked") and REPEAT.match(token(turn.text)):
+            return self._ask(turn, data["asked"])         # "再说一遍": the same answer again
+        return self._ask(turn, turn.text, previous=data.get("asked") if answered else None)
 
     # ---------------------------------------------------------------------------------------------- asking
 
@@ -133,6 +163,10 @@ class FaqFlow(Flow):
             turn.finish()
             return [county_flow.remember(turn, place),
                     Reply(turn._("请直接输入您的问题，例如：“公示几天”“补助多少钱”；回复0看菜单。"))]
+        filed = context.meta(turn.state).get("filed")
+        if filed and len(said) <= AFTER_FILING and (complaint.DONE.search(text) or FILED_Q.search(text)):
+            turn.finish()
+            return [Reply(turn._("已经提交了，编号{number}，不用再发。还有别的事可以直接说。").format(number=filed))]
         if _closing(said):
             turn.finish()
             return [Reply(turn._("好的，不办了，什么也没有提交。有问题随时再问；回复0看菜单。"))]
@@ -144,7 +178,12 @@ class FaqFlow(Flow):
                 return [Reply(turn._("好的。还有问题可以直接问我，回复0看菜单。"))]
             return [Reply(turn._("没关系。您可以直接说想问什么，比如“补助多少钱”“怎么申请”“公示几天”；"
                                  "回复0看菜单。"))]
+        listed = objection.FLOW.from_free_text(turn, text)   # "东村公示上都有谁": the records, not the rule
+        if listed is not None:
+            return listed
         named = county_flow.find_in_text(text)
+        if named and not turn.state.county:     # a new sender who names a county ("俺是鹤岗的…") lives there
+            turn.state.county = named
         county = named or turn.state.county
         result = retriever().search(text)
         if previous and followup.reads_as_followup(text, result):
@@ -170,9 +209,12 @@ class FaqFlow(Flow):
         reads what it already says). A question about how to report, with no incident in it, stays a question."""
         near = {hit.faq_id for hit in result.hits[:2]}
         for topic, intent, flow in HAND_OVERS:
-            if topic in near and intent.search(text):
+            told = flow is complaint.FLOW and complaint_cues.wants_to_report(text) and not _asks_how(text)
+            if (topic in near and intent.search(text)) or told:
                 turn.finish()
                 turn.text = text
+                if flow.needs_county and not turn.state.county:
+                    turn.state.county = county_flow.find_in_text(text)   # "俺是山阴县…的": taken, not asked
                 if flow.needs_county and not turn.state.county:
                     context.meta(turn.state)["pending"] = {"flow": flow.name, "text": text}
                     return county_flow.ask(turn)
@@ -216,20 +258,31 @@ class FaqFlow(Flow):
         data.update(asked=asked or entry_title(faq_id), topic=faq_id, county=county)
         entry: FaqEntry = _entries()[faq_id]
         answer = entry.answer_for(county)
-        if answer is None:
-            turn.finish()
-            silent = turn._("“{title}”这个问题，您所在地的文件里没有写。")
-            text = silent.format(title=entry.title_in(_language(turn)))
-            return [Reply(text + "\n" + where_to_ask(turn, county))]
         language = _language(turn)
+        own = None                     # the county's sentence, where the FAQ has no answer of the county's own
+        if (answer is None or answer.is_default) and result is not None and county:
+            own = grounding.clause_answering(result, county)
+        if answer is None:
+            silent = turn._("“{title}”这个问题，您所在地的文件里没有写。").format(title=entry.title_in(language))
+            if own is not None:
+                return self._quote_clause(turn, own, county or "", result, silent, checked_sources(county))
+            turn.finish()
+            return [Reply(silent + "\n" + where_to_ask(turn, county))]
+        if own is not None:
+            return self._quote_clause(turn, own, county or "", result, answer.text_in(language),
+                                      _citation(turn, answer, county))
         text = answer.text_in(language)
         profile = load_profiles().get(county or "")
         if profile is not None and county != turn.state.county:
             text = turn._("【{county}的规定】").format(county=short_name(profile)) + text
-        if result is not None and county and language == "zh_Hans" and not answer.is_default:
+        citation = _citation(turn, answer, county)
+        if result is not None and county and not answer.is_default:
             quoted = grounding.quote(result, county, faq_id, answer.text)
-            if quoted is not None:
-                text += "\n" + turn._("文件原文：“{quote}”").format(quote=quoted)
+            if quoted is not None:      # the document speaks Chinese; a Korean or English reply says so
+                chinese = language == "zh_Hans"
+                label = turn._("文件原文：“{quote}”") if chinese else turn._("文件原文（中文）：“{quote}”")
+                text += "\n" + label.format(quote=quoted.text)
+                citation = _citation_with(answer, quoted.clause) or citation
         options: list[Option] = []
         if answer.detail:
             label = turn._("看详情") if language == "zh_Hans" else turn._("看详情（中文）")
@@ -240,7 +293,18 @@ class FaqFlow(Flow):
             options.append(Option(ALSO_KEY, turn._("也可以问：{title}").format(title=runner_up.title_in(language))))
             data.update(also=runner_up.id)
         turn.enter(NAME, ANSWERED)
-        return [Reply(text, options=tuple(options), citation=_citation(turn, answer, county))]
+        return [Reply(text, options=tuple(options), citation=citation)]
+
+    def _quote_clause(self, turn: Turn, clause: Clause, county: str, result: Result | None, said: str,
+                      citation: str | None) -> list[Reply]:
+        """What the FAQ says for the county (that its documents do not say it), and beside it the county's own
+        sentence that holds most of the question, with its section, so the farmer can judge; the topic stays for
+        follow-ups."""
+        turn.enter(NAME, ANSWERED)
+        quoted = grounding.excerpt(with_continuation(clause), result, county) if result else clause.text
+        text = said + "\n" + turn._("文件里相关的原文（{section}）：“{quote}”").format(section=clause.section,
+                                                                                quote=quoted)
+        return [Reply(text, citation=citation)]
 
     @staticmethod
     def _runner_up(result: Result | None, faq_id: str, county: str | None) -> FaqEntry | None:

@@ -36,6 +36,20 @@ PATTERNS = (
                r"|(?:is there a |do you have a )?(?:phone number|hotline)|call me|call me back|callback)" + _END,
                re.IGNORECASE),
 )
+# The wish for a person said inside a longer message ("俺眼睛不好看不清字 叫个人给俺打个电话吧", "打字说不清 你给我个
+# 电话"): searched anywhere, so it also leaves a flow the farmer is stuck in. Only wishes about the farmer
+# themselves ("给俺打", "回个电话"), never a story about someone else's phone call.
+WISH = re.compile(r"(?:回个?电话|回电话?|回拨|(?:给|跟)(?:我|俺|咱)打(?:个)?电话|打(?:个)?电话给(?:我|俺|咱)|"
+                  r"打给(?:我|俺|咱)|(?:叫|让|派|找)个?(?:人|工作人员|干部).{0,6}(?:打|联系|来电)|"
+                  r"(?:你|您)(?:们)?给(?:我|俺|咱).{0,3}(?:个)?电话|找个?(?:人|真人|工作人员)(?:说|聊|问|谈|讲)|"
+                  r"(?:跟|和)(?:人|真人|工作人员)(?:说|聊|讲)|转人工|人工客服|不会打字|打字.{0,3}(?:费劲|麻烦|说不清|"
+                  r"不方便|太慢|不会)|看不清字|(?:有|有没有)电话(?:吗|么|没|不)|"
+                  r"전화(?:해|주|좀)|상담원|사람(?:이랑|과) (?:통화|얘기)|"
+                  r"call me|call back|phone me|ring me|(?:talk|speak) (?:to|with) (?:a |an )?(?:human|person|"
+                  r"someone|officer|real person))", re.IGNORECASE)
+PATTERNS = (*PATTERNS, re.compile(r"^.*?" + WISH.pattern, re.IGNORECASE | re.DOTALL))
+# A phone number inside a message ("俺号码13700001111 上午在家").
+PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)")
 OFFER = (("1", N_("要，请回电")), ("2", N_("不用了")))
 SAME_PHONE = (("1", N_("可以")), ("2", N_("换一个号码")))
 YES = {"1", "要", "好", "好的", "可以", "行", "是", "是的", "yes", "y", "ok", "네", "예"}
@@ -64,6 +78,7 @@ def _options(turn: Turn, table: tuple[tuple[str, str], ...]) -> tuple[Option, ..
 class HandoffFlow(Flow):
     name = NAME
     patterns = PATTERNS
+    restarts_on_pattern = False
     keywords = ("转人工", "人工客服", "상담원")
     menu_label = N_("找工作人员（联系方式、请人回电）")
     needs_county = True
@@ -73,8 +88,14 @@ class HandoffFlow(Flow):
     def start(self, turn: Turn) -> list[Reply]:
         turn.flow_data(NAME).clear()
         if not turn.state.county:
-            meta(turn.state)["pending"] = {"flow": NAME, "text": ""}
+            turn.state.county = county.find_in_text(turn.text)
+        if not turn.state.county:
+            meta(turn.state)["pending"] = {"flow": NAME, "text": turn.text if _phone_in(turn.text) else ""}
             return county.ask(turn, turn._("先告诉我您在哪个县，我把那里的联系方式告诉您。"))
+        typed = _phone_in(turn.text)
+        if typed is not None and WISH.search(turn.text):    # "叫个人给俺打电话 号码137…": nothing left to ask
+            turn.flow_data(NAME)["phone"] = typed
+            return [contacts(turn), *self._file(turn, turn.flow_data(NAME), turn.text.strip())]
         turn.enter(NAME, "offer")
         ask = Reply(turn._("也可以留个电话，请工作人员给您回电。要留吗？"), options=_options(turn, OFFER))
         return [contacts(turn), ask]
@@ -84,12 +105,18 @@ class HandoffFlow(Flow):
         step = turn.state.step
         data = turn.flow_data(NAME)
         if step == "offer":
-            if said in YES:
+            typed = _phone_in(turn.text)
+            if typed is not None:                          # "那你让人给俺回个电话 13655556666"
+                data["phone"] = typed
+                return self._file(turn, data, turn.text.strip())
+            if said in YES or WISH.search(turn.text):
                 return self._ask_phone(turn)
             if said in NO:
                 turn.finish()
                 return [Reply(turn._("好的。有问题可以直接问我，回复0看菜单。"))]
             return [Reply(turn._("请回复1请工作人员回电，或回复2不用。"), options=_options(turn, OFFER))]
+        if step == "phone_confirm" and _phone_in(turn.text):    # another number written instead of yes/no
+            step = "phone"
         if step == "phone_confirm":
             if said in YES:
                 data["phone"] = turn.inbound.known_phone
@@ -98,7 +125,7 @@ class HandoffFlow(Flow):
                 return self._ask_phone(turn, typed=True)
             return [Reply(turn._("请回复1用这个号码，或回复2换一个号码。"), options=_options(turn, SAME_PHONE))]
         if step == "phone":
-            phone = turn.inbound.verified_phone or _phone(turn.text)
+            phone = turn.inbound.verified_phone or _phone(turn.text) or _phone_in(turn.text)
             if phone is None:
                 return [Reply(turn._("号码不对，请回复11位手机号码。"), request_contact=True)]
             data["phone"] = phone
@@ -149,6 +176,12 @@ class HandoffFlow(Flow):
         who = turn._("村委会") if turn.state.village_id else turn._("乡镇和县里的工作人员")
         return [Reply(turn._("已记下，回电请求已转给{who}，他们会打{phone}找您。这不是正式申请，也不是举报。"
                              "有问题也可以直接问我。").format(who=who, phone=mask_phone(data["phone"])))]
+
+
+def _phone_in(text: str) -> str | None:
+    """A mobile number written anywhere in the message."""
+    found = PHONE_IN_TEXT.search(text)
+    return "".join(found.groups()) if found else None
 
 
 def _phone(text: str) -> str | None:

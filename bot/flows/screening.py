@@ -23,6 +23,7 @@ from bot.engine.context import reply_language
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.flows import faq
+from bot.flows import screening_cues as cues
 from bot.flows.screening_replies import question_reply, result_replies, sms_result
 
 BACK = {"上一步", "返回", "上一题", "后退"}
@@ -72,6 +73,14 @@ def parse_choice(key: str, text: str) -> Value | None:
 
 
 # "자격이 되나요", "am I eligible": asking to be screened, in Korean and English.
+FREE_TEXT = cues.WISH
+TOLD = {
+    "previously_renovated": {True: N_("以前享受过危房改造"), False: N_("没享受过危房改造")},
+    "other_safe_house": {True: N_("另有住房"), False: N_("只有这一处房")},
+    "bought_urban_house": {True: N_("在城镇买了房")},
+    "owns_vehicle": {True: N_("家里有车")},
+    "category": {}, "house_grade": {},
+}
 TRIGGERS = (
     re.compile(r"^(?:저는?|우리 ?집은?|우리는?)?\s*(?:자격이?|신청 자격이?)\s*"
                r"(?:되나요|돼요|있나요|있어요|될까요|되는지|확인|심사)[\s?？요.!]*$"
@@ -80,6 +89,7 @@ TRIGGERS = (
                r"program|renovation|help|scheme)))?[\s?.!]*$|^(?:can|could) (?:i|we) apply[\s?.!]*$|"
                r"^do (?:i|we) qualify[\s?.!]*$|^(?:check (?:my )?)?eligibility(?: check)?[\s?.!]*$",
                re.IGNORECASE),
+    FREE_TEXT,
 )
 EXPLAIN = {
     "relocation_village": N_("有的村已经定为整体搬迁村，那里的房子不再原地改造，另有搬迁安置。不清楚就回复“不知道”。"),
@@ -114,17 +124,27 @@ class ScreeningFlow(Flow):
     def skip(self, turn: Turn) -> str | None:
         return {"question": SKIPPED, "consent": "2"}.get(turn.state.step or "")
 
+    def claims(self, turn: Turn) -> bool:
+        """"就这些 能申请吗" asks for the result, not a policy answer."""
+        return turn.state.step == "question" and cues.DONE.search(turn.text) is not None
+
     def on_leave(self, turn: Turn) -> str | None:
         if turn.state.step in ("result", "consent", "lead_name", "lead_village", "lead_phone", "lead_phone_confirm"):
             return turn._("没有把您的姓名和电话转给村委会。")
         return None
 
     def start_from_match(self, turn: Turn, match: re.Match[str]) -> list[Reply] | None:
+        if match.re is FREE_TEXT and not cues.asks_to_be_checked(turn.text):
+            return None                  # "能申请不" alone is a question for the FAQ; with the household told, a check
+        if not turn.state.county:
+            from bot.flows import county
+
+            turn.state.county = county.find_in_text(turn.text)
         if not turn.state.county:
             from bot.engine.context import meta
             from bot.flows import county
 
-            meta(turn.state)["pending"] = {"flow": self.name, "text": ""}
+            meta(turn.state)["pending"] = {"flow": self.name, "text": turn.text}
             return county.ask(turn)
         return self.start(turn)
 
@@ -132,17 +152,33 @@ class ScreeningFlow(Flow):
 
     def start(self, turn: Turn) -> list[Reply]:
         data = self._progress(turn)
-        if data.get("history") and data.get("county") == turn.state.county and data.get("step") == "question":
+        going = data.get("history") and data.get("county") == turn.state.county and data.get("step") == "question"
+        if going and self._recent(turn, data) and cues.DONE.search(turn.text):
+            return self._judge(turn, data)       # "就这些 俺到底能不能申请": the result from what was told
+        if going:
             welcome = Reply(turn._("欢迎回来！我们接着上次的资格筛查。回复“重来”可以从头开始。"))
             return [welcome, *self._ask(turn, data)]
         return self._fresh(turn)
 
     def _fresh(self, turn: Turn) -> list[Reply]:
-        data = turn.state.data[PROGRESS] = {"answers": {}, "groups": [], "history": [], "current": None,
+        told = cues.facts_in(turn.text) if cues.WISH.search(turn.text) else {}
+        data = turn.state.data[PROGRESS] = {"answers": dict(told), "groups": [], "history": [], "current": None,
                                             "county": turn.state.county, "step": "question"}
+        if told:        # what the message said is taken as answered, and shown so a slip can be corrected
+            data["history"].append({"q": "told", "facts": list(told)})
         intro = Reply(turn._("我问您几个问题，看看您家能不能申请危房改造。每次回复一个选项；"
                              "不知道就回复“不知道”，回复“上一步”改上一个回答，回复“重来”从头开始。"))
-        return [intro, *self._ask(turn, data)]
+        noted = [Reply(turn._("已记下：{facts}。").format(facts=self._told(turn, told)))] if told else []
+        return [intro, *noted, *self._ask(turn, data)]
+
+    @staticmethod
+    def _told(turn: Turn, told: dict[str, Any]) -> str:
+        parts = []
+        for fact, value in told.items():
+            question = QUESTIONS.get(fact)
+            label = next((lab for val, lab in question.choices if val == value), None) if question else None
+            parts.append(turn._(label) if label and fact in ("category", "house_grade") else turn._(TOLD[fact][value]))
+        return "，".join(parts)
 
     def resume(self, turn: Turn) -> list[Reply]:
         data = self._progress(turn)
@@ -157,6 +193,11 @@ class ScreeningFlow(Flow):
         if step == "result":
             return self._result(turn, data, text)
         return self._lead(turn, data, step or "", text)
+
+    @staticmethod
+    def _recent(turn: Turn, data: dict[str, Any]) -> bool:
+        saved = data.get("saved_at")
+        return bool(saved) and turn.now - dt.datetime.fromisoformat(saved) <= WELCOME_BACK_AFTER
 
     def _progress(self, turn: Turn) -> dict[str, Any]:
         """This sender's unfinished screening, or an empty one when there is none or it is too old."""
@@ -188,6 +229,8 @@ class ScreeningFlow(Flow):
         key = data["current"]
         if text in BACK:
             return self._back(turn, data)
+        if cues.DONE.search(turn.text) and data["answers"]:
+            return self._judge(turn, data)       # the rest stays unknown; the result says what is still to check
         value = parse_choice(key, text)
         if value is None:
             again = question_reply(key, turn._, len(data["history"]) + 1)

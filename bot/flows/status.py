@@ -26,6 +26,11 @@ PLAIN = (
                r"[\s?？吗呢啊呀没了。!！]*$"),
     re.compile(r"^(?:제|우리 집|우리)?\s*(?:신청|심사|승인|보조금).{0,12}(?:어떻게 됐|어디까지|결과|됐나요|됐어요|"
                r"진행 상황|진행상황|나왔나요|나왔어요)[\s?？요.!]*$"),
+    # "帮俺查查140621-2026-00004的进度", "俺是刘*强 编号140621-2026-00004": a printed application number with a
+    # wish to know where it stands (answered only for the registered phone, as every status question is)
+    re.compile(r"(?:查|进度|到哪|咋样|怎么样|审到|批了).{0,24}(?<![-A-Za-z0-9])\d{6}-20\d{2}-\d{5}|"
+               r"(?<![-A-Za-z0-9])\d{6}-20\d{2}-\d{5}(?!.{0,30}(?:异议|不该|不符合|有问题|举报)).{0,24}(?:查|进度|到哪|咋样|怎么样|审到|批了)|"
+               r"^(?:俺|我)是.{1,4}\s*(?:编号|申请号)?\s*\d{6}-20\d{2}-\d{5}\s*$"),
     re.compile(r"^(?:what(?:'s| is) the )?(?:status of )?(?:my|our) application(?: status)?|"
                r"^(?:where is|how is|what about|any news (?:on|about)|has|was|is) (?:my|our) application\b|"
                r"^(?:has|was|is) (?:it|my (?:subsidy|renovation)) (?:been )?approved|^application status",
@@ -62,7 +67,8 @@ class StatusFlow(Flow):
         statuses = turn.services.application_statuses(phone)
         if not statuses:
             return [Reply(turn._("没有找到登记这个手机号的申请。如果已经向村委会提出申请，"
-                                 "请让村委会登记您的手机号。"))]
+                                 "请让村委会登记您的手机号。") + "\n" +
+                          turn._("为保护申请人的信息，只能用申请时登记的本人手机号查询，不能按编号或姓名查。"))]
         language = reply_language(turn)
         replies = [Reply(describe(status, turn.gettext, language)) for status in statuses]
         if len(statuses) > 1:

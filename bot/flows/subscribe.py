@@ -6,29 +6,49 @@ the channel's opt-out (bot.channels.optout): it silences every notification, sub
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from api.i18n import N_
+from bot.engine.context import meta
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
+from bot.flows import county
+from bot.flows.village_words import village_in
 
 NAME = "subscribe"
 WORDS = ("订阅", "subscribe", "구독")
+# "俺想收古城镇西村的公示通知", "我又想收了 订阅南村的通知", "公示了能通知我不": the wish in the farmer's words.
+WISH = re.compile(r"^(?:(?:俺|我|咱)(?:们)?)?(?:又|还|也|还是)?(?:想|要|想要)?(?:收|接收|订阅|订)(?:了)?[\s,，]*"
+                  r".{0,14}?(?:公示|村)的?(?:通知|消息|提醒)|^.{0,12}公示.{0,6}(?:通知我|告诉我|发给我|提醒我)|"
+                  r"^(?:i want to |please )?(?:get|receive|subscribe to) .{0,30}(?:notices|notifications|publicity)|"
+                  r"공시.{0,10}(?:알림|받고 싶)", re.IGNORECASE)
 
 
 class SubscribeFlow(Flow):
     name = NAME
     keywords = WORDS
+    patterns = (WISH,)
     menu_label = N_("订阅本村公示通知")
     needs_county = True
     repairable = True
 
     def start(self, turn: Turn) -> list[Reply]:
+        if not turn.state.county:           # started by the farmer's own words, before any county was known
+            turn.state.county = county.find_in_text(turn.text)
+        if not turn.state.county:
+            meta(turn.state)["pending"] = {"flow": self.name, "text": turn.text}
+            return county.ask(turn)
         has_villages = getattr(turn.services, "has_villages", None)
         if has_villages is not None and not has_villages(turn.state.county or ""):
             turn.finish()          # said at once: no village can be named, so none is asked for
             return [Reply(turn._("本县的村还没有录入系统，所以现在还不能订阅村里的公示通知。"
                                  "公示名单会在村里和乡镇张贴，可以留意村委会的通知。"))]
+        named = village_in(turn, turn.text)
+        if named is not None:
+            found = turn.services.village(named)
+            if found is not None:
+                return self._done(turn, {"id": found.id, "name": found.name, "township": found.township})
         village = _strip(turn.text)
         if not village:
             turn.enter(self.name, "village")
@@ -63,7 +83,11 @@ class SubscribeFlow(Flow):
         turn.finish()
         turn.services.subscribe_village(turn.inbound.channel, turn.inbound.sender, village["id"])
         text = turn._("已订阅{village}的公示通知：公示名单张贴时和截止前一天会告诉您。回复“退订”可停止。")
-        return [Reply(text.format(village=f"{village['township']}{village['name']}"))]
+        replies = [Reply(text.format(village=f"{village['township']}{village['name']}"))]
+        resume = getattr(turn.services, "resume_notifications", None)
+        if resume is not None and resume(turn.inbound.channel, turn.inbound.sender):
+            replies.append(Reply(turn._("您之前退订了通知，现在已重新开通。")))
+        return replies
 
 
 # Words around the village name in "我想订阅我们村的公示通知": peeled off the edges only, so a village whose

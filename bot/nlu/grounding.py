@@ -2,19 +2,23 @@
 
 The FAQ retriever finds the topic and its summary says it in plain words; the fact asked is often one sentence
 deeper ("县里验收是几号到几号" lands on the acceptance entry, whose summary does not give the dates; the
-document's clause does). Only a sentence from a section the entry's own answer cites for that county can be
-added, so the quote stays on the topic and in the county; it is added only when it holds at least as much of
-the question as the summary: the share of the question's content words, weighted by their rarity in the county's
-document.
+document's clause does). The sentence comes from a section the entry's own answer cites for that county, so the
+quote stays on the topic and in the county, unless the document's top sentence for the question stands elsewhere
+and holds clearly more of it (then its section joins the citation). It is added only when it holds at least as
+much of the question as the summary: the share of the question's content words, weighted by their rarity in the
+county's document. Where the FAQ's answer for the county is that its documents are silent, the document's top
+sentence is quoted beside that answer when it holds at least half the question.
 
 Measured on blind set A (Chinese fact questions, tests/data/blind): replacing the summary by the best-covering
 sentence lost answers (63.9 % against 69.2 % for the summary alone); adding the sentence after the summary when
-it covers as much gained (74.9 %), at 85 characters on average.
+it covers as much gained (74.9 %), at 85 characters on average. The sentence from elsewhere and the sentence
+beside a silent answer: 79.8 % → 81.9 % of all A messages (facts 72.6 % → 75.5 %).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.faq.loader import FaqEntry
@@ -26,6 +30,8 @@ TOP_CLAUSES = 10           # document sentences retrieved before the topic filte
 TOPIC_BONUS = (0.15, 0.08, 0.05)   # a clause inside a section the 1st, 2nd, 3rd entry's answer cites
 OFF_TOPIC = -0.10          # a clause in no section the retrieved entries cite
 SAID_ALREADY = 0.6         # a clause whose character pairs are this much in the summary says nothing new
+ELSEWHERE_MARGIN = 0.4    # the document's top sentence, outside the topic's sections, quoted if it holds this much more
+STRONG = 0.5              # share of the question a sentence must hold to answer where the FAQ is silent
 QUOTE_CHARS = 90           # a longer clause is quoted from the phrases that hold the question
 
 
@@ -93,15 +99,38 @@ def supporting_clause(result: Result, county: str, faq_id: str, summary: str) ->
     topics = [topic for topic in _cited_sections(result, county, entries) if topic[0] == faq_id]
     floor = _coverage(weights, summary)
     best: tuple[float, Clause] | None = None
-    query = list(result.tokens) + [t for t in result.focus if t not in result.tokens]
-    for found in index.search(query, limit=TOP_CLAUSES):
-        owner, _bonus = _topic_of(found.clause, topics)
-        if owner != faq_id or found.clause.text in summary:
+    elsewhere: tuple[float, Clause] | None = None
+    for rank, found in enumerate(index.search(_query(result), limit=TOP_CLAUSES)):
+        if found.clause.text in summary:
             continue
+        owner, _bonus = _topic_of(found.clause, topics)
         covered = _coverage(weights, found.clause.text)
+        if owner != faq_id:
+            if rank == 0 and covered >= floor:
+                elsewhere = (covered, found.clause)
+            continue
         if covered >= floor and covered > 0 and (best is None or covered > best[0]):
             best = (covered, found.clause)
+    if elsewhere is not None and (best is None or elsewhere[0] >= best[0] + ELSEWHERE_MARGIN):
+        return elsewhere[1]
     return best[1] if best else None
+
+
+def _query(result: Result) -> list[str]:
+    return list(result.tokens) + [t for t in result.focus if t not in result.tokens]
+
+
+def clause_answering(result: Result, county: str) -> Clause | None:
+    """The county document's top sentence for the question, if it holds most of what was asked: quoted where
+    the FAQ's answer for the county is that its documents do not say, since a sentence of its own may."""
+    index = clause_indexes().get(county)
+    if index is None or not result.tokens:
+        return None
+    hits = index.search(_query(result), limit=1)
+    if not hits:
+        return None
+    weights = _weights(county, set(result.tokens))
+    return hits[0].clause if _coverage(weights, hits[0].clause.text) >= STRONG else None
 
 
 def _pairs(text: str) -> set[str]:
@@ -137,7 +166,13 @@ def excerpt(text: str, result: Result, county: str, limit: int = QUOTE_CHARS) ->
     return ("…" if start > 0 else "") + quoted + ("…" if end < len(phrases) or len(quoted) == limit else "")
 
 
-def quote(result: Result, county: str, faq_id: str, summary: str) -> str | None:
+@dataclass(frozen=True)
+class Quote:
+    text: str         # the sentence, cut to the phrases that answer
+    clause: Clause    # where it stands, for the citation
+
+
+def quote(result: Result, county: str, faq_id: str, summary: str) -> Quote | None:
     """What to quote after ``summary``: the supporting clause, cut to the part that answers, unless the
     summary already says it."""
     clause = supporting_clause(result, county, faq_id, summary)
@@ -146,4 +181,4 @@ def quote(result: Result, county: str, faq_id: str, summary: str) -> str | None:
     text = with_continuation(clause)
     if said_already(text, summary):
         return None
-    return excerpt(text, result, county)
+    return Quote(excerpt(text, result, county), clause)

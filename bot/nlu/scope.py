@@ -24,6 +24,7 @@ AWAY_AFTER = ("买", "有", "打工", "上班", "工作", "开", "租", "住楼"
 _SUFFIXES = "省市县州区旗"
 # A name followed by these is a township, village or street, which many counties share ("城关镇").
 TOWNSHIP_WORDS = ("镇", "乡", "村", "街道", "社区", "组", "屯")
+_CITY_PROPER = re.compile(r"([\u4e00-\u9fff]{2})市?(?:市区|城区|市里)")
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class ScopeRules:
     our_places: frozenset[str]
     not_places: tuple[str, ...]
     spelled_places: Mapping[str, str] = field(default_factory=dict)   # pinyin or Hangul → Chinese name
+    parents: frozenset[str] = frozenset()      # cities around our counties that we do not serve (朔州, 长治)
 
     def words(self) -> set[str]:
         """Every listed word, so the segmenter and lexicon know them."""
@@ -124,8 +126,15 @@ class ScopeRules:
                     break
         return None
 
+    def city_proper(self, text: str) -> str | None:
+        """"朔州市区", "长治城区": the city itself around one of our counties, which it does not include."""
+        for found in _CITY_PROPER.finditer(text):
+            if found.group(1) in self.parents and not self._elsewhere(text, found.start(), found.end() - 1):
+                return found.group(0)
+        return None
+
     def verdict(self, text: str) -> ScopeVerdict:
-        place = self.other_place(text) or self.other_place_spelled(text)
+        place = self.other_place(text) or self.other_place_spelled(text) or self.city_proper(text)
         if place:
             return ScopeVerdict(topic="place", place=place)
         return ScopeVerdict(topic=self.topic(text))
@@ -167,10 +176,21 @@ def load_rules(places: Iterable[str], path: Path = OUT_OF_SCOPE) -> ScopeRules:
     from bot.nlu.gazetteer import latin_names
 
     spelled = {word: name for word, name in latin_names().items()
-               if not any(name in mine or mine in name for mine in ours if len(mine) >= 2)}
+               if not any(name in mine or mine in name for mine in ours if len(mine) >= 2)
+               or (name[-1] == "市" and name not in ours)}     # 길림시: the city, not the province of 延边
     return ScopeRules(anchors=tuple(raw.get("anchors", [])), topics=topics,
                       other_places=frozenset(others - ours), our_places=frozenset(ours),
-                      not_places=not_places, spelled_places=spelled)
+                      not_places=not_places, spelled_places=spelled, parents=frozenset(_parents()))
+
+
+def _parents() -> set[str]:
+    """Short names of the cities our counties lie in, where the city is not served itself."""
+    from api.profiles import load_profiles
+
+    served = {variant for profile in load_profiles().values() for name in profile.names
+              for variant in _name_variants(name)}
+    return {variant for profile in load_profiles().values() if profile.parent
+            for variant in _name_variants(profile.parent) if variant not in served and len(variant) >= 2}
 
 
 def _gazetteer_split() -> tuple[set[str], set[str]]:
