@@ -219,3 +219,20 @@ def test_punctuation_alone_inside_a_flow_is_an_unusable_answer_not_the_main_menu
         engine: Engine, villages: None) -> None:
     county_known(engine)
     play(engine, [("举报", ["请选择"]), ("？？？", ["请回复选项"], ["主菜单"]), ("。。。", ["取消"])])
+
+
+def test_household_facts_told_earlier_in_the_conversation_start_the_pre_check(engine: Engine) -> None:
+    county_known(engine)
+    say(engine, "俺是低保户 房子鉴定是D级 补多少钱")
+    reply = say(engine, "那帮俺看看能不能申请")
+    assert "已记下" in reply and "低保户" in reply and "您家属于下面哪一类" not in reply
+
+
+def test_someone_elses_application_asked_by_name_is_answered_only_for_the_registered_phone(engine: Engine) -> None:
+    county_known(engine)
+    assert "只能用申请时登记的本人手机号查询" in say(engine, "帮俺查查俺叔刘大山的申请到哪了")
+
+
+def test_a_korean_status_question_in_plain_words_is_a_status_question(engine: Engine) -> None:
+    say(engine, "연변")
+    assert "번호나 이름으로는" in say(engine, "제가 신청한 거 어떻게 됐어요")

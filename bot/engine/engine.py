@@ -19,7 +19,7 @@ import copy
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from api.i18n import translator
@@ -109,8 +109,7 @@ class _Router:
         command = global_command(tok)
         if command:
             return self._command(*command)
-        matched = self._pattern_match()
-        if matched is not None:
+        for matched in self._pattern_matches():     # a flow that declines its match leaves it to the next
             replies = self.start_from_match(*matched)
             if replies is not None:
                 return replies
@@ -167,16 +166,14 @@ class _Router:
         turn.text = text
         return self._run(flow, flow.start)
 
-    def _pattern_match(self) -> tuple[Flow, re.Match[str]] | None:
-        """The first flow (in registry order) with a pattern found in this message, and the match."""
+    def _pattern_matches(self) -> Iterator[tuple[Flow, re.Match[str]]]:
+        """Each flow (in registry order) with a pattern found in this message, and its first match."""
         for flow in self.flows.values():
             if flow.name == self.state.flow and not flow.restarts_on_pattern:
                 continue                  # its own pattern inside its own question is an answer to it
-            for pattern in flow.patterns:
-                found = pattern.search(self.turn.text)
-                if found:
-                    return flow, found
-        return None
+            found = next((m for m in (p.search(self.turn.text) for p in flow.patterns) if m), None)
+            if found:
+                yield flow, found
 
     def start_from_match(self, flow: Flow, found: re.Match[str]) -> list[Reply] | None:
         """Start ``flow`` on what its pattern matched, whatever the conversation was doing; None when the flow

@@ -21,7 +21,7 @@ from bot.engine.repair import REPEAT
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.faq.citation import checked_sources, compact_citation, short_name
 from bot.faq.loader import Answer, Cite, FaqEntry
-from bot.flows import complaint, complaint_cues, followup, menu, objection
+from bot.flows import complaint, complaint_cues, followup, menu, objection, screening_cues
 from bot.flows import county as county_flow
 from bot.nlu import grounding
 from bot.nlu.clauses import Clause, with_continuation
@@ -181,6 +181,9 @@ class FaqFlow(Flow):
         listed = objection.FLOW.from_free_text(turn, text)   # "东村公示上都有谁": the records, not the rule
         if listed is not None:
             return listed
+        heard = screening_cues.facts_in(text)
+        if heard:                              # kept for the pre-check, so nothing told is asked again
+            context.meta(turn.state).setdefault("household", {}).update(heard)
         named = county_flow.find_in_text(text)
         if named and not turn.state.county:     # a new sender who names a county ("俺是鹤岗的…") lives there
             turn.state.county = named

@@ -19,6 +19,7 @@ from api.profiles import get_profile
 from api.screening import evaluate, next_question
 from api.screening.questions import QUESTIONS
 from api.screening.rules import UNKNOWN, Value
+from bot.engine.context import meta as meta_of
 from bot.engine.context import reply_language
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
@@ -74,6 +75,7 @@ def parse_choice(key: str, text: str) -> Value | None:
 
 # "자격이 되나요", "am I eligible": asking to be screened, in Korean and English.
 FREE_TEXT = cues.WISH
+HEARD = "household"          # meta key: household facts read from the farmer's messages (bot.flows.faq)
 TOLD = {
     "previously_renovated": {True: N_("以前享受过危房改造"), False: N_("没享受过危房改造")},
     "other_safe_house": {True: N_("另有住房"), False: N_("只有这一处房")},
@@ -134,7 +136,8 @@ class ScreeningFlow(Flow):
         return None
 
     def start_from_match(self, turn: Turn, match: re.Match[str]) -> list[Reply] | None:
-        if match.re is FREE_TEXT and not cues.asks_to_be_checked(turn.text):
+        heard = meta_of(turn.state).get(HEARD) or {}
+        if match.re is FREE_TEXT and not cues.asks_to_be_checked(turn.text, heard):
             return None                  # "能申请不" alone is a question for the FAQ; with the household told, a check
         if not turn.state.county:
             from bot.flows import county
@@ -161,7 +164,8 @@ class ScreeningFlow(Flow):
         return self._fresh(turn)
 
     def _fresh(self, turn: Turn) -> list[Reply]:
-        told = cues.facts_in(turn.text) if cues.WISH.search(turn.text) else {}
+        heard = meta_of(turn.state).get(HEARD) or {}      # what the farmer told earlier in this conversation
+        told = {**heard, **cues.facts_in(turn.text)} if cues.WISH.search(turn.text) or heard else {}
         data = turn.state.data[PROGRESS] = {"answers": dict(told), "groups": [], "history": [], "current": None,
                                             "county": turn.state.county, "step": "question"}
         if told:        # what the message said is taken as answered, and shown so a slip can be corrected

@@ -14,6 +14,8 @@ from api.screening.rules import Value
 # "看看俺能申请不", "能不能办", "够不够条件", "신청할 수 있어요", "can I apply": the wish to be checked.
 WISH = re.compile(r"能不能申请|能申请不|能申请吗|可以申请不|可以申请吗|能不能办|能办不|够不够条件|够条件不|符合条件不|"
                   r"符不符合|有没有资格|有资格不|看看.{0,6}(?:能|够|符合|行)|帮.{0,6}看看|能不能评|能评上不|"
+                  r"纳入.{0,6}(?:保障|范围|对象)|算不算.{0,6}(?:对象|范围)|能不能享受|能享受不|"
+                  r"대상이 되|해당되|받을 수 있|신청해도 되|"
                   r"신청할 수 있|신청 가능|해당(?:되|돼)|자격이? ?(?:되|돼|있)|"
                   r"can (?:i|we|he|she) apply|eligible|qualify",
                   re.IGNORECASE)
@@ -72,7 +74,8 @@ _OTHER_QUESTION = re.compile(r"几天|多少|多久|哪里|哪儿|谁|什么时�
 ENOUGH = 2   # facts: one ("低保户能申请不") is a question about that category, which the FAQ answers
 
 
-def asks_to_be_checked(text: str) -> bool:
-    """A wish to be checked that tells at least two things about the household, and asks nothing else."""
-    return (WISH.search(text) is not None and len(facts_in(text)) >= ENOUGH
-            and _OTHER_QUESTION.search(text) is None)
+def asks_to_be_checked(text: str, heard: dict[str, Value] | None = None) -> bool:
+    """A wish to be checked, with at least two things known about the household (told now or earlier in the
+    conversation, ``heard``), and no other question asked."""
+    known = {**(heard or {}), **facts_in(text)}
+    return WISH.search(text) is not None and len(known) >= ENOUGH and _OTHER_QUESTION.search(text) is None
