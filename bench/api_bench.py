@@ -33,9 +33,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harness import drop_schema, free_port, process_tree_cpu, start_server  # noqa: E402
-
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+from harness import (  # noqa: E402
+    database_arguments,
+    drop_schema,
+    each_database,
+    free_port,
+    process_tree_cpu,
+    start_server,
+)
 
 
 @dataclass
@@ -200,17 +205,13 @@ def run(db: str, args: argparse.Namespace) -> Result:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--pg-url", default=os.environ.get("ANJU_BENCH_PG_URL", DEFAULT_PG))
+    database_arguments(parser)
     parser.add_argument("--applications", type=int, default=320, help="applications in all (2 requests each)")
     parser.add_argument("--concurrency", type=int, default=16, help="simultaneous clerks (connections)")
-    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs; {args.applications} applications × (create + transition); "
           f"{args.concurrency} clerks; {args.workers} uvicorn workers", flush=True)
-    for db in (["sqlite", "postgresql"] if args.db == "both" else [args.db]):
-        run(db, args)
-    return 0
+    return each_database(args, run)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import socket
 import subprocess
@@ -106,3 +107,20 @@ def in_threads(count: int, work: Callable[[], T]) -> tuple[float, list[T]]:
     for thread in threads:
         thread.join()
     return time.perf_counter() - start, results
+
+
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def database_arguments(parser: argparse.ArgumentParser) -> None:
+    """--db, --pg-url and --workers, the same for every benchmark that starts the service."""
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--pg-url", default=os.environ.get("ANJU_BENCH_PG_URL", DEFAULT_PG))
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+
+
+def each_database(args: argparse.Namespace, run: Callable[[str, argparse.Namespace], object]) -> int:
+    """Run the benchmark on SQLite, then PostgreSQL (or the one asked for)."""
+    for db in (["sqlite", "postgresql"] if args.db == "both" else [args.db]):
+        run(db, args)
+    return 0

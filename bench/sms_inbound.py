@@ -34,15 +34,22 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SECRET = "bench-secret"
 CONVERSATION = ("菜单", "资格", "屯留区", "1", "2")
-from harness import drop_schema, free_port, process_tree_cpu, start_server, wait_until_idle  # noqa: E402
-
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+from harness import (  # noqa: E402
+    database_arguments,
+    drop_schema,
+    each_database,
+    free_port,
+    process_tree_cpu,
+    start_server,
+    wait_until_idle,
+)
 
 
 @dataclass
@@ -117,7 +124,6 @@ async def _play(port: int, senders: int, concurrency: int, prefix: str) -> tuple
     """Each task is a gateway connection working through a queue of farmers, each one's messages in order."""
     import aiohttp
 
-    from api.delivery.signature import HEADER, sign
 
     queue: asyncio.Queue[int] = asyncio.Queue()
     for index in range(senders):
@@ -136,17 +142,8 @@ async def _play(port: int, senders: int, concurrency: int, prefix: str) -> tuple
                 return
             phone = f"13{base:04d}{index:05d}"
             for turn, text in enumerate(CONVERSATION):
-                body = json.dumps({"message_id": f"{prefix}-{index}-{turn}", "from": phone, "to": "106900",
-                                   "text": text}, ensure_ascii=False).encode()
                 started = time.perf_counter()
-                headers = {HEADER: sign(SECRET, body), "Content-Type": "application/json"}
-                try:
-                    async with session.post(url, data=body, headers=headers) as resp:
-                        await resp.read()
-                        if resp.status != 200:
-                            errors += 1
-                except (TimeoutError, aiohttp.ClientError):
-                    errors += 1
+                errors += not await _post(session, url, f"{prefix}-{index}-{turn}", phone, text)
                 latencies.append((time.perf_counter() - started) * 1000)
 
     connector = aiohttp.TCPConnector(limit=concurrency)
@@ -158,11 +155,27 @@ async def _play(port: int, senders: int, concurrency: int, prefix: str) -> tuple
     return elapsed, latencies, errors
 
 
+async def _post(session: Any, url: str, message_id: str, phone: str, text: str) -> bool:
+    """One gateway callback, signed as the gateway signs it; True when it was answered 200."""
+    import aiohttp
+
+    from api.delivery.signature import HEADER, sign
+
+    body = json.dumps({"message_id": message_id, "from": phone, "to": "106900", "text": text},
+                      ensure_ascii=False).encode()
+    headers = {HEADER: sign(SECRET, body), "Content-Type": "application/json"}
+    try:
+        async with session.post(url, data=body, headers=headers) as resp:
+            await resp.read()
+            return resp.status == 200
+    except (TimeoutError, aiohttp.ClientError):
+        return False
+
+
 async def _open_loop(port: int, senders: int, rate: float, prefix: str) -> tuple[float, list[float], int]:
     """Message ``turn * senders + index`` is due at ``slot / rate`` s; a farmer's next waits for its last."""
     import aiohttp
 
-    from api.delivery.signature import HEADER, sign
 
     latencies: list[float] = []
     errors = 0
@@ -175,16 +188,7 @@ async def _open_loop(port: int, senders: int, rate: float, prefix: str) -> tuple
         for turn, text in enumerate(CONVERSATION):
             due = start + (turn * senders + index) / rate
             await asyncio.sleep(max(0.0, due - time.perf_counter()))
-            body = json.dumps({"message_id": f"{prefix}-{index}-{turn}", "from": phone, "to": "106900",
-                               "text": text}, ensure_ascii=False).encode()
-            headers = {HEADER: sign(SECRET, body), "Content-Type": "application/json"}
-            try:
-                async with session.post(url, data=body, headers=headers) as resp:
-                    await resp.read()
-                    if resp.status != 200:
-                        errors += 1
-            except (TimeoutError, aiohttp.ClientError):
-                errors += 1
+            errors += not await _post(session, url, f"{prefix}-{index}-{turn}", phone, text)
             latencies.append((time.perf_counter() - due) * 1000)
 
     connector = aiohttp.TCPConnector(limit=1024)
@@ -257,19 +261,15 @@ def run(db: str, args: argparse.Namespace) -> Result:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--pg-url", default=os.environ.get("ANJU_BENCH_PG_URL", DEFAULT_PG))
+    database_arguments(parser)
     parser.add_argument("--senders", type=int, default=600, help="farmers, each sending the conversation")
     parser.add_argument("--concurrency", type=int, default=32, help="simultaneous gateway connections")
-    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     parser.add_argument("--rate", type=float, default=0.0,
                         help="open loop: offer this many messages per second (0: closed loop, as fast as answered)")
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs; {args.senders} senders × {len(CONVERSATION)} messages; "
           f"conversation {' → '.join(CONVERSATION)}", flush=True)
-    for db in (["sqlite", "postgresql"] if args.db == "both" else [args.db]):
-        run(db, args)
-    return 0
+    return each_database(args, run)
 
 
 if __name__ == "__main__":

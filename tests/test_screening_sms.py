@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
-from test_sms_channel import FARMER, SECRET, outbox, sms
+from test_sms_channel import FARMER, outbox, sms
+from test_sms_channel import client as client  # the signed gateway's app, a fixture
 
-from api.app import create_app
 from api.delivery.sms_parts import cost
-from api.settings import get_settings
-
-
-@pytest.fixture
-def client(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
-    monkeypatch.setenv("ANJU_SMS_HMAC_SECRET", SECRET)
-    get_settings.cache_clear()
-    with TestClient(create_app(engine)) as test_client:
-        yield test_client
 
 
 def test_a_typical_household_is_screened_by_sms_within_eight_questions(client: TestClient, engine: Engine):

@@ -41,6 +41,15 @@ _URBAN_HOUSE = re.compile(r"(?:县城|城里|市里|镇上)(?:有|买了?|买过
 _CAR = re.compile(r"(?:有|买了?)(?:一?辆)?(?:小车|轿车|小汽车|汽车)")
 
 
+# The yes/no facts, each with its readings in order: the first that the message holds is its answer.
+_STATEMENTS: tuple[tuple[str, tuple[tuple[re.Pattern[str], bool], ...]], ...] = (
+    ("previously_renovated", ((_NOT_RENOVATED, False), (_RENOVATED, True))),
+    ("other_safe_house", ((_OTHER_HOUSE, True), (_ONLY_HOUSE, False))),
+    ("bought_urban_house", ((_URBAN_HOUSE, True),)),
+    ("owns_vehicle", ((_CAR, True),)),
+)
+
+
 def facts_in(text: str) -> dict[str, Value]:
     """The household facts ``text`` states, by the pre-check's fact names."""
     found: dict[str, Value] = {}
@@ -54,18 +63,10 @@ def facts_in(text: str) -> dict[str, Value]:
         found["house_grade"] = "no_house"
     elif _NOT_GRADED.search(text):
         found["house_grade"] = "unknown"
-    if _NOT_RENOVATED.search(text):
-        found["previously_renovated"] = False
-    elif _RENOVATED.search(text):
-        found["previously_renovated"] = True
-    if _OTHER_HOUSE.search(text):
-        found["other_safe_house"] = True
-    elif _ONLY_HOUSE.search(text):
-        found["other_safe_house"] = False
-    if _URBAN_HOUSE.search(text):
-        found["bought_urban_house"] = True
-    if _CAR.search(text):
-        found["owns_vehicle"] = True
+    for fact, readings in _STATEMENTS:
+        value = next((value for pattern, value in readings if pattern.search(text)), None)
+        if value is not None:
+            found[fact] = value
     return found
 
 
