@@ -42,7 +42,7 @@ def report(name: str, samples: list[float]) -> None:
 
 
 def bench_engine(conversations: int) -> list[float]:
-    from bot.engine.engine import handle
+    from bot.dialog.engine import handle
     from bot.engine.types import ConversationState, Inbound
 
     samples: list[float] = []

@@ -63,7 +63,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5, help="passes over all questions (default 5)")
     args = parser.parse_args()
 
-    from bot.engine.engine import handle
+    from bot.dialog.engine import handle
     from bot.engine.types import ConversationState, Inbound
     from bot.nlu.retriever import retriever
 

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from bot.engine.engine import handle
+from bot.dialog.engine import handle
 from bot.engine.types import ConversationState, Flow, Inbound, Reply, Turn
 from bot.flows import county, fallback, language, menu
 

@@ -180,7 +180,7 @@ def test_handle_leaves_the_given_state_alone() -> None:
     chat = Chat()
     chat.say("资格")
     before = chat.state.to_json()
-    from bot.engine.engine import handle
+    from bot.dialog.engine import handle
     from bot.engine.types import Inbound
 
     handle(chat.state, Inbound("terminal", "tester", "5"), now=chat.now, flows=chat.flows)

@@ -9,7 +9,7 @@ from engine_fakes import NOW, Chat, fake_flows
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.engine.engine import handle
+from bot.dialog.engine import handle
 from bot.engine.normalize import MAX_MATCH_CHARS, normalize, token
 from bot.engine.types import ConversationState, Inbound
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine.engine import handle
+from bot.dialog.engine import handle
 from bot.engine.types import ConversationState, Inbound
 from bot.nlu.evaluate import OUT_OF_SCOPE, format_report, load_items, score
 from bot.nlu.retriever import retriever

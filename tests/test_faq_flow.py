@@ -12,7 +12,7 @@ from api.delivery.sms_parts import cost
 from api.i18n import translator
 from api.profiles import load_profiles
 from bot.channels.sms.render import render
-from bot.engine.engine import handle
+from bot.dialog.engine import handle
 from bot.engine.types import ConversationState, Inbound, Option, Reply
 from bot.faq.loader import load_faq
 from bot.flows.faq import DETAIL_KEY, _citation

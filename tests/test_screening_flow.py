@@ -243,7 +243,7 @@ def test_parse_choice(key, text, value):
 
 def converse(messages: list[str], *, state: ConversationState | None = None, services: object = None,
              now: dt.datetime = START) -> tuple[ConversationState, list[str]]:
-    from bot.engine.engine import handle
+    from bot.dialog.engine import handle
 
     state = state or ConversationState()
     transcript: list[str] = []

@@ -14,6 +14,7 @@ import json
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from api.clock import local_date
 from api.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from api.domain.phone import validate_mobile
 from api.domain.workdays import period_end
@@ -32,7 +33,6 @@ from api.services.notices.complaints import resolved
 from api.services.numbering import insert_numbered, prefix
 from api.services.pseudonyms import sender_key
 from api.services.scope import Actor, covers, visible_area
-from api.services.workflow import local_date
 
 MERGE_WINDOW = dt.timedelta(minutes=10)   # the same text again from the same sender is one complaint
 MAX_PER_DAY = 5                           # per sender: abuse control, not policy

@@ -22,6 +22,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from api.db import hold_write_lock
 from api.models import AuditEntry, NumberSeries
+from api.services import audit
 
 T = TypeVar("T")
 DIGITS = 5
@@ -74,8 +75,6 @@ def number_at_commit(session: Session, row: Any, column: InstrumentedAttribute[s
     and the other filings of the county queued behind it (issue 13). Gap-free as before: the number is taken
     in the transaction that uses it.
     """
-    from api.services import audit
-
     def settle() -> None:
         number = f"{head}{next_serial(session, column, head):0{DIGITS}d}"
         setattr(row, column.key, number)

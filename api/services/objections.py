@@ -11,6 +11,7 @@ from typing import Literal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from api.clock import local_date
 from api.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed, WindowClosed
 from api.domain.phone import validate_mobile
 from api.models import ApplicationState as S
@@ -20,7 +21,7 @@ from api.services.households import require_writer, scoped
 from api.services.numbering import insert_numbered, prefix
 from api.services.publicity import PENDING, get_notice, move_on, stage_of, window_open, window_text
 from api.services.scope import Actor, visible_record
-from api.services.workflow import apply_transition, check_permission, local_date, rule_for
+from api.services.workflow import apply_transition, check_permission, rule_for
 
 Outcome = Literal["upheld", "dismissed"]
 Action = Literal["send_back", "reject"]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.clock import local_date
 from api.domain.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from api.domain.idcard import mask_id_number
 from api.domain.names import mask_name
@@ -38,7 +39,6 @@ from api.services.workflow import (
     SYSTEM,
     apply_transition,
     check_permission,
-    local_date,
     local_today,
     rule_for,
 )

@@ -10,7 +10,6 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -23,7 +22,6 @@ from api.profiles import PeriodName, get_profile
 from api.services import audit, events
 from api.services.amounts import check_payment
 from api.services.scope import DECIDERS, STAFF, Actor
-from api.settings import get_settings
 
 Via = Literal["notice", "objection"]
 
@@ -102,10 +100,6 @@ DUE_PERIODS: dict[S, PeriodName] = {
     S.agreement_signed: "agreement_start",
 }
 SYSTEM = "system:scheduler"
-
-
-def local_date(moment: dt.datetime) -> dt.date:
-    return moment.astimezone(ZoneInfo(get_settings().timezone)).date()
 
 
 def allowed_targets(state: S) -> list[S]:

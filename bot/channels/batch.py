@@ -27,7 +27,7 @@ from api.db import hold_write_lock, one_of
 from api.models.conversations import Conversation, InboundMessage
 from bot.channels.ports import Services
 from bot.channels.store import TEXT_LIMIT, reply_to_json
-from bot.engine.engine import handle
+from bot.dialog.engine import handle
 from bot.engine.types import ConversationState, Inbound, Reply
 
 Key = tuple[str, str]   # (channel, sender)

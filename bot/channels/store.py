@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from api.db import transaction
 from api.models.conversations import Conversation, InboundMessage
 from bot.channels.ports import Services
-from bot.engine.engine import handle
+from bot.dialog.engine import handle
 from bot.engine.types import ConversationState, Inbound, Option, Reply
 
 TEXT_LIMIT = 2000  # InboundMessage.text's column size; the engine never reads further than a few hundred

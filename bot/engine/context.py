@@ -33,13 +33,8 @@ def has_pending(state: ConversationState) -> bool:
 
 
 def active_flows() -> Mapping[str, Flow]:
-    """The flows of the turn being handled (the registry's unless a caller passed its own)."""
-    flows = _active_flows.get()
-    if flows is None:
-        from bot.flows.registry import flows as registry_flows  # a cycle: the flows import the engine
-
-        return registry_flows()
-    return flows
+    """The flows of the turn being handled (``handle`` sets them; outside a turn, none)."""
+    return _active_flows.get() or {}
 
 
 def set_active_flows(flows: Mapping[str, Flow]):  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ farmers rarely send a bare keyword — but not inside a short question about the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -93,3 +94,17 @@ def matches(tok: str, keywords: Iterable[str]) -> bool:
         if len(key) >= 2 and key in compact and not asks_about(compact.replace(key, "")):
             return True
     return False
+
+
+def alternatives(*words: str) -> str:
+    """A regular expression alternation of ``words``, longest first."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+TAIL = r"[\s,，。.!！~～吧啊呀哈了]*"       # what may follow a short reply: particles, punctuation
+# "再说一遍": the last question or answer once more (the repair layer inside a flow, the FAQ after an answer)
+REPEAT = re.compile(r"^(?:" + alternatives(
+    "再说一遍", "再说一次", "再发一遍", "再发一次", "重复一下", "重复一遍", "没看清", "没听清", "刚才问的啥",
+    "问的啥", "刚才说啥", "再问一遍", "다시 말해 주세요", "다시 말해줘", "다시요", "한번 더", "다시 한번",
+    "again", "repeat", "say again", "say that again", "pardon", "come again") + r")" + TAIL + r"$",
+    re.IGNORECASE)

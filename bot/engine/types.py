@@ -83,9 +83,16 @@ class Turn:
     gettext: Callable[[str], str]      # translator for state.language
     now: dt.datetime
     services: Any = None               # the records port (status, leads, objections…), injected by the boundary
+    handed_back: bool = False          # the flow left the message to the dispatcher, as a new message
 
     def _(self, message: str) -> str:
         return self.gettext(message)
+
+    def hand_back(self) -> list[Reply]:
+        """Leave the flow and let this message be routed as if no flow had been waiting for it."""
+        self.finish()
+        self.handed_back = True
+        return []
 
     def flow_data(self, flow: str) -> dict[str, Any]:
         return self.state.data.setdefault(flow, {})

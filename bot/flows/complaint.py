@@ -13,6 +13,7 @@ from typing import Any
 
 from api.domain.phone import mask_phone
 from api.i18n import N_, format_date
+from api.profiles import load_profiles
 from bot.engine.context import meta, reply_language
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
@@ -69,8 +70,6 @@ def _read_cues(data: dict[str, Any], text: str) -> None:
 def documented_deadline(county_code: str | None) -> bool:
     """Whether the county's own document states how long a complaint may take; only then is a date promised
     (the service's working default is for staff reminders, not a promise to the farmer)."""
-    from api.profiles import load_profiles
-
     profile = load_profiles().get(county_code or "")
     period = profile.period("complaint_resolve") if profile is not None else None
     return period is not None and not period.citation.startswith("Anju")

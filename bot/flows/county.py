@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from api.i18n import N_, language_name
+from api.profiles import load_profiles
 from bot.engine.context import has_pending, meta, reply_language
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
@@ -22,8 +23,6 @@ _CODE = re.compile(r"(?<!\d)(\d{6})(?!\d)")
 
 
 def _profiles():  # type: ignore[no-untyped-def]
-    from api.profiles import load_profiles
-
     return load_profiles()
 
 

@@ -16,8 +16,8 @@ from api.i18n import N_
 from api.profiles import load_profiles
 from bot.engine import context
 from bot.engine.context import reply_language
+from bot.engine.keywords import REPEAT
 from bot.engine.normalize import token
-from bot.engine.repair import REPEAT
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.faq.citation import checked_sources, compact_citation, short_name
 from bot.faq.loader import Answer, Cite, FaqEntry

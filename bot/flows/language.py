@@ -6,11 +6,11 @@ The prompt is shown in all three languages at once, since whoever asks may not r
 from __future__ import annotations
 
 from api.i18n import LANGUAGES, N_, language_name, translator
-from bot.engine import language as lang
 from bot.engine.keywords import LANGUAGE_NAMES
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.flows import menu
+from bot.nlu import language as lang
 
 NAME = "language"
 MAX_TRIES = 2

@@ -12,13 +12,15 @@ import datetime as dt
 import re
 from typing import Any
 
+from api.clock import local_date
 from api.domain.phone import mask_phone
 from api.i18n import N_, format_date
+from api.profiles import load_profiles
 from bot.engine.context import meta, reply_language
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
+from bot.flows import county, tracking
 from bot.flows import objection_cues as cues
-from bot.flows import tracking
 from bot.flows.complaint_cues import ANONYMOUS_WISH, ASKS_MAY
 
 NAME = "objection"
@@ -127,8 +129,6 @@ class ObjectionFlow(Flow):
     @staticmethod
     def _without_places(turn: Turn, text: str) -> str:
         """The text without the names of the sender's county, township and village (no reason in themselves)."""
-        from api.profiles import load_profiles
-
         profile = load_profiles().get(turn.state.county or "")
         village = turn.services.village(turn.state.village_id) if turn.state.village_id else None
         names = [*(profile.names if profile else ()), *((village.township, village.name) if village else ())]
@@ -269,8 +269,6 @@ class ObjectionFlow(Flow):
         about = cues.asks_about_list(text)
         if not (about or cues.objects_to_entry(text)) or getattr(turn.services, "villages_in", None) is None:
             return None
-        from bot.flows import county
-
         known = turn.state.county
         turn.state.county = known or county.find_in_text(text)
         found = self._villages_in(turn, text) if turn.state.county else []
@@ -409,8 +407,6 @@ class ObjectionFlow(Flow):
 
     def _window_lines(self, turn: Turn, entries: list[Any]) -> list[str]:
         """Each open list's level, its last day and the days left, and the report phone printed on it."""
-        from api.services.workflow import local_date
-
         language = reply_language(turn)
         today = local_date(turn.now)
         lines = []
@@ -432,10 +428,7 @@ class ObjectionFlow(Flow):
             index = cues.serial_or_position(turn.text, data.get("numbers") or [])
         if index is None:
             if turn.state.step == "browse":    # the list was only asked about: anything else is a new message
-                turn.finish()
-                from bot.flows import faq
-
-                return faq.FLOW.start(turn)
+                return turn.hand_back()
             return [Reply(turn._("请回复名单前面的序号。"))]
         data["chosen"] = entries[index]
         numbers = data.get("numbers") or []
@@ -540,8 +533,6 @@ def _county_of_number(turn: Turn, code: str) -> None:
     """An application number begins with its county's code: a sender whose county is not known yet is taken to
     live there (a pattern starts the flow without the county question)."""
     if not turn.state.county:
-        from bot.flows import county
-
         turn.state.county = county.named(code)
 
 

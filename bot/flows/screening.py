@@ -23,7 +23,7 @@ from bot.engine.context import meta as meta_of
 from bot.engine.context import reply_language
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
-from bot.flows import faq
+from bot.flows import county, faq
 from bot.flows import screening_cues as cues
 from bot.flows.screening_replies import question_reply, result_replies, sms_result
 
@@ -140,14 +140,9 @@ class ScreeningFlow(Flow):
         if match.re is FREE_TEXT and not cues.asks_to_be_checked(turn.text, heard):
             return None                  # "能申请不" alone is a question for the FAQ; with the household told, a check
         if not turn.state.county:
-            from bot.flows import county
-
             turn.state.county = county.find_in_text(turn.text)
         if not turn.state.county:
-            from bot.engine.context import meta
-            from bot.flows import county
-
-            meta(turn.state)["pending"] = {"flow": self.name, "text": turn.text}
+            meta_of(turn.state)["pending"] = {"flow": self.name, "text": turn.text}
             return county.ask(turn)
         return self.start(turn)
 

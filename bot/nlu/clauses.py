@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from api.profiles import load_profiles
 from bot.nlu.bm25 import BM25
+from bot.nlu.retriever import retriever
 from content import CONTENT_DIR
 
 SOURCES = CONTENT_DIR / "sources"
@@ -161,8 +162,6 @@ class ClauseIndex:
 @lru_cache(maxsize=1)
 def clause_indexes() -> dict[str, ClauseIndex]:
     """One index per county, built with the process-wide retriever's analyzer."""
-    from bot.nlu.retriever import retriever
-
     analyzer = retriever().analyzer
     by_county: dict[str, list[Clause]] = {}
     for clause in load_clauses():

@@ -21,7 +21,7 @@ COMMON = 3000
 
 
 def _divisions() -> dict[int, str]:
-    from gb2260.data import data
+    from gb2260.data import data  # GB/T 2260, every year's table: read only when the place lists are built
 
     merged: dict[int, str] = {}
     for year in sorted(year for year in data if year is not None):   # the newest spelling wins
@@ -31,7 +31,7 @@ def _divisions() -> dict[int, str]:
 
 def _common_words() -> dict[str, tuple[int, str]]:
     """jieba's dictionary word → (frequency, part-of-speech tag), for the short-name test."""
-    import jieba
+    import jieba  # ~0.3 s to import; only when the place lists are built (then pickled with the retriever)
 
     words: dict[str, tuple[int, str]] = {}
     with jieba.get_dict_file() as handle:
@@ -93,7 +93,7 @@ MIN_LATIN = 5        # letters: a shorter pinyin spelling is too often an Englis
 @lru_cache(maxsize=1)
 def latin_names() -> dict[str, str]:
     """Pinyin spelling ("datong", "jinzhong") → the Chinese name, for names of two characters or more."""
-    from pypinyin import lazy_pinyin
+    from pypinyin import lazy_pinyin  # its tables cost ~0.2 s; only when the place lists are built
 
     found: dict[str, str] = {}
     for name in place_names():

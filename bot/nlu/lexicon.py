@@ -10,6 +10,7 @@ The result is pickled under a key of everything it was built from, so an edited 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import logging
 import os
 import pickle
@@ -18,6 +19,8 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+from content import CONTENT_DIR
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +58,6 @@ def cache_dir() -> Path | None:
 
 def _jieba_dict() -> Path:
     """jieba's big dictionary, found without importing jieba (that import is paid only when segmenting)."""
-    import importlib.util
-
     spec = importlib.util.find_spec("jieba")
     if spec is None or not spec.origin:
         raise RuntimeError("jieba is not installed")
@@ -65,8 +66,6 @@ def _jieba_dict() -> Path:
 
 def _versions() -> str:
     """The installed jieba and pypinyin, by their files' size and time (importlib.metadata costs 80 ms)."""
-    import importlib.util
-
     marks = []
     for name in ("jieba", "pypinyin"):
         spec = importlib.util.find_spec(name)
@@ -85,7 +84,7 @@ def _toneless(reading: str) -> str:
 
 def _pinyin_table() -> dict[str, str]:
     try:
-        from pypinyin.pinyin_dict import pinyin_dict
+        from pypinyin.pinyin_dict import pinyin_dict  # 40,000 entries: read only when the retriever is built
     except ImportError:  # homophone matching is a bonus; retrieval works without it
         log.warning("pypinyin is not installed: homophone matching is off")
         return {}
@@ -122,8 +121,6 @@ def _build(content: str, not_places: tuple[str, ...]) -> Lexicon:
 def content_digest() -> str:
     """A digest of every file retrieval is built from (FAQ, NLU lists, county profiles) and of the libraries'
     versions: the key of the cached retriever, so that editing any of them rebuilds it."""
-    from content import CONTENT_DIR
-
     digest = hashlib.sha256(_versions().encode("utf-8"))
     for folder in ("faq", "nlu", "counties"):
         for path in sorted((CONTENT_DIR / folder).glob("*")):

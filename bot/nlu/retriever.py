@@ -20,9 +20,11 @@ from functools import lru_cache
 from typing import Literal, Protocol
 
 from bot.engine.normalize import is_han
+from bot.faq.loader import load_faq
 from bot.nlu.analyzer import Analyzer, build_analyzer
 from bot.nlu.bm25 import BM25
 from bot.nlu.fuzzy import Homophones, PinyinReader, closest
+from bot.nlu.lexicon import cache_dir, content_digest
 from bot.nlu.scope import ScopeRules
 
 log = logging.getLogger(__name__)
@@ -255,8 +257,6 @@ def retriever() -> Retriever:
     The built retriever is pickled under a digest of every file it is built from, so a fresh process (``anju
     ask``) unpickles it in a few tens of milliseconds instead of parsing and indexing the content again.
     """
-    from bot.nlu.lexicon import cache_dir, content_digest
-
     directory = cache_dir()
     path = directory / f"nlu-retriever-{content_digest()}.pickle" if directory else None
     if path is not None and path.exists():
@@ -267,8 +267,6 @@ def retriever() -> Retriever:
                 return cached
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             log.warning("ignoring an unreadable retriever cache at %s", path)
-    from bot.faq.loader import load_faq
-
     built = build_retriever(load_faq())
     if path is not None:
         built.analyzer.segmenter.forget_memo()

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from api.profiles import load_profiles
 from bot.faq.data import read_yaml
 from content import CONTENT_DIR
 
@@ -150,8 +151,6 @@ def _name_variants(name: str) -> set[str]:
 
 def our_place_names() -> set[str]:
     """Every spelling of the five counties, their provinces and parents."""
-    from api.profiles import load_profiles
-
     names: set[str] = set()
     for profile in load_profiles().values():
         for name in [*profile.names, profile.province, profile.parent or ""]:
@@ -173,7 +172,7 @@ def load_rules(places: Iterable[str], path: Path = OUT_OF_SCOPE) -> ScopeRules:
     topics = tuple(Topic(id=str(t["id"]), words=tuple(str(w).casefold() for w in t["words"]),
                          beats_anchors=bool(t.get("beats_anchors")), max_chars=t.get("max_chars"))
                    for t in raw.get("topics", []))
-    from bot.nlu.gazetteer import latin_names
+    from bot.nlu.gazetteer import latin_names  # pypinyin over the gazetteer: built once, then pickled
 
     spelled = {word: name for word, name in latin_names().items()
                if not any(name in mine or mine in name for mine in ours if len(mine) >= 2)
@@ -185,8 +184,6 @@ def load_rules(places: Iterable[str], path: Path = OUT_OF_SCOPE) -> ScopeRules:
 
 def _parents() -> set[str]:
     """Short names of the cities our counties lie in, where the city is not served itself."""
-    from api.profiles import load_profiles
-
     served = {variant for profile in load_profiles().values() for name in profile.names
               for variant in _name_variants(name)}
     return {variant for profile in load_profiles().values() if profile.parent
@@ -195,8 +192,7 @@ def _parents() -> set[str]:
 
 def _gazetteer_split() -> tuple[set[str], set[str]]:
     """The gazetteer's names as (ours: our counties, what lies inside them and what they lie in; the rest)."""
-    from api.profiles import load_profiles
-    from bot.nlu.gazetteer import place_names, within
+    from bot.nlu.gazetteer import place_names, within  # gb2260's 3,000 divisions: built once, then pickled
 
     codes = [profile.code for profile in load_profiles().values()]
     vocabulary = _our_vocabulary()
@@ -212,9 +208,7 @@ def _gazetteer_split() -> tuple[set[str], set[str]]:
 
 def _our_vocabulary() -> str:
     """The five documents and the FAQ as one text: what farmers' questions echo."""
-    from bot.nlu.clauses import SOURCES
-
-    parts = [path.read_text(encoding="utf-8") for path in sorted(SOURCES.glob("*.txt"))]
+    parts = [path.read_text(encoding="utf-8") for path in sorted((CONTENT_DIR / "sources").glob("*.txt"))]
     parts += [path.read_text(encoding="utf-8") for path in sorted((CONTENT_DIR / "faq").glob("*.yaml"))]
     return "\n".join(parts)
 

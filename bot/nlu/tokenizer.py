@@ -32,11 +32,11 @@ def _import_jieba():  # type: ignore[no-untyped-def]
     fail for the moment jieba is imported, unless something has already paid for pkg_resources.
     """
     if "jieba" in sys.modules or "pkg_resources" in sys.modules:
-        import jieba
+        import jieba  # see above: imported here so that the pkg_resources fallback can be blocked
     else:
         sys.modules["pkg_resources"] = None  # type: ignore[assignment]
         try:
-            import jieba
+            import jieba  # see above
         finally:
             del sys.modules["pkg_resources"]
     jieba.setLogLevel(logging.WARNING)  # jieba logs every dictionary load at INFO

@@ -9,7 +9,7 @@ matched (a tracking number) is all the flow needs.
 A flow that raises is logged, reset and answered with an apology; only a bug in the engine itself propagates.
 What the failed step wrote through ``turn.services`` is rolled back with it (a savepoint, ``step_guard``), so
 a turn's records and its state commit together or not at all. Inside a ``repairable`` flow, ``repair`` handles
-leaving, going back, repeating, explaining, skipping and asides around each question (bot.engine.repair).
+leaving, going back, repeating, explaining, skipping and asides around each question (bot.dialog.repair).
 """
 
 from __future__ import annotations
@@ -23,11 +23,14 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from api.i18n import translator
-from bot.engine import context, language, repair
+from bot.dialog import repair
+from bot.engine import context
 from bot.engine.keywords import global_command, matches
 from bot.engine.normalize import has_content, normalize, token
 from bot.engine.types import ConversationState, Flow, Inbound, Reply, Turn
-from bot.flows import county, fallback, menu
+from bot.flows import county, fallback, menu, registry
+from bot.flows import language as language_flow
+from bot.nlu import language
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +49,7 @@ def handle(
 ) -> tuple[ConversationState, list[Reply]]:
     """The state after ``inbound`` and the replies to send; ``state`` itself is left untouched."""
     if flows is None:
-        from bot.flows.registry import flows as registry_flows  # a cycle: the flows import the engine
-
-        flows = registry_flows()
+        flows = registry.flows()
     new = _copy(state)
     text = normalize(inbound.text)
     expired = _expire(new, now)
@@ -145,11 +146,7 @@ class _Router:
         if kind == "greeting":
             return [menu.welcome(turn)]
         if kind == "set_language" and argument:
-            from bot.flows import language as language_flow  # a cycle: the flows import the engine
-
             return language_flow.confirm(turn, argument)
-        from bot.flows import language as language_flow  # a cycle: the flows import the engine
-
         return self._run(language_flow.FLOW, language_flow.FLOW.start)
 
     def start(self, flow: Flow, text: str) -> list[Reply]:
@@ -204,6 +201,9 @@ class _Router:
         except Exception:
             log.exception("flow %s failed on %s/%s", flow.name, self.turn.inbound.channel, _mask(self.turn))
             return self._recover(flow)
+        if self.turn.handed_back:              # not the flow's message after all: routed afresh
+            self.turn.handed_back = False
+            return replies + self.route(False)
         pending = context.meta(self.state).get("pending")
         if pending and self.state.flow is None:
             context.meta(self.state).pop("pending", None)
@@ -227,8 +227,6 @@ class _Router:
 
 def _core(name: str) -> Flow | None:
     """The engine's own flows work even when a caller passes a registry without them."""
-    from bot.flows import language as language_flow  # a cycle: the flows import the engine
-
     return {flow.name: flow for flow in (county.FLOW, language_flow.FLOW, fallback.FLOW, menu.FLOW)}.get(name)
 
 

@@ -20,11 +20,13 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from bot.engine.context import meta
+from bot.engine.keywords import REPEAT, TAIL, alternatives
 from bot.engine.normalize import has_content, token
 from bot.engine.types import Flow, Option, Reply, Turn
+from bot.flows import faq
 
 if TYPE_CHECKING:
-    from bot.engine.engine import _Router
+    from bot.dialog.engine import _Router
 
 ASKED, MISSES, STUCK = "asked", "misses", "stuck"
 MAX_SNAPSHOTS = 12
@@ -32,18 +34,13 @@ MAX_EXPLAINED = 2            # an answer the flow cannot use is explained this o
 SHORT_FREE_QUESTION = 15     # at a free-text step only a question this short can be an aside
 
 
-def _alternatives(*words: str) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
-_TAIL = r"[\s,，。.!！~～吧啊呀哈了]*"
-CANCEL = re.compile(r"^(?:(?:" + _alternatives(
+CANCEL = re.compile(r"^(?:(?:" + alternatives(
     "算了", "取消", "退出", "不办了", "不弄了", "不要了", "不想弄了", "不想办了", "不做了", "不填了", "不提了",
     "不举报了", "不投诉了", "不订阅了", "不查了", "不测了", "不问了", "先不弄了", "先不办了", "以后再说",
     "改天再说", "结束", "不弄", "不办", "我不弄了", "我不办了", "我不想弄了", "我不想办了",
     "취소", "그만", "그만할래요", "그만할게요", "안 할래요", "안할래요", "됐어요", "종료", "나갈래요",
     "cancel", "quit", "exit", "never mind", "nevermind", "forget it", "abort", "i changed my mind",
-    "i don't want to do this", "stop this") + r")" + _TAIL + r")+$", re.IGNORECASE)
+    "i don't want to do this", "stop this") + r")" + TAIL + r")+$", re.IGNORECASE)
 _BACK_WORDS = ("上一步", "上一题", "后退", "回到上一步", "返回上一步", "说错了", "我说错了", "不对", "不对不对",
                "错了", "选错了", "刚才那个选错了", "刚才选错了", "刚才说错了", "刚才那个不对", "写错了", "我写错了",
                "改一下", "重新选", "이전", "뒤로", "이전 단계", "잘못 했어요", "잘못했어요", "잘못 눌렀어요",
@@ -53,32 +50,27 @@ CANCEL_FIRST = re.compile(r"^(?:算了|取消|退出|不弄了|不办了|不要�
                           r"不订阅了|不查了|不测了|그만|취소|cancel|never mind|forget it)(?:[\s,，。.!！]|$)",
                           re.IGNORECASE)
 _GO_ON_AFTER_ALL = re.compile(r"还是(?:要|想|得)?(?:举报|投诉|提|办|弄|订|查|测|继续)|继续|接着")
-BACK = re.compile(r"^(?:" + _alternatives(*_BACK_WORDS) + r")" + _TAIL + r"$", re.IGNORECASE)
+BACK = re.compile(r"^(?:" + alternatives(*_BACK_WORDS) + r")" + TAIL + r"$", re.IGNORECASE)
 # "说错了，是李庄村" / "不对，应该是2" / "wrong, it's 2": back, then the remainder answers that question.
-CORRECTION = re.compile(r"^(?:" + _alternatives(*_BACK_WORDS) + r")[\s,，。.:：!！]+"
+CORRECTION = re.compile(r"^(?:" + alternatives(*_BACK_WORDS) + r")[\s,，。.:：!！]+"
                         r"(?:应该是|应该选|改成|改为|是|选|it's|it is|아니라)?\s*(?P<rest>\S.*)$",
                         re.IGNORECASE | re.DOTALL)
 INSTEAD = re.compile(r"^(?:不是|并不是)\S{0,20}?[\s,，。]*(?:而)?(?:是|应该是|应是|改成|改为)\s*(?P<right>\S.*)$",
                      re.DOTALL)
-REPEAT = re.compile(r"^(?:" + _alternatives(
-    "再说一遍", "再说一次", "再发一遍", "再发一次", "重复一下", "重复一遍", "没看清", "没听清", "刚才问的啥",
-    "问的啥", "刚才说啥", "再问一遍", "다시 말해 주세요", "다시 말해줘", "다시요", "한번 더", "다시 한번",
-    "again", "repeat", "say again", "say that again", "pardon", "come again") + r")" + _TAIL + r"$",
-    re.IGNORECASE)
-EXPLAIN = re.compile(r"^(?:" + _alternatives(
+EXPLAIN = re.compile(r"^(?:" + alternatives(
     "这个啥意思", "这是啥意思", "啥意思", "什么意思", "这是什么意思", "这个什么意思", "是什么意思", "啥意思啊",
     "不明白", "看不懂", "没看懂", "听不懂", "这问的啥", "问这个干啥", "问这个干什么", "为什么问这个",
     "这个是啥", "这是啥", "무슨 뜻이에요", "무슨 뜻이야", "무슨 뜻", "무슨 말이에요", "이해가 안 돼요",
     "what does this mean", "what does that mean", "what do you mean", "i don't understand", "meaning",
     "explain") + r")" + r"[\s,，。.!！?？~～吧啊呀]*$", re.IGNORECASE)
-SKIP = re.compile(r"^(?:" + _alternatives(
+SKIP = re.compile(r"^(?:" + alternatives(
     "跳过", "下一个", "下一题", "不想说", "不想回答", "不方便说", "건너뛰기", "건너뛸게요", "넘어가요", "패스",
-    "skip", "next", "pass") + r")" + _TAIL + r"$", re.IGNORECASE)
-WHO = re.compile(r"^(?:" + _alternatives(
+    "skip", "next", "pass") + r")" + TAIL + r"$", re.IGNORECASE)
+WHO = re.compile(r"^(?:" + alternatives(
     "你是谁", "你是机器人吗", "你是人吗", "是机器人吗", "你是真人吗", "机器人吗", "누구세요", "로봇이에요",
     "are you a bot", "are you human", "are you a robot", "who are you") + r")[\s?？!！。.]*$", re.IGNORECASE)
-THANKS = re.compile(r"^(?:" + _alternatives(
-    "谢谢", "谢谢你", "谢谢您", "多谢", "感谢", "고마워요", "감사합니다", "thanks", "thank you") + r")" + _TAIL + "$",
+THANKS = re.compile(r"^(?:" + alternatives(
+    "谢谢", "谢谢你", "谢谢您", "多谢", "感谢", "고마워요", "감사합니다", "thanks", "thank you") + r")" + TAIL + "$",
     re.IGNORECASE)
 GO_ON = frozenset({"1", "继续", "接着", "go on", "continue", "계속"})
 LEAVE = frozenset({"2"})
@@ -229,8 +221,6 @@ def _aside(turn: Turn, flow: Flow, text: str) -> list[Reply] | None:
         return None
     if not asks(text):
         return None
-    from bot.flows import faq
-
     answered = faq.aside(turn, text)
     if answered is not None:
         return [answered, *_again(turn, turn._("我们接着刚才的问题："))]

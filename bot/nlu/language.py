@@ -7,15 +7,13 @@ clearly Korean it is remembered. A Telegram language code only applies until the
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from api.i18n import DEFAULT_LANGUAGE, canonical_language, translator
 from bot.engine.context import meta
 from bot.engine.normalize import script_counts
 from bot.engine.types import ConversationState, Turn
-
-if TYPE_CHECKING:
-    from bot.nlu.english import EnglishGlossary
+from bot.nlu.english import EnglishGlossary
+from bot.nlu.synonyms import load_synonyms
 
 
 def detect(text: str) -> tuple[str | None, bool]:
@@ -34,10 +32,6 @@ def detect(text: str) -> tuple[str | None, bool]:
 @lru_cache(maxsize=1)
 def _english() -> EnglishGlossary:
     """The retrieval glossary tells English words from pinyin; read once (a YAML file, a few milliseconds)."""
-    # a cycle (the NLU normalises with the engine's text helpers), and read only for Latin text
-    from bot.nlu.english import EnglishGlossary
-    from bot.nlu.synonyms import load_synonyms
-
     synonyms = load_synonyms()
     return EnglishGlossary(synonyms.english, synonyms.english_stopwords)
 
