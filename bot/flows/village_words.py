@@ -1,8 +1,9 @@
 """The village a farmer names inside a longer message ("就是古城镇东村的 村会计收的钱", "东村 村干部扣了俺三千").
 
 A flow that asks for the village should not make the farmer say it twice: the message is searched for
-"<name>村" (after an optional township) and each candidate is checked against the county's register, so only a
-village the county really has is taken; "村会计", "村里" and "俺村" name none.
+"<name>村" (after an optional township), and a village the county's register finds in the message
+(``villages_in`` of the objection port) is taken only when one of those candidates is its name, so "村会计",
+"村里" and "俺村" name none.
 """
 
 from __future__ import annotations
@@ -18,18 +19,12 @@ _NOT_A_NAME = re.compile(r"^(?:俺|我|咱|你|他|她|本|这|那|哪|该|全|�
 def village_in(turn: Turn, text: str) -> int | None:
     """The id of the one register village of the farmer's county that ``text`` names, else None."""
     county = turn.state.county
-    if not county or turn.services is None:
+    villages_in = getattr(turn.services, "villages_in", None) if turn.services is not None else None
+    if not county or villages_in is None:
         return None
-    found: set[int] = set()
+    spoken = set()              # "订阅南村": 订阅南村, 阅南村, 南村 — what the register may hold
     for match in _CANDIDATE.finditer(text):
         name = _NOT_A_NAME.sub("", match.group(1))
-        for start in range(len(name) - 1):         # "订阅南村": 订阅南村, 阅南村, 南村 — the register decides
-            hits = _registered(turn, county, name[start:])
-            if hits:
-                found.update(hits)
-                break
+        spoken.update(name[start:] for start in range(len(name) - 1))
+    found = {v.id for v in villages_in(county, text) if v.name in spoken}   # one look at the register
     return found.pop() if len(found) == 1 else None
-
-
-def _registered(turn: Turn, county: str, name: str) -> set[int]:
-    return {v.id for v in turn.services.villages(county, name) if v.name == name}
