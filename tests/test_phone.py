@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from api.domain.errors import ValidationFailed
-from api.domain.phone import InvalidPhone, mask_phone, validate_mobile
+from api.domain.phone import InvalidPhone, mask_phone, mobile_in, validate_mobile
 
 NUMBER = "13800138000"
 
@@ -109,3 +109,14 @@ def test_only_invalid_phone_escapes(raw: str) -> None:
         assert mask_phone(raw).startswith("****")
         return
     assert len(result) == 11 and result.isdigit() and validate_mobile(result) == result
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("俺号码15800001111 上午在家", "15800001111"),
+    ("叫人打给俺 +86 158-0000-1111", "15800001111"),
+    ("电话 158 0000 1111", "15800001111"),
+    ("编号140621-2026-00001", None),          # an application number is no phone
+    ("12800001111", None),                   # no mainland mobile begins 12
+])
+def test_a_mobile_is_found_inside_other_words(text: str, found: str | None) -> None:
+    assert mobile_in(text) == found

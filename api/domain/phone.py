@@ -19,6 +19,8 @@ _SEPARATORS = re.compile(r"[\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uFE63\u
 _DIGITS = re.compile(r"\+?[0-9]+")
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
 _NOT_DIALLED = re.compile(r"[^\d+]")
+# A mainland mobile written inside other words ("俺号码 158-0000-1111 上午在家"), with +86 and separators.
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)")
 
 
 def _normalise(raw: str) -> str:
@@ -77,6 +79,12 @@ def normalise_sender(raw: str) -> str:
     except InvalidPhone:
         number = _NOT_DIALLED.sub("", raw or "")
         return "+" + number[2:] if number.startswith("00") else number
+
+
+def mobile_in(text: str) -> str | None:
+    """The first mainland mobile written anywhere in ``text``, as its 11 digits."""
+    found = _MOBILE_IN_TEXT.search(text)
+    return "".join(found.groups()) if found else None
 
 
 def e164(number: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from api.domain.phone import mask_phone
+from api.domain.phone import mask_phone, mobile_in
 from api.i18n import N_
 from api.profiles import load_profiles
 from bot.engine.context import meta, reply_language
@@ -48,8 +48,6 @@ WISH = re.compile(r"(?:回个?电话|回电话?|回拨|(?:给|跟)(?:我|俺|咱
                   r"call me|call back|phone me|ring me|(?:talk|speak) (?:to|with) (?:a |an )?(?:human|person|"
                   r"someone|officer|real person))", re.IGNORECASE)
 PATTERNS = (*PATTERNS, re.compile(r"^.*?" + WISH.pattern, re.IGNORECASE | re.DOTALL))
-# A phone number inside a message ("俺号码13700001111 上午在家").
-PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)")
 OFFER = (("1", N_("要，请回电")), ("2", N_("不用了")))
 SAME_PHONE = (("1", N_("可以")), ("2", N_("换一个号码")))
 YES = {"1", "要", "好", "好的", "可以", "行", "是", "是的", "yes", "y", "ok", "네", "예"}
@@ -90,9 +88,9 @@ class HandoffFlow(Flow):
         if not turn.state.county:
             turn.state.county = county.find_in_text(turn.text)
         if not turn.state.county:
-            meta(turn.state)["pending"] = {"flow": NAME, "text": turn.text if _phone_in(turn.text) else ""}
+            meta(turn.state)["pending"] = {"flow": NAME, "text": turn.text if mobile_in(turn.text) else ""}
             return county.ask(turn, turn._("先告诉我您在哪个县，我把那里的联系方式告诉您。"))
-        typed = _phone_in(turn.text)
+        typed = mobile_in(turn.text)
         if typed is not None and WISH.search(turn.text):    # "叫个人给俺打电话 号码137…": nothing left to ask
             turn.flow_data(NAME)["phone"] = typed
             return [contacts(turn), *self._file(turn, turn.flow_data(NAME), turn.text.strip())]
@@ -105,7 +103,7 @@ class HandoffFlow(Flow):
         step = turn.state.step
         data = turn.flow_data(NAME)
         if step == "offer":
-            typed = _phone_in(turn.text)
+            typed = mobile_in(turn.text)
             if typed is not None:                          # "那你让人给俺回个电话 13655556666"
                 data["phone"] = typed
                 return self._file(turn, data, turn.text.strip())
@@ -115,7 +113,7 @@ class HandoffFlow(Flow):
                 turn.finish()
                 return [Reply(turn._("好的。有问题可以直接问我，回复0看菜单。"))]
             return [Reply(turn._("请回复1请工作人员回电，或回复2不用。"), options=_options(turn, OFFER))]
-        if step == "phone_confirm" and _phone_in(turn.text):    # another number written instead of yes/no
+        if step == "phone_confirm" and mobile_in(turn.text):    # another number written instead of yes/no
             step = "phone"
         if step == "phone_confirm":
             if said in YES:
@@ -125,7 +123,7 @@ class HandoffFlow(Flow):
                 return self._ask_phone(turn, typed=True)
             return [Reply(turn._("请回复1用这个号码，或回复2换一个号码。"), options=_options(turn, SAME_PHONE))]
         if step == "phone":
-            phone = turn.inbound.verified_phone or _phone(turn.text) or _phone_in(turn.text)
+            phone = turn.inbound.verified_phone or _phone(turn.text) or mobile_in(turn.text)
             if phone is None:
                 return [Reply(turn._("号码不对，请回复11位手机号码。"), request_contact=True)]
             data["phone"] = phone
@@ -176,12 +174,6 @@ class HandoffFlow(Flow):
         who = turn._("村委会") if turn.state.village_id else turn._("乡镇和县里的工作人员")
         return [Reply(turn._("已记下，回电请求已转给{who}，他们会打{phone}找您。这不是正式申请，也不是举报。"
                              "有问题也可以直接问我。").format(who=who, phone=mask_phone(data["phone"])))]
-
-
-def _phone_in(text: str) -> str | None:
-    """A mobile number written anywhere in the message."""
-    found = PHONE_IN_TEXT.search(text)
-    return "".join(found.groups()) if found else None
 
 
 def _phone(text: str) -> str | None:
