@@ -81,7 +81,6 @@ TOLD = {
     "other_safe_house": {True: N_("另有住房"), False: N_("只有这一处房")},
     "bought_urban_house": {True: N_("在城镇买了房")},
     "owns_vehicle": {True: N_("家里有车")},
-    "category": {}, "house_grade": {},
 }
 TRIGGERS = (
     re.compile(r"^(?:저는?|우리 ?집은?|우리는?)?\s*(?:자격이?|신청 자격이?)\s*"
