@@ -6,6 +6,7 @@ opens ``with transaction(engine) as session:`` so one unit of work commits or ro
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -119,3 +120,4 @@ def upgrade(engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+    logging.getLogger(__name__).info("database schema migrated from %s to %s", current or "empty", head)

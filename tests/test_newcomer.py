@@ -91,3 +91,22 @@ def test_the_scheduler_does_not_log_every_run(monkeypatch: pytest.MonkeyPatch,
     assert len(ran) >= 3
     assert [r for r in caplog.records if r.name.startswith("apscheduler") and r.levelno < logging.WARNING] == []
     get_settings.cache_clear()
+
+
+def test_a_first_start_says_once_that_it_migrated(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A newcomer's first screen should be the addresses, not a page of alembic's plugin set-up."""
+    from sqlalchemy import create_engine
+
+    from api.db import upgrade
+    from bot.cli.serve import configure_logging
+
+    configure_logging()
+    engine = create_engine(f"sqlite:///{tmp_path / 'first.db'}")
+    with caplog.at_level(logging.INFO):
+        upgrade(engine)
+        upgrade(engine)                      # a ready database: nothing to say
+    engine.dispose()
+    chatter = [r for r in caplog.records if r.name.startswith("alembic") and r.levelno < logging.WARNING]
+    assert chatter == []
+    said = [r.getMessage() for r in caplog.records if r.name == "api.db"]
+    assert len(said) == 1 and said[0].startswith("database schema migrated from empty to ")

@@ -103,7 +103,9 @@ def _return_on_sigterm() -> Any:
     return signal.signal(signal.SIGTERM, lambda _signum, _frame: None)
 
 
-QUIET_LOGGERS = ("apscheduler", "httpx")   # a line per job run / per Telegram poll: every few seconds at INFO
+# apscheduler and httpx: a line per job run / per Telegram poll, every few seconds at INFO; alembic: a dozen lines
+# of plugin set-up and one per migration on a first start, which api.db.upgrade sums up in one line of its own
+QUIET_LOGGERS = ("apscheduler", "httpx", "alembic")
 
 
 def configure_logging() -> None:
