@@ -14,7 +14,8 @@ from api.db import transaction
 from api.models.messages import OutboundMessage
 from api.models.subscriptions import Subscription
 from api.services.notices.publicity import remind_closing
-from api.services.subscriptions import find_villages, subscribe
+from api.services.subscriptions import subscribe
+from api.services.village_names import match_villages
 from bot.channels.store import process
 from bot.engine.types import Inbound, Reply
 
@@ -29,11 +30,11 @@ def say(engine: Engine, text: str, sender: str = "13900000009") -> list[Reply]:
 
 def test_village_names_match_loosely(session: Session) -> None:
     build_world(session)
-    assert [v.name for v in find_villages(session, "140621", "东村")] == ["东村"]
-    assert [v.name for v in find_villages(session, "140621", "东")] == ["东村"]
-    assert [v.name for v in find_villages(session, "140621", "冬")] == ["东村"]      # same pinyin
-    assert find_villages(session, "140621", "火星") == []
-    assert find_villages(session, "140429", "东村") == []                          # another county
+    assert [v.name for v in match_villages(session, "140621", "东村")] == ["东村"]
+    assert [v.name for v in match_villages(session, "140621", "东")] == ["东村"]
+    assert [v.name for v in match_villages(session, "140621", "冬")] == ["东村"]      # same pinyin
+    assert match_villages(session, "140621", "火星") == []
+    assert match_villages(session, "140429", "东村") == []                          # another county
 
 
 def test_subscribe_by_message(engine: Engine) -> None:

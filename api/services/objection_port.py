@@ -7,7 +7,6 @@ filing itself is ``objections.file_objection``, the same call the API makes.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -27,17 +26,9 @@ from api.models import (
 )
 from api.services.objections import file_objection, for_objector
 from api.services.publicity import public_notice, public_notices, public_view, window_open
+from api.services.village_names import Village, match_villages, villages_in
 
-VILLAGE_SUFFIXES = ("村民委员会", "村委会", "村")
 MAX_PER_DAY = 10   # objections per sender a day: abuse control, not policy
-
-
-@dataclass(frozen=True)
-class Village:
-    id: int
-    name: str
-    township: str
-    county_code: str
 
 
 @dataclass(frozen=True)
@@ -82,30 +73,6 @@ class ObjectionView:
     outcome_reason: str | None
 
 
-def _core(name: str) -> str:
-    for suffix in VILLAGE_SUFFIXES:
-        if name.endswith(suffix) and len(name) > len(suffix):
-            return name[: -len(suffix)]
-    return name
-
-
-def match_villages(session: Session, county_code: str, text: str) -> list[Village]:
-    """Villages of the county a resident's words name: exact, then contained, then close spellings."""
-    rows = session.scalars(select(Area).where(Area.county_code == county_code,
-                                              Area.level == AreaLevel.village)).all()
-    townships = {a.id: a.name for a in session.scalars(select(Area).where(
-        Area.county_code == county_code, Area.level == AreaLevel.township))}
-    wanted = _core("".join(text.split()))
-    if not wanted:
-        return []
-    exact = [a for a in rows if _core(a.name) == wanted or a.name == wanted]
-    found = exact or [a for a in rows if wanted in a.name or (len(_core(a.name)) >= 2 and _core(a.name) in wanted)]
-    if not found:
-        cores = {_core(a.name): a for a in rows}
-        found = [cores[c] for c in difflib.get_close_matches(wanted, list(cores), n=5, cutoff=0.5)]
-    return [Village(a.id, a.name, townships.get(a.township_id or 0, ""), a.county_code) for a in found]
-
-
 class ObjectionPort:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -148,23 +115,7 @@ class ObjectionPort:
         return {application_id: number for application_id, number in rows}
 
     def villages_in(self, county_code: str, text: str) -> list[Village]:
-        """The villages of the county a free-text message names inside it ("俺要对东村的公示提异议",
-        "俺是古城镇东村的"): by full name, by township and name, or by a name's core of two characters or more.
-        A township named with its village narrows a name several townships share."""
-        compact = "".join(text.split())
-        if not compact:
-            return []
-        rows = self._session.scalars(select(Area).where(Area.county_code == county_code,
-                                                        Area.level == AreaLevel.village)).all()
-        townships = {a.id: a.name for a in self._session.scalars(select(Area).where(
-            Area.county_code == county_code, Area.level == AreaLevel.township))}
-        named = [a for a in rows
-                 if a.name in compact or (len(_core(a.name)) >= 2 and _core(a.name) in compact)]
-        with_township = [a for a in named if (townships.get(a.township_id or 0) or "\n") in compact]
-        found = with_township or named
-        longest = max((len(a.name) for a in found), default=0)
-        found = [a for a in found if len(a.name) == longest]    # 东村 inside 小东村 is not 东村
-        return [Village(a.id, a.name, townships.get(a.township_id or 0, ""), a.county_code) for a in found]
+        return villages_in(self._session, county_code, text)
 
     def open_list_places(self, county_code: str, now: dt.datetime) -> list[str]:
         """Where the county's lists open for objections now are posted (their village or township)."""

@@ -1,62 +1,14 @@
-"""Village subscriptions: finding the village a resident means, and who follows a village.
-
-Villages are matched loosely (with or without 村, a dropped or swapped character) inside the resident's county,
-because a farmer types the name the way it is said, not the way the register spells it.
-"""
+"""Village subscriptions: who follows a village, and the bot's side of following one (the village a resident
+means is found by api.services.village_names)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.models import Area, AreaLevel
 from api.models.messages import ChannelUser
 from api.models.subscriptions import Subscription
-
-MIN_SCORE = 70.0
-
-
-@dataclass(frozen=True)
-class VillageMatch:
-    id: int
-    name: str
-    township: str
-
-
-def find_villages(session: Session, county_code: str, text: str, limit: int = 3) -> list[VillageMatch]:
-    """The county's villages ``text`` most likely names; one exact match wins outright."""
-    wanted = text.strip().removesuffix("村")
-    if not wanted:
-        return []
-    villages = session.scalars(select(Area).where(Area.county_code == county_code,
-                                                  Area.level == AreaLevel.village)).all()
-    bare = {v.id: v.name.removesuffix("村") for v in villages}
-    exact = [v for v in villages if bare[v.id] == wanted]
-    chosen = exact or [v for v in villages if _contains(wanted, bare[v.id])]
-    if not chosen:
-        sound = _pinyin(wanted)
-        chosen = [v for v in villages if _pinyin(bare[v.id]) == sound]
-    if not chosen:
-        scored = process.extract(wanted, bare, scorer=fuzz.ratio, limit=limit, score_cutoff=MIN_SCORE)
-        ids = [key for _, _, key in scored]
-        chosen = [v for v in villages if v.id in ids]
-    townships = {a.id: a.name for a in session.scalars(select(Area).where(
-        Area.id.in_({v.township_id for v in chosen if v.township_id})))}
-    return [VillageMatch(v.id, v.name, townships.get(v.township_id or 0, "")) for v in chosen[:limit]]
-
-
-def _contains(wanted: str, name: str) -> bool:
-    return wanted in name or (len(name) > 1 and name in wanted)
-
-
-def _pinyin(text: str) -> str:
-    """Toneless pinyin: 东存 and 东村 sound the same, which is what a pinyin keyboard gets wrong."""
-    from pypinyin import lazy_pinyin  # 600 ms to import; only a village name typed in pinyin needs it
-
-    return " ".join(lazy_pinyin(text))
+from api.services.village_names import Village, match_villages
 
 
 def subscribe(session: Session, channel: str, sender: str, village_id: int) -> bool:
@@ -83,8 +35,8 @@ class SubscriptionPort:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def find_villages(self, county_code: str, text: str) -> list[VillageMatch]:
-        return find_villages(self._session, county_code, text)
+    def find_villages(self, county_code: str, text: str) -> list[Village]:
+        return match_villages(self._session, county_code, text, limit=3)
 
     def subscribe_village(self, channel: str, sender: str, village_id: int) -> bool:
         return subscribe(self._session, channel, sender, village_id)
