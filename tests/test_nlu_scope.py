@@ -33,3 +33,26 @@ def test_kept_in_scope(text: str) -> None:
 def test_other_place_is_named() -> None:
     result = retriever().search("太原市公示几天")
     assert result.topic == "place" and result.place in {"太原", "太原市"}
+
+
+@pytest.mark.parametrize("text", [
+    "民政和住建各查些啥",                # 政和 (福建) runs across 民政
+    "孩子上高中了 家里老房子能申请改造不",  # 上高 (江西) runs across 高中
+    "新华社说危房改造又有新政策了",        # 新华 (a district) inside 新华社
+    "통화하고 싶어요 집 고치는 보조금",    # 통화 = a phone call, not 通化
+    "weifang bu zhu duo shao",          # 危房 typed in pinyin, not 潍坊
+    "hukou is local, can my old house be repaired",  # 户口, not 湖口
+])
+def test_place_names_inside_words_are_no_place(text: str) -> None:
+    result = retriever().search(text)
+    assert result.topic != "place", result.place
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("我妹妹嫁到平遥了 她那边危房补多少", "平遥"),   # 到 X, then "that place": asked about X
+    ("I live in Weifang, is there a house subsidy", "weifang"),
+    ("朔城区的危房补助多少", "朔城"),              # cut 朔|城区 by the segmenter, still the district
+])
+def test_places_still_named(text: str, place: str) -> None:
+    result = retriever().search(text)
+    assert result.topic == "place" and result.place is not None and result.place.startswith(place)
