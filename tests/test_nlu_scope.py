@@ -56,3 +56,33 @@ def test_place_names_inside_words_are_no_place(text: str) -> None:
 def test_places_still_named(text: str, place: str) -> None:
     result = retriever().search(text)
     assert result.topic == "place" and result.place is not None and result.place.startswith(place)
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("尿素跟二铵今年啥价钱", "farming"),                    # goods' prices
+    ("俺的鸡崽子发瘟了咋治", "livestock"),                  # an animal and its illness
+    ("老板欠了俺半年的工钱不给", "work"),                   # wages owed
+    ("城乡居民养老保险能补缴不", "pension"),
+    ("县城买套房子首付要多少", "other_housing"),             # a town flat, our word 房 inside
+    ("家里牛让人偷了 去派出所管用不", "police"),
+    ("돼지 사료 가격이 얼마예요", "farming"),
+    ("전화요금이 왜 이렇게 비싸요", "money_unrelated"),
+    ("국민연금은 언제부터 받아요", "pension"),
+    ("my employer has not paid my salary", "work"),
+    ("where can I get a visa", "civil"),
+    ("what is the mortgage rate for an apartment in town", "other_housing"),
+])
+def test_off_topic_that_shares_our_words(text: str, topic: str) -> None:
+    result = retriever().search(text)
+    assert (result.outcome, result.topic) == ("out_of_scope", topic)
+
+
+@pytest.mark.parametrize("text", [
+    "儿子在县城买了楼 俺还能申请危房改造不",     # a town flat as a bar to our programme
+    "墙上裂了好几道缝 下雨还往里渗 能补不",      # no anchor but the house's body
+    "I never heard back after the housing check",  # "never" holds no "vet"
+    "집 고치는데 설계도 있어요",
+])
+def test_our_questions_stay_ours(text: str) -> None:
+    result = retriever().search(text)
+    assert result.outcome != "out_of_scope", result.topic

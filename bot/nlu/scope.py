@@ -46,6 +46,13 @@ class Topic:
     words: tuple[str, ...]
     beats_anchors: bool = False      # another housing programme: handed off even when our words appear
     max_chars: int | None = None     # small talk: only a message at most this long
+    patterns: tuple[re.Pattern[str], ...] = ()   # word pairs a list cannot hold ("猪…瘟", "拖欠…工资"), English words
+    keeps: tuple[str, ...] = ()      # words that keep the message ours after all ("城里买房了 还能申请危改不")
+
+    def said_in(self, text: str) -> bool:
+        if any(word in text for word in self.keeps):
+            return False
+        return any(word in text for word in self.words) or any(p.search(text) for p in self.patterns)
 
 
 @dataclass(frozen=True)
@@ -87,7 +94,7 @@ class ScopeRules:
                 continue
             if topic.max_chars is not None and length > topic.max_chars:
                 continue
-            if any(word in text for word in topic.words):
+            if topic.said_in(text):
                 return topic.id
         return None
 
@@ -201,9 +208,7 @@ def load_rules(places: Iterable[str], path: Path = OUT_OF_SCOPE) -> ScopeRules:
     gazetteer_ours, gazetteer_others = _gazetteer_split()
     ours |= gazetteer_ours
     others |= gazetteer_others
-    topics = tuple(Topic(id=str(t["id"]), words=tuple(str(w).casefold() for w in t["words"]),
-                         beats_anchors=bool(t.get("beats_anchors")), max_chars=t.get("max_chars"))
-                   for t in raw.get("topics", []))
+    topics = tuple(_topic(t) for t in raw.get("topics", []))
     from bot.nlu.gazetteer import edge_words, latin_names  # pypinyin and jieba's table: built once, then pickled
 
     spelled = {word: name for word, name in latin_names().items()
@@ -213,6 +218,19 @@ def load_rules(places: Iterable[str], path: Path = OUT_OF_SCOPE) -> ScopeRules:
                       other_places=frozenset(others - ours), our_places=frozenset(ours),
                       not_places=not_places, spelled_places=spelled, parents=frozenset(_parents()),
                       edge_words=edge_words())
+
+
+def _topic(raw: Mapping[str, object]) -> Topic:
+    """A topic from its YAML: Han and Hangul words match anywhere, English words only whole ("vet" is not in
+    "never", "sing" not in "housing")."""
+    words = [str(word).casefold() for word in raw.get("words", []) or []]  # type: ignore[attr-defined]
+    english = [word for word in words if word.isascii()]
+    patterns = [re.compile(str(pattern), re.I) for pattern in raw.get("patterns", []) or []]  # type: ignore[attr-defined]
+    if english:
+        patterns.append(re.compile(r"\b(?:" + "|".join(re.escape(word) for word in english) + ")", re.I))
+    return Topic(id=str(raw["id"]), words=tuple(word for word in words if not word.isascii()),
+                 beats_anchors=bool(raw.get("beats_anchors")), max_chars=raw.get("max_chars"),  # type: ignore[arg-type]
+                 patterns=tuple(patterns), keeps=tuple(str(k) for k in raw.get("keeps", []) or []))  # type: ignore[attr-defined]
 
 
 def _parents() -> set[str]:

@@ -22,7 +22,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import dialog_eval  # noqa: E402
+import dialog_eval
 
 
 def _patch() -> list[tuple[str, str | None]]:
