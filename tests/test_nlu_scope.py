@@ -71,6 +71,7 @@ def test_places_still_named(text: str, place: str) -> None:
     ("my employer has not paid my salary", "work"),
     ("where can I get a visa", "civil"),
     ("what is the mortgage rate for an apartment in town", "other_housing"),
+    ("为了宅基地边界跟邻居吵架了 谁来管", "land"),
 ])
 def test_off_topic_that_shares_our_words(text: str, topic: str) -> None:
     result = retriever().search(text)
@@ -82,6 +83,9 @@ def test_off_topic_that_shares_our_words(text: str, topic: str) -> None:
     "墙上裂了好几道缝 下雨还往里渗 能补不",      # no anchor but the house's body
     "I never heard back after the housing check",  # "never" holds no "vet"
     "집 고치는데 설계도 있어요",
+    "补助钱是发到社保卡上还是存折上",            # a payment card, not a pension
+    "딸이 시내에 아파트를 샀으면 우리 신청 자격이 없어요?",
+    "俺闺女在乡里当老师 有编制 影响申请不",
 ])
 def test_our_questions_stay_ours(text: str) -> None:
     result = retriever().search(text)
