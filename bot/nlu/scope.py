@@ -66,6 +66,7 @@ class ScopeRules:
     parents: frozenset[str] = frozenset()      # cities around our counties that we do not serve (朔州, 长治)
     edge_words: frozenset[str] = frozenset()   # everyday words that unmake a bare name they cross (民政|和残联)
     ambiguous_spellings: frozenset[str] = frozenset()   # pinyin of a place that also spells a word of ours
+    served: frozenset[str] = frozenset()       # the five counties' own names, with and without their suffix
 
     def with_vocabulary(self, words: Iterable[str], pinyin: Mapping[str, str]) -> ScopeRules:
         """These rules, knowing the retriever's words: which pinyin spellings of places also spell words of ours
@@ -175,9 +176,15 @@ class ScopeRules:
 
     def verdict(self, text: str) -> ScopeVerdict:
         place = self.other_place(text) or self.other_place_spelled(text) or self.city_proper(text)
-        if place:
+        if place and not self._then_ours(text, place):
             return ScopeVerdict(topic="place", place=place)
         return ScopeVerdict(topic=self.topic(text))
+
+    def _then_ours(self, text: str, place: str) -> bool:
+        """After the other place, the message names a county we serve ("我是大同的…，那山阴县呢" read together
+        with the question before): it asks about ours."""
+        after = text[text.rfind(place) + len(place):] if place in text else ""
+        return any(name in after for name in self.served)
 
 
 def _name_variants(name: str) -> set[str]:
@@ -217,7 +224,7 @@ def load_rules(places: Iterable[str], path: Path = OUT_OF_SCOPE) -> ScopeRules:
     return ScopeRules(anchors=tuple(raw.get("anchors", [])), topics=topics,
                       other_places=frozenset(others - ours), our_places=frozenset(ours),
                       not_places=not_places, spelled_places=spelled, parents=frozenset(_parents()),
-                      edge_words=edge_words())
+                      edge_words=edge_words(), served=frozenset(_served()))
 
 
 def _topic(raw: Mapping[str, object]) -> Topic:
@@ -233,10 +240,15 @@ def _topic(raw: Mapping[str, object]) -> Topic:
                  patterns=tuple(patterns), keeps=tuple(str(k) for k in raw.get("keeps", []) or []))  # type: ignore[attr-defined]
 
 
+def _served() -> set[str]:
+    """The names of the five counties themselves (山阴县, 山阴, 延边 …), not their provinces or parents."""
+    return {variant for profile in load_profiles().values() for name in profile.names
+            for variant in _name_variants(name) if len(variant) >= 2}
+
+
 def _parents() -> set[str]:
     """Short names of the cities our counties lie in, where the city is not served itself."""
-    served = {variant for profile in load_profiles().values() for name in profile.names
-              for variant in _name_variants(name)}
+    served = _served()
     return {variant for profile in load_profiles().values() if profile.parent
             for variant in _name_variants(profile.parent) if variant not in served and len(variant) >= 2}
 
