@@ -232,6 +232,8 @@ class FaqFlow(Flow):
             served = "、".join(short_name(p) for p in load_profiles().values())
             text = turn._("抱歉，我只能回答{counties}的农村危房改造政策，回答不了“{place}”的问题，"
                           "请向当地住建部门咨询。").format(counties=served, place=result.place)
+            turn.flow_data(NAME).update(asked=turn.text)    # "那山阴县呢" next is read against the question
+            turn.enter(NAME, ANSWERED)
             return [Reply(text)]
         sorry = turn._("抱歉，这个问题我回答不了（我只解答农村危房改造政策）。")
         return [Reply(sorry + "\n" + where_to_ask(turn, county))]

@@ -72,6 +72,26 @@ def place_names() -> dict[str, int]:
     return found
 
 
+EDGE_FREQUENCY = 50       # a dictionary word at least this frequent, crossing a bare name's edge, unmakes it
+
+
+@lru_cache(maxsize=1)
+def edge_words() -> frozenset[str]:
+    """Everyday words (jieba's dictionary, 2–4 characters, no place names) that can run across the edge of a
+    bare place name: 民政 in "民政和残联" (政和), 高中 in "上高中" (上高), 新华社 (新华). A bare name with such a word
+    across its edge is no place. Only the words that can overlap some name are kept, so the set stays small."""
+    names = [name for name in place_names() if name[-1] not in "省市县区州旗盟"]
+    heads = {name[:k] for name in names for k in range(1, len(name) + 1)}
+    tails = {name[-k:] for name in names for k in range(1, len(name) + 1)}
+    found = set()
+    for word, (frequency, tag) in _common_words().items():
+        if not 2 <= len(word) <= 4 or frequency < EDGE_FREQUENCY or tag.startswith("ns"):
+            continue
+        if any(word[k:] in heads or word[:k] in tails for k in range(1, len(word))):
+            found.add(word)
+    return frozenset(found)
+
+
 def within(code: int, ancestor: str) -> bool:
     """Is division ``code`` the division ``ancestor`` (6 digits) or inside it?"""
     head = ancestor.rstrip("0")

@@ -123,6 +123,7 @@ class Retriever:
         han_words = [word for word in words if word and all(is_han(ch) for ch in word)]
         self.homophones = Homophones(han_words, analyzer.pinyin)
         self.pinyin = PinyinReader(han_words, analyzer.pinyin)
+        self.scope = scope.with_vocabulary(han_words, analyzer.pinyin)  # pinyin that spells ours is no place
 
     def _field(self, name: str, query: list[str]) -> list[float]:
         """Each entry's score in field ``name`` over the most ``query`` could score there (at most 1)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from api.profiles import load_profiles
@@ -26,6 +26,12 @@ _SUFFIXES = "省市县州区旗"
 # A name followed by these is a township, village or street, which many counties share ("城关镇").
 TOWNSHIP_WORDS = ("镇", "乡", "村", "街道", "社区", "组", "屯")
 _CITY_PROPER = re.compile(r"([\u4e00-\u9fff]{2})市?(?:市区|城区|市里)")
+# After 到/去 ("嫁到怀仁了 她们那…"), a place is the subject again when the message goes on about "that place".
+_THERE = re.compile(r"^[了的]?\s*(?:她们|他们|她家|他家|人家|她|他|俺闺女|闺女)?(?:那边|那里|那儿|那块|那头|那)")
+# A Hangul place name followed by a verb ending is a word ("통화하고 싶어요" = to phone), not a place.
+_HANGUL_VERB = ("하", "해", "했", "할", "한", "합", "됐", "되", "돼")
+# An ambiguous pinyin spelling is a place only as one: after "in/from/near…" or before "city/county…".
+_AS_A_PLACE = r"\b(?:in|from|at|near|of|to)\s+{0}\b|\b{0}\s*(?:city|county|province|district|prefecture)\b"
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,13 @@ class Topic:
     words: tuple[str, ...]
     beats_anchors: bool = False      # another housing programme: handed off even when our words appear
     max_chars: int | None = None     # small talk: only a message at most this long
+    patterns: tuple[re.Pattern[str], ...] = ()   # word pairs a list cannot hold ("猪…瘟", "拖欠…工资"), English words
+    keeps: tuple[str, ...] = ()      # words that keep the message ours after all ("城里买房了 还能申请危改不")
+
+    def said_in(self, text: str) -> bool:
+        if any(word in text for word in self.keeps):
+            return False
+        return any(word in text for word in self.words) or any(p.search(text) for p in self.patterns)
 
 
 @dataclass(frozen=True)
@@ -51,6 +64,16 @@ class ScopeRules:
     not_places: tuple[str, ...]
     spelled_places: Mapping[str, str] = field(default_factory=dict)   # pinyin or Hangul → Chinese name
     parents: frozenset[str] = frozenset()      # cities around our counties that we do not serve (朔州, 长治)
+    edge_words: frozenset[str] = frozenset()   # everyday words that unmake a bare name they cross (民政|和残联)
+    ambiguous_spellings: frozenset[str] = frozenset()   # pinyin of a place that also spells a word of ours
+    served: frozenset[str] = frozenset()       # the five counties' own names, with and without their suffix
+
+    def with_vocabulary(self, words: Iterable[str], pinyin: Mapping[str, str]) -> ScopeRules:
+        """These rules, knowing the retriever's words: which pinyin spellings of places also spell words of ours
+        ("weifang" is 潍坊 and 危房, "hukou" 湖口 and 户口)."""
+        spelled = {"".join(pinyin.get(ch, "?") for ch in word) for word in words if len(word) >= 2}
+        ambiguous = frozenset(word for word in self.spelled_places if word.isascii() and word in spelled)
+        return replace(self, ambiguous_spellings=ambiguous)
 
     def words(self) -> set[str]:
         """Every listed word, so the segmenter and lexicon know them."""
@@ -72,7 +95,7 @@ class ScopeRules:
                 continue
             if topic.max_chars is not None and length > topic.max_chars:
                 continue
-            if any(word in text for word in topic.words):
+            if topic.said_in(text):
                 return topic.id
         return None
 
@@ -91,22 +114,34 @@ class ScopeRules:
                     continue
                 longer = best is None or len(name) > len(best)
                 township = text[end + 1:end + 3].startswith(TOWNSHIP_WORDS)   # 城关镇, 古城乡: a place of ours
-                if (name in self.other_places and longer and not township
+                if not (name in self.other_places and longer and not township
                         and not self._elsewhere(text, start, end)):
-                    best = name
+                    continue
+                if name[-1] not in _SUFFIXES and self._crossed(text, start, end + 1):
+                    continue             # a bare name inside everyday words: 民政|和残联 (政和), 上|高中 (上高)
+                best = name
         if best and best[-1] not in _SUFFIXES and any(best in ours or ours in best for ours in self.our_places
                                                       if len(ours) >= 2):
             return None  # "山阴县" found inside a longer place of ours, or the other way round
         return best
 
+    def _crossed(self, text: str, start: int, end: int) -> bool:
+        """Does an everyday word run across the start or the end of the name at [start, end)? A place suffix
+        right after the name ("朔城区", cut 朔|城区) leaves its end alone."""
+        edges = (start,) if text[end:end + 1] in _SUFFIXES else (start, end)
+        return any(text[at:at + size] in self.edge_words
+                   for edge in edges for size in (2, 3, 4) for at in range(max(edge - size + 1, 0), edge))
+
     @staticmethod
     def _elsewhere(text: str, start: int, end: int) -> bool:
         """The place is where someone is or bought ("户口在河北", "在太原买了楼"), not the farmer's home: 户口/到/去/从
-        before it, or 在 before it and buying or working after it."""
+        before it, or 在 before it and buying or working after it. A message that goes on about "that place"
+        ("闺女嫁到怀仁了 她们那…") asks about it after all."""
         before = text[:start].rstrip()
+        after = text[end + 1:].lstrip()
         if before.endswith(LOCATIVE_ALWAYS):
-            return True
-        return before.endswith("在") and text[end + 1:].lstrip().startswith(AWAY_AFTER)
+            return not (before.endswith(("到", "去")) and _THERE.match(after))
+        return before.endswith("在") and after.startswith(AWAY_AFTER)
 
     def without_our_places(self, text: str) -> str:
         """``text`` with the names of our own counties removed: they say where, not what, and would only
@@ -121,6 +156,11 @@ class ScopeRules:
         for word in re.findall(r"[a-z]+|[가-힣]+", text):
             for size in range(len(word), 1, -1):       # Korean takes particles: 장춘에 → 장춘
                 name = self.spelled_places.get(word[:size])
+                if name and word[size:].startswith(_HANGUL_VERB):
+                    break                              # 통화하고: a verb, not 通化
+                if (name and word in self.ambiguous_spellings
+                        and not re.search(_AS_A_PLACE.format(word), text)):
+                    break                              # "weifang", "hukou": 危房, 户口 typed in pinyin
                 if name:
                     return None if name in self.our_places else word[:size]
                 if word.isascii():
@@ -136,9 +176,15 @@ class ScopeRules:
 
     def verdict(self, text: str) -> ScopeVerdict:
         place = self.other_place(text) or self.other_place_spelled(text) or self.city_proper(text)
-        if place:
+        if place and not self._then_ours(text, place):
             return ScopeVerdict(topic="place", place=place)
         return ScopeVerdict(topic=self.topic(text))
+
+    def _then_ours(self, text: str, place: str) -> bool:
+        """After the other place, the message names a county we serve ("我是大同的…，那山阴县呢" read together
+        with the question before): it asks about ours."""
+        after = text[text.rfind(place) + len(place):] if place in text else ""
+        return any(name in after for name in self.served)
 
 
 def _name_variants(name: str) -> set[str]:
@@ -169,23 +215,40 @@ def load_rules(places: Iterable[str], path: Path = OUT_OF_SCOPE) -> ScopeRules:
     gazetteer_ours, gazetteer_others = _gazetteer_split()
     ours |= gazetteer_ours
     others |= gazetteer_others
-    topics = tuple(Topic(id=str(t["id"]), words=tuple(str(w).casefold() for w in t["words"]),
-                         beats_anchors=bool(t.get("beats_anchors")), max_chars=t.get("max_chars"))
-                   for t in raw.get("topics", []))
-    from bot.nlu.gazetteer import latin_names  # pypinyin over the gazetteer: built once, then pickled
+    topics = tuple(_topic(t) for t in raw.get("topics", []))
+    from bot.nlu.gazetteer import edge_words, latin_names  # pypinyin and jieba's table: built once, then pickled
 
     spelled = {word: name for word, name in latin_names().items()
                if not any(name in mine or mine in name for mine in ours if len(mine) >= 2)
                or (name[-1] == "市" and name not in ours)}     # 길림시: the city, not the province of 延边
     return ScopeRules(anchors=tuple(raw.get("anchors", [])), topics=topics,
                       other_places=frozenset(others - ours), our_places=frozenset(ours),
-                      not_places=not_places, spelled_places=spelled, parents=frozenset(_parents()))
+                      not_places=not_places, spelled_places=spelled, parents=frozenset(_parents()),
+                      edge_words=edge_words(), served=frozenset(_served()))
+
+
+def _topic(raw: Mapping[str, object]) -> Topic:
+    """A topic from its YAML: Han and Hangul words match anywhere, English words only whole ("vet" is not in
+    "never", "sing" not in "housing")."""
+    words = [str(word).casefold() for word in raw.get("words", []) or []]  # type: ignore[attr-defined]
+    english = [word for word in words if word.isascii()]
+    patterns = [re.compile(str(pattern), re.I) for pattern in raw.get("patterns", []) or []]  # type: ignore[attr-defined]
+    if english:
+        patterns.append(re.compile(r"\b(?:" + "|".join(re.escape(word) for word in english) + ")", re.I))
+    return Topic(id=str(raw["id"]), words=tuple(word for word in words if not word.isascii()),
+                 beats_anchors=bool(raw.get("beats_anchors")), max_chars=raw.get("max_chars"),  # type: ignore[arg-type]
+                 patterns=tuple(patterns), keeps=tuple(str(k) for k in raw.get("keeps", []) or []))  # type: ignore[attr-defined]
+
+
+def _served() -> set[str]:
+    """The names of the five counties themselves (山阴县, 山阴, 延边 …), not their provinces or parents."""
+    return {variant for profile in load_profiles().values() for name in profile.names
+            for variant in _name_variants(name) if len(variant) >= 2}
 
 
 def _parents() -> set[str]:
     """Short names of the cities our counties lie in, where the city is not served itself."""
-    served = {variant for profile in load_profiles().values() for name in profile.names
-              for variant in _name_variants(name)}
+    served = _served()
     return {variant for profile in load_profiles().values() if profile.parent
             for variant in _name_variants(profile.parent) if variant not in served and len(variant) >= 2}
 
