@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import os
 import statistics
 import subprocess
@@ -119,8 +118,10 @@ async def _play(port: int, plan: list[tuple[str, list[int]]], result: Result) ->
     """One connection per clerk, each filing and moving its own households' applications in turn."""
     import aiohttp
 
+    from api.clock import local_today  # the service's filing day (China), not the machine's
+
     base = f"http://127.0.0.1:{port}/api/v1"
-    survey = {"to": "village_review", "evidence": {"survey_date": dt.date.today().isoformat()}}
+    survey = {"to": "village_review", "evidence": {"survey_date": local_today().isoformat()}}
 
     async def timed(session: aiohttp.ClientSession, kind: str, url: str, body: dict, headers: dict) -> dict:
         started = time.perf_counter()

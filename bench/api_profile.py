@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import datetime as dt
 import os
 import pstats
 import sys
@@ -25,8 +24,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
 os.environ.setdefault("ANJU_ENVIRONMENT", "development")
 
-from api_bench import DEFAULT_PG, _prepare, _schema_url  # noqa: E402
-from harness import drop_schema  # noqa: E402
+from api_bench import _prepare, _schema_url  # noqa: E402
+from harness import DEFAULT_PG, drop_schema  # noqa: E402
 
 
 def main() -> int:
@@ -44,6 +43,7 @@ def main() -> int:
     from sqlalchemy import event
 
     from api.app import create_app
+    from api.clock import local_today  # the service's filing day (China), not the machine's
     from api.db import make_engine
 
     tmp = tempfile.TemporaryDirectory()
@@ -64,7 +64,7 @@ def main() -> int:
 
         client = TestClient(create_app(engine))
         headers = {"Authorization": f"Bearer {token}"}
-        survey = {"to": "village_review", "evidence": {"survey_date": dt.date.today().isoformat()}}
+        survey = {"to": "village_review", "evidence": {"survey_date": local_today().isoformat()}}
         counts: dict[str, Counter[int]] = {"create": Counter(), "transition": Counter()}
         shown: dict[str, list[str]] = {}
 
