@@ -10,8 +10,10 @@ no-op. What the rows say is composed by ``api.services.notices``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from api.delivery.sms_parts import cost
@@ -34,15 +36,22 @@ def recipient_for(session: Session, phone: str) -> Recipient:
     """The verified Telegram chat of ``phone`` if there is one, else the phone by SMS.
 
     One statement in the usual case (no Telegram chat): the chat and the SMS language are asked together."""
-    chats = (select(ChannelUser.sender).where(ChannelUser.channel == TELEGRAM, ChannelUser.verified_phone == phone)
-             .order_by(ChannelUser.updated_at.desc()).limit(1).scalar_subquery())
-    chat, state, hint = session.execute(select(chats, *_language_queries(SMS, phone))).one()
+    chat, state, hint = session.execute(_recipient_query(), {"phone": phone}).one()
     if chat is not None:
         return Recipient(TELEGRAM, chat, language_of(session, TELEGRAM, chat))
     return Recipient(SMS, phone, _language(state, hint))
 
 
-def _language_queries(channel: str, address: str):  # type: ignore[no-untyped-def]
+@lru_cache(maxsize=1)
+def _recipient_query():  # type: ignore[no-untyped-def]
+    """Built once: a step's notification asks it per contact, and building it cost more than running it."""
+    phone = bindparam("phone")
+    chats = (select(ChannelUser.sender).where(ChannelUser.channel == TELEGRAM, ChannelUser.verified_phone == phone)
+             .order_by(ChannelUser.updated_at.desc()).limit(1).scalar_subquery())
+    return select(chats, *_language_queries(SMS, phone))
+
+
+def _language_queries(channel: str, address: Any):  # type: ignore[no-untyped-def]
     return (select(Conversation.state).where(Conversation.channel == channel, Conversation.sender == address)
             .scalar_subquery(),
             select(ChannelUser.language).where(ChannelUser.channel == channel, ChannelUser.sender == address)

@@ -9,10 +9,12 @@ used with us. The idempotency key names the event and the recipient, so writing 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
 from api.delivery.outbox import SMS, TELEGRAM, Recipient, filer, language_of, queue, recipient_for
 from api.delivery.sms_parts import cost
@@ -43,11 +45,17 @@ def to_contacts(session: Session, app: Application, key: str,
                        "created_at": utcnow()})
     if not values:
         return []
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    written = session.execute(insert(OutboundMessage).values(values)
-                              .on_conflict_do_nothing(index_elements=[OutboundMessage.idempotency_key])
-                              .returning(OutboundMessage.id))
+    written = session.execute(_outbox_insert(session.get_bind().dialect.name), values)
     return list(written.scalars())
+
+
+@lru_cache(maxsize=2)
+def _outbox_insert(dialect: str) -> ReturningInsert[tuple[int]]:
+    """The outbox INSERT, built once per dialect on the table (Core, not the ORM's bulk path): built per step,
+    with its rows as literal VALUES, it cost more CPU than the rest of the notification (issue 13)."""
+    table = OutboundMessage.__table__
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return insert(table).on_conflict_do_nothing(index_elements=[table.c.idempotency_key]).returning(table.c.id)
 
 
 def application_moved(session: Session, app: Application, event: ApplicationEvent) -> list[int]:
