@@ -36,6 +36,7 @@ SAID_ALREADY = 0.6         # a clause whose character pairs are this much in the
 ELSEWHERE_MARGIN = 0.15   # the document's top sentence, outside the topic's sections, quoted if it holds this much more
 STRONG = 0.5              # share of the question a sentence must hold to answer where the FAQ is silent
 QUOTE_CHARS = 90           # a longer clause is quoted from the phrases that hold the question
+FIGURE = re.compile(r"\d+(?:\.\d+)?")
 
 
 @lru_cache(maxsize=4096)
@@ -141,7 +142,10 @@ def _pairs(text: str) -> set[str]:
 
 
 def said_already(clause: str, summary: str) -> bool:
-    """Does the summary already say what the clause says (the same words, mostly)?"""
+    """Does the summary already say what the clause says (the same words, mostly, and every figure)? A
+    summary that words the figure its own way ("各开展一次" for "开展2次") has not said it."""
+    if set(FIGURE.findall(clause)) - set(FIGURE.findall(summary)):
+        return False
     pairs = _pairs(clause)
     return bool(pairs) and len(pairs & _pairs(summary)) / len(pairs) >= SAID_ALREADY
 
