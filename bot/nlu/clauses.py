@@ -36,7 +36,8 @@ PREAMBLE = re.compile(r"^(?:(?:以习近平[^，]*为指导|深入[^，]*精神|
                       r"|构建新发展格局|坚持以人民为中心)，)+")
 # Sentences that carry no rule a farmer could use (signatures, dates, the document's preamble).
 BOILERPLATE = re.compile(r"^(\d{4}年\d{1,2}月\d{1,2}日|发布日期|各乡镇人民政府|现将|摘自)"
-                         r"|关于印发|借章|日印发|文件.{0,10}〔\d{4}〕")
+                         r"|关于印发|借章|日印发|文件.{0,10}〔\d{4}〕"
+                         r"|_{3}|[（(]盖章[）)]|填表日期|^\d、\d{4}年.{0,30}表")   # the attached forms and their list
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,9 @@ it covers as much gained (74.9 %), at 85 characters on average. The sentence fro
 beside a silent answer: 79.8 % → 81.9 % of all A messages (facts 72.6 % → 75.5 %). The margin the sentence from
 elsewhere must hold over the topic's own, 0.4 → 0.15, and a quote grown to its limit with the phrases that follow
 what was asked: facts on sets A, C, D, E (singles) 79.8 / 70.3 / 84.9 / 83.5 % → 80.5 / 71.4 / 84.9 / 85.0 %; at
-0 the topic's right sentence lost as often as the top one gained.
+0 the topic's right sentence lost as often as the top one gained. A quote that holds most of the question and a
+figure the summary lacks comes first, the summary after it: 33 such Chinese replies on the four sets, 31 of whose
+quotes carry the fact asked (the same rule without the figure led 162 replies, 102 of them rightly).
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ SAID_ALREADY = 0.6         # a clause whose character pairs are this much in the
 ELSEWHERE_MARGIN = 0.15   # the document's top sentence, outside the topic's sections, quoted if it holds this much more
 STRONG = 0.5              # share of the question a sentence must hold to answer where the FAQ is silent
 QUOTE_CHARS = 90           # a longer clause is quoted from the phrases that hold the question
+LEAD_SHARE = 0.6          # a quote that holds this much of the question and a figure the summary lacks leads
 FIGURE = re.compile(r"\d+(?:\.\d+)?")
+YEAR = re.compile(r"(?:19|20)\d{2}(?=年)")
 
 
 @lru_cache(maxsize=4096)
@@ -181,8 +185,9 @@ def excerpt(text: str, result: Result, county: str, limit: int = QUOTE_CHARS) ->
 
 @dataclass(frozen=True)
 class Quote:
-    text: str         # the sentence, cut to the phrases that answer
-    clause: Clause    # where it stands, for the citation
+    text: str           # the sentence, cut to the phrases that answer
+    clause: Clause      # where it stands, for the citation
+    leads: bool = False  # it holds clearly more of the question than the summary: it answers, the summary follows
 
 
 def quote(result: Result, county: str, faq_id: str, summary: str) -> Quote | None:
@@ -194,4 +199,12 @@ def quote(result: Result, county: str, faq_id: str, summary: str) -> Quote | Non
     text = with_continuation(clause)
     if said_already(text, summary):
         return None
-    return Quote(excerpt(text, result, county), clause)
+    quoted = excerpt(text, result, county)
+    weights = _weights(county, set(result.tokens))
+    held = _coverage(weights, quoted)
+    return Quote(quoted, clause, leads=bool(_figures(quoted) - _figures(summary)) and held >= LEAD_SHARE)
+
+
+def _figures(text: str) -> set[str]:
+    """The figures a text states, a document's year ("2021年") aside."""
+    return set(FIGURE.findall(YEAR.sub("", text)))
