@@ -45,3 +45,10 @@ def test_preambles_and_attached_forms_are_never_quoted() -> None:
 def test_korean_words_of_the_report_reach_its_sentences() -> None:
     text = Chat(county="222400", language="ko").say("허가 받기 전에 집부터 지어도 돼요")
     assert "先审批后建设" in text
+
+
+def test_rules_asked_in_the_farmers_words_meet_the_documents_words() -> None:
+    chat = Chat(county="140621")
+    assert "书面" in chat.say("口头跟村里讲一下行不行")                 # 口头 ↔ 书面申请
+    assert "视为" in Chat(county="140621").say("那几个部门老没回音 咋算")  # 回音 ↔ 不做回复视为…合格
+    assert "三级财政" in Chat(county="140621").say("这补助到底谁出的钱")   # 谁出的钱 ↔ 省、市、县三级财政分担
