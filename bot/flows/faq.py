@@ -286,7 +286,14 @@ class FaqFlow(Flow):
             if quoted is not None:      # the document speaks Chinese; a Korean or English reply says so
                 chinese = language == "zh_Hans"
                 label = turn._("文件原文：“{quote}”") if chinese else turn._("文件原文（中文）：“{quote}”")
-                text += "\n" + label.format(quote=quoted.text)
+                # The sentence that answers comes first, under the county's name; the summary follows as the
+                # plain-words fallback (it stays: dropping it lost more answers than it saved characters). A
+                # Korean or English reader gets the summary in their language first.
+                if quoted.leads and chinese and profile is not None:
+                    lead = turn._("{county}文件原文：“{quote}”").format(county=short_name(profile), quote=quoted.text)
+                    text = lead + "\n" + text
+                else:
+                    text += "\n" + label.format(quote=quoted.text)
                 citation = _citation_with(answer, quoted.clause) or citation
         options: list[Option] = []
         if answer.detail:

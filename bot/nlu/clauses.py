@@ -30,9 +30,14 @@ LEVEL4 = re.compile(r"^[（(](\d{1,2})[）)]\s*(.*)")
 HEADING = re.compile(r"^([^\s(（\d]\S{1,11})[　 ](\S{2,16})$")
 SENTENCE_END = re.compile(r"(?<=[。！？；])")
 MIN_CHARS, MAX_CHARS = 8, 160
+# The guiding-thought phrases that open a document's first section ("以习近平…为指导，深入贯彻…精神，"): no
+# farmer's question is about them, and a quote that starts with them is cut before the rule that follows.
+PREAMBLE = re.compile(r"^(?:(?:以习近平[^，]*为指导|深入[^，]*精神|认真落实[^，]*部署|立足新发展阶段|贯彻新发展理念"
+                      r"|构建新发展格局|坚持以人民为中心)，)+")
 # Sentences that carry no rule a farmer could use (signatures, dates, the document's preamble).
 BOILERPLATE = re.compile(r"^(\d{4}年\d{1,2}月\d{1,2}日|发布日期|各乡镇人民政府|现将|摘自)"
-                         r"|关于印发|借章|日印发|文件.{0,10}〔\d{4}〕")
+                         r"|关于印发|借章|日印发|文件.{0,10}〔\d{4}〕"
+                         r"|_{3}|[（(]盖章[）)]|填表日期|^\d、\d{4}年.{0,30}表")   # the attached forms and their list
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,7 @@ MARKER = re.compile(rf"^([（(][{NUMERALS}\d]+[）)]|[{NUMERALS}]+、|\d{{1,2}}[
 def _sentences(paragraph: str) -> Iterator[str]:
     for sentence in SENTENCE_END.split(paragraph.replace("**", "")):
         sentence = MARKER.sub("", sentence.strip()).strip()
+        sentence = PREAMBLE.sub("…", sentence)         # the cut is shown, as a quote's other cuts are
         if len(sentence) <= 14 and sentence.endswith("。"):
             continue                                  # a heading ("补助标准。"), not a rule
         if len(sentence) >= MIN_CHARS and not BOILERPLATE.search(sentence):
