@@ -16,12 +16,12 @@ from api.i18n import N_
 from api.profiles import load_profiles
 from bot.engine import context
 from bot.engine.context import reply_language
-from bot.engine.keywords import REPEAT
+from bot.engine.keywords import DONE, REPEAT, cancels, split_aside
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.faq.citation import checked_sources, compact_citation, short_name
 from bot.faq.loader import Answer, Cite, FaqEntry
-from bot.flows import complaint, complaint_cues, followup, menu, objection, screening_cues
+from bot.flows import complaint, complaint_cues, followup, menu, objection, screening_cues, status
 from bot.flows import county as county_flow
 from bot.nlu import grounding
 from bot.nlu.clauses import Clause, with_continuation
@@ -57,9 +57,8 @@ def _asks_how(text: str) -> bool:
     return _HOW.search(text) is not None
 
 
-# Closing words outside any flow: the farmer is done, not asking.
-CLOSING = frozenset({"算了", "不弄了", "不办了", "不问了", "不用了", "不要了", "取消", "退出", "没事了", "那算了",
-                     "그만", "취소", "됐어요", "never mind", "cancel", "stop asking"})
+# Closing words outside any flow, besides the leave words every flow knows: the farmer is done, not asking.
+CLOSING = frozenset({"不用了", "没事了", "没事", "stop asking", "no need"})
 FILED_Q = re.compile(r"(?:提交|记下|收到|登记|受理|报上去)(?:了)?(?:吗|没|没有|不)|有编号(?:吗|没)|접수(?:됐|되었)|"
                      r"was it (?:filed|submitted)", re.IGNORECASE)
 AFTER_FILING = 20    # characters: "就这些 确认提交" right after a filing is about that filing
@@ -72,11 +71,13 @@ def _entries() -> dict[str, FaqEntry]:
 
 
 def _closing(said: str) -> bool:
-    """Nothing but closing words ("算了不弄了", "那算了吧")."""
+    """Nothing but closing words ("算了不弄了", "那算了吧", "forget it, stop"); "啊啊啊" is no closing word."""
     rest = said.replace(" ", "")
     for word in sorted(CLOSING, key=len, reverse=True):
         rest = rest.replace(word.replace(" ", ""), "")
-    return bool(said.strip()) and not rest.strip("吧啊呀了哈嘛呢")
+    if said.strip() and rest != said.replace(" ", "") and not rest.strip("吧啊呀了哈嘛呢,，。.!！"):
+        return True
+    return cancels(said)
 
 
 def entry_title(faq_id: str) -> str:
@@ -164,7 +165,7 @@ class FaqFlow(Flow):
             return [county_flow.remember(turn, place),
                     Reply(turn._("请直接输入您的问题，例如：“公示几天”“补助多少钱”；回复0看菜单。"))]
         filed = context.meta(turn.state).get("filed")
-        if filed and len(said) <= AFTER_FILING and (complaint.DONE.search(text) or FILED_Q.search(text)):
+        if filed and len(said) <= AFTER_FILING and (DONE.search(text) or FILED_Q.search(text)):
             turn.finish()
             return [Reply(turn._("已经提交了，编号{number}，不用再发。还有别的事可以直接说。").format(number=filed))]
         if _closing(said):
@@ -178,6 +179,13 @@ class FaqFlow(Flow):
                 return [Reply(turn._("好的。还有问题可以直接问我，回复0看菜单。"))]
             return [Reply(turn._("没关系。您可以直接说想问什么，比如“补助多少钱”“怎么申请”“公示几天”；"
                                  "回复0看菜单。"))]
+        after_status = status.follow_up(turn, text)     # "那还得等几天", "那他自己咋查" after a status answer
+        if after_status is not None:
+            topic, replies = after_status
+            if topic is None:
+                turn.finish()
+                return replies
+            return self._answer(turn, topic, turn.state.county, text)
         listed = objection.FLOW.from_free_text(turn, text)   # "东村公示上都有谁": the records, not the rule
         if listed is not None:
             return listed
@@ -335,6 +343,9 @@ def aside(turn: Turn, text: str) -> Reply | None:
     Only a confident answer for the county counts; an uncertain or out-of-scope question returns None and the
     other flow asks its own question again. A message this short (an option, 不知道) is an answer, not a question.
     """
+    marked = split_aside(text)             # "先问一下 村里公示几天": the question is what follows the mark
+    if marked is not None and not marked[0]:
+        text = marked[1]
     if len(token(text).replace(" ", "")) < ASIDE_MIN_CHARS:
         return None
     result = retriever().search(text)
