@@ -46,7 +46,7 @@ CORRECTION = re.compile(r"^(?:" + alternatives(*_BACK_WORDS) + r")[\s,，。.:�
 INSTEAD = re.compile(r"^(?:不是|并不是)\S{0,20}?[\s,，。]*(?:而)?(?:是|应该是|应是|改成|改为)\s*(?P<right>\S.*)$",
                      re.DOTALL)
 # "是西村不是东村": what it should be, then what it is not.
-RATHER = re.compile(r"[\s,，。]*(?:而)?不是\S{1,20}$")
+RATHER = re.compile(r"[\s,，。]*(?:(?:而)?不是\S{1,20}|\bnot (?:a |an |the )?\S{1,20})$", re.IGNORECASE)
 EXPLAIN = re.compile(r"^(?:" + alternatives(
     "这个啥意思", "这是啥意思", "啥意思", "什么意思", "这是什么意思", "这个什么意思", "是什么意思", "啥意思啊",
     "不明白", "看不懂", "没看懂", "听不懂", "这问的啥", "问这个干啥", "问这个干什么", "为什么问这个",
@@ -73,7 +73,7 @@ _STRONG_QUESTION = re.compile(
     r"(?:[?？]|[吗么嘛呢]\W*$|(?:能|可以|会|要|有|算|行|是)\S{0,8}[不没]\W*$|나요\W*$|까요\W*$|가요\W*$|니까\W*$)")
 _QUESTION_WORDS = re.compile(
     r"(?:怎么|怎样|为什么|为啥|咋|多少|几天|几年|几个|几月|能不能|可不可以|是不是|有没有|要不要|会不会|行不行|"
-    r"算不算|能否|如何|^(?:what|how|why|when|who|where|which|can|could|is|are|do|does|did|will|should|am|may)\b|"
+    r"算不算|能否|如何|谁|哪|啥时候|什么时候|^(?:what|how|why|when|who|where|which|can|could|is|are|do|does|did|will|should|am|may)\b|"
     r"뭐|왜|어떻게|언제|얼마|누구|어디)", re.IGNORECASE)
 
 

@@ -111,7 +111,8 @@ _REPEAT_WORDS = (
     "다시 보내 주세요",
     "again", "repeat", "say again", "say that again", "pardon", "come again", "what did you say",
     "repeat that", "please repeat", "one more time")
-REPEAT = re.compile(r"^(?:(?:" + alternatives(*_REPEAT_WORDS) + r")" + TAIL + r")+$", re.IGNORECASE)
+REPEAT = re.compile(r"^(?:(?:" + alternatives(*_REPEAT_WORDS) + r")" + TAIL + r")+(?:please|plz|주세요)?" + TAIL + "$",
+                    re.IGNORECASE)
 
 # Leaving whatever is under way, in every flow and outside one: "算了", "不弄了", "취소", "forget it, stop".
 CANCEL_WORDS = (
@@ -126,7 +127,7 @@ CANCEL_WORDS = (
 CANCEL = re.compile(r"^(?:(?:" + alternatives(*CANCEL_WORDS) + r")" + TAIL + r")+$", re.IGNORECASE)
 # "算了 还是不举报了 怕得罪人": a leave word first, then why; but not "算了 还是举报吧" (go on after all).
 CANCEL_FIRST = re.compile(r"^(?:算了|取消|退出|不弄了|不办了|不要了|不想弄了|不想办了|不举报了|不投诉了|不提了|"
-                          r"不订阅了|不查了|不测了|不申请了|不整了|그만|취소|cancel|never mind|forget it|stop)"
+                          r"不订阅了|不查了|不测了|不申请了|不整了|그만|취소|cancel|never mind|forget it)"
                           r"(?:[\s,，。.!！]|$)", re.IGNORECASE)
 GO_ON_AFTER_ALL = re.compile(r"还是(?:要|想|得)?(?:举报|投诉|提|办|弄|订|查|测|继续)|继续|接着")
 
@@ -152,15 +153,26 @@ DONE_FOREIGN = re.compile(r"\bthat(?:'s| is) all\b|\bsubmit\b|\bnothing else\b|\
                           r"그게 다|이게 다|접수해", re.IGNORECASE)
 
 # "对了 补助给多少", "先问一下 公示几天", "by the way, …": what follows is a question beside the matter in hand.
-ASIDE_MARK = re.compile(r"(?:^|[\s,，。.!！;；]+)(?:对了|顺便问一下|顺便问问|顺便问|先问一下|先问问|我先问一下|"
-                        r"另外问一下|还想问一下|还想问问|还有个事|还有个问题|问一下|请问|"
-                        r"by the way|btw|also,|그런데|참고로|참)"
-                        r"[\s,，:：]*", re.IGNORECASE)
+_ASIDE_WORDS = ("对了", "等会", "等会儿", "等一下", "先说说", "先说一下", "先讲讲", "顺便问一下", "顺便问问", "顺便问",
+                "先问一下", "先问问", "我先问一下", "另外问一下", "还想问一下", "还想问问", "还有个事", "还有个问题",
+                "问一下", "请问", "by the way", "btw", "also,", "그런데", "참고로", "참")
+ASIDE_MARK = re.compile(r"(?:^|[\s,，。.!！;；]+)(?:" + alternatives(*_ASIDE_WORDS) + r")[\s,，:：]*", re.IGNORECASE)
 
 
 def split_aside(text: str) -> tuple[str, str] | None:
     """(what comes before the aside mark, the question after it), or None when the message has no mark."""
     found = ASIDE_MARK.search(text)
-    if found is None or not text[found.end():].strip():
+    if found is None:
         return None
-    return text[:found.start()].strip(), text[found.end():].strip()
+    tail = text[found.end():]
+    while (more := ASIDE_MARK.match(tail)) is not None and more.end() > 0:     # "等会 先说说 …"
+        tail = tail[more.end():]
+    return (text[:found.start()].strip(), tail.strip()) if tail.strip() else None
+
+# "那咋办", "그럼 어떻게 해요", "what now": right after being told something cannot be done here.
+WHAT_NOW = re.compile(
+    r"^(?:那|那么|那俺|那我|那咱|那俺们|那我们)?(?:俺|我|咱)?(?:该|应该|得)?"
+    r"(?:咋办|怎么办|咋整|怎么弄|咋弄|找谁|去找谁|去哪|上哪|咋搞)(?:呢|啊|呀|嘛)?[\s?？!！。.]*$|"
+    r"^(?:그럼|그러면)?\s*어떻게 (?:해요|하나요|하죠|해야 (?:해요|하나요|돼요))[\s?？.]*$|"
+    r"^(?:so |then )?what (?:can|should|do) i do(?: now| then)?[\s?.!]*$|^what now[\s?.!]*$|"
+    r"^(?:so )?then what[\s?.!]*$", re.IGNORECASE)

@@ -16,12 +16,12 @@ from api.i18n import N_
 from api.profiles import load_profiles
 from bot.engine import context
 from bot.engine.context import reply_language
-from bot.engine.keywords import DONE, REPEAT, cancels, split_aside
+from bot.engine.keywords import DONE, REPEAT, WHAT_NOW, cancels, split_aside
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.faq.citation import checked_sources, compact_citation, short_name
 from bot.faq.loader import Answer, Cite, FaqEntry
-from bot.flows import complaint, complaint_cues, followup, menu, objection, screening_cues, status
+from bot.flows import complaint, complaint_cues, followup, menu, objection, screening_cues, status, subscribe
 from bot.flows import county as county_flow
 from bot.nlu import grounding
 from bot.nlu.clauses import Clause, with_continuation
@@ -42,6 +42,9 @@ THANKS = frozenset({"谢谢", "多谢", "谢谢你", "谢谢您", "感谢", "tha
 PUZZLED = frozenset({"不知道", "不懂", "我不懂", "看不懂", "听不懂", "不明白", "没看懂", "啥意思", "什么意思", "啥",
                      "什么", "咋整", "怎么办", "不会", "모르겠어요", "무슨 뜻이에요", "i don't understand", "what"})
 ASIDE_MIN_CHARS = 4
+# An aside retrieval is unsure of is still answered with its best topic when it scores this well (as a question
+# outside a flow is: "decide, don't deflect"); below it the flow's question is asked again.
+ASIDE_CLARIFY_SCORE = 0.5
 # What a farmer says who has something to report or to object to, rather than a question about the rule.
 REPORT_INTENT = re.compile(r"(我|俺|咱)(们)?(要|想)(举报|告|反映|投诉)|我要告")
 OBJECT_INTENT = re.compile(r"(我|俺|咱)(们)?(要|想)(对.{0,24}?)?(提|提出)?(个)?异议|对.{0,12}有意见|"
@@ -168,6 +171,14 @@ class FaqFlow(Flow):
         if filed and len(said) <= AFTER_FILING and (DONE.search(text) or FILED_Q.search(text)):
             turn.finish()
             return [Reply(turn._("已经提交了，编号{number}，不用再发。还有别的事可以直接说。").format(number=filed))]
+        subscribed = subscribe.after(turn, text)          # "订上了吗" right after subscribing
+        if subscribed is not None:
+            turn.finish()
+            return subscribed
+        instead = context.meta(turn.state).pop(context.REFUSED, None)
+        if instead and WHAT_NOW.match(said):             # "那咋办" after "no villages here": the way, and who
+            turn.finish()
+            return [Reply(instead + "\n" + where_to_ask(turn, turn.state.county))]
         if _closing(said):
             turn.finish()
             return [Reply(turn._("好的，不办了，什么也没有提交。有问题随时再问；回复0看菜单。"))]
@@ -349,7 +360,9 @@ def aside(turn: Turn, text: str) -> Reply | None:
     if len(token(text).replace(" ", "")) < ASIDE_MIN_CHARS:
         return None
     result = retriever().search(text)
-    entry = _entries().get(result.top.faq_id) if result.outcome == "answer" and result.top else None
+    sure = result.outcome == "answer" or (result.outcome == "clarify" and result.top is not None
+                                          and result.top.score >= ASIDE_CLARIFY_SCORE)
+    entry = _entries().get(result.top.faq_id) if sure and result.top else None
     county = county_flow.find_in_text(text) or turn.state.county
     answer = entry.answer_for(county) if entry is not None else None
     if answer is None:
