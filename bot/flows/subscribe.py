@@ -19,12 +19,10 @@ from bot.flows.village_words import village_in
 NAME = "subscribe"
 WORDS = ("订阅", "subscribe", "구독")
 # "俺想收古城镇西村的公示通知", "我又想收了 订阅南村的通知", "公示了能通知我不": the wish in the farmer's words.
-# Also "订阅南村" after other words ("俺又想收了 订阅南村"), "以后贴名单能给俺发个短信不", "공지 구독하고 싶어요".
+# Also "订阅南村" after other words ("俺又想收了 订阅南村") and "공지 구독하고 싶어요".
 WISH = re.compile(r"^(?:(?:俺|我|咱)(?:们)?)?(?:又|还|也|还是)?(?:想|要|想要)?(?:收|接收|订阅|订)(?:了)?[\s,，]*"
                   r".{0,14}?(?:公示|村)的?(?:通知|消息|提醒)|^.{0,12}公示.{0,6}(?:通知我|告诉我|发给我|提醒我)|"
                   r"(?:^|[\s,，。])(?:订阅|我要订|想订)\s*[\u4e00-\u9fff]{1,6}村|"
-                  r"(?:公示|名单|张榜|贴).{0,10}(?:通知(?:我|俺)|告诉(?:我|俺)|发给(?:我|俺)|提醒(?:我|俺)|"
-                  r"给(?:我|俺|咱)(?:发|说)|发个?短信)|"
                   r"^(?:i want to |please )?(?:get|receive|subscribe to) .{0,30}(?:notices|notifications|publicity)|"
                   r"(?:notify|tell|text) me when .{0,30}(?:list|notice|publicity)|"
                   r"(?:공시|공지|명단).{0,10}(?:알림|받고 싶|구독)|구독(?:하고 싶|할래|해 주세요|신청)", re.IGNORECASE)
