@@ -361,7 +361,8 @@ def aside(turn: Turn, text: str) -> Reply | None:
         return None
     result = retriever().search(text)
     sure = result.outcome == "answer" or (result.outcome == "clarify" and result.top is not None
-                                          and result.top.score >= ASIDE_CLARIFY_SCORE)
+                                          and result.top.score >= ASIDE_CLARIFY_SCORE
+                                          and len(token(text).replace(" ", "")) > ASIDE_MIN_CHARS)
     entry = _entries().get(result.top.faq_id) if sure and result.top else None
     county = county_flow.find_in_text(text) or turn.state.county
     answer = entry.answer_for(county) if entry is not None else None

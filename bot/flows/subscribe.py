@@ -60,10 +60,6 @@ class SubscribeFlow(Flow):
         village = _strip(turn.text)
         if len(village) < 2 or not any("\u4e00" <= ch <= "\u9fff" or ch.isalpha() for ch in village):
             village = ""                    # "中 订阅": a word of assent, not a village
-        just = meta(turn.state).get(SUBSCRIBED)
-        if not village and just:            # "中 订阅" right after subscribing: it is done already
-            turn.finish()
-            return [*after_reply(turn, just), *self._resumed(turn)]
         if not village:
             turn.enter(self.name, "village")
             return [Reply(turn._("请回复您所在的村名，例如：东村。"))]
