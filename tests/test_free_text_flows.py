@@ -185,10 +185,12 @@ def test_that_is_all_gives_the_result_from_what_was_told(engine: Engine) -> None
                   ("就这些 到底能不能申请", ["初步判断", "看依据"], ["第3问"])])
 
 
-def test_can_i_apply_without_any_household_fact_stays_a_question() -> None:
+def test_a_question_about_one_condition_stays_a_question_and_the_bare_wish_is_a_check() -> None:
     from bot.flows.screening_cues import asks_to_be_checked, facts_in
 
-    assert not asks_to_be_checked("俺能申请不")
+    assert not asks_to_be_checked("五保户能申请不")                    # one category: what the rule says for it
+    assert not asks_to_be_checked("俺家在镇上买了套房 还能申请危改不")     # a condition the rules weigh
+    assert asks_to_be_checked("俺能申请不")                              # only the wish: the check itself
     assert facts_in("没改造过 县城没买房 就这一处房") == {"previously_renovated": False, "other_safe_house": False}
     assert facts_in("저는 기초생활수급자고 집은 D급이에요")["house_grade"] == "D"
 

@@ -20,7 +20,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from bot.engine.context import meta
-from bot.engine.keywords import REPEAT, TAIL, alternatives
+from bot.engine.keywords import REPEAT, TAIL, alternatives, cancels, split_aside
 from bot.engine.normalize import has_content, token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.flows import faq
@@ -34,22 +34,10 @@ MAX_EXPLAINED = 2            # an answer the flow cannot use is explained this o
 SHORT_FREE_QUESTION = 15     # at a free-text step only a question this short can be an aside
 
 
-CANCEL = re.compile(r"^(?:(?:" + alternatives(
-    "算了", "取消", "退出", "不办了", "不弄了", "不要了", "不想弄了", "不想办了", "不做了", "不填了", "不提了",
-    "不举报了", "不投诉了", "不订阅了", "不查了", "不测了", "不问了", "先不弄了", "先不办了", "以后再说",
-    "改天再说", "结束", "不弄", "不办", "我不弄了", "我不办了", "我不想弄了", "我不想办了",
-    "취소", "그만", "그만할래요", "그만할게요", "안 할래요", "안할래요", "됐어요", "종료", "나갈래요",
-    "cancel", "quit", "exit", "never mind", "nevermind", "forget it", "abort", "i changed my mind",
-    "i don't want to do this", "stop this") + r")" + TAIL + r")+$", re.IGNORECASE)
 _BACK_WORDS = ("上一步", "上一题", "后退", "回到上一步", "返回上一步", "说错了", "我说错了", "不对", "不对不对",
                "错了", "选错了", "刚才那个选错了", "刚才选错了", "刚才说错了", "刚才那个不对", "写错了", "我写错了",
                "改一下", "重新选", "이전", "뒤로", "이전 단계", "잘못 했어요", "잘못했어요", "잘못 눌렀어요",
                "틀렸어요", "back", "go back", "previous", "wrong", "that's wrong", "i made a mistake", "undo")
-# "算了 还是不举报了 怕得罪人": a leave word first, then why; but not "算了 还是举报吧" (go on after all).
-CANCEL_FIRST = re.compile(r"^(?:算了|取消|退出|不弄了|不办了|不要了|不想弄了|不想办了|不举报了|不投诉了|不提了|"
-                          r"不订阅了|不查了|不测了|그만|취소|cancel|never mind|forget it)(?:[\s,，。.!！]|$)",
-                          re.IGNORECASE)
-_GO_ON_AFTER_ALL = re.compile(r"还是(?:要|想|得)?(?:举报|投诉|提|办|弄|订|查|测|继续)|继续|接着")
 BACK = re.compile(r"^(?:" + alternatives(*_BACK_WORDS) + r")" + TAIL + r"$", re.IGNORECASE)
 # "说错了，是李庄村" / "不对，应该是2" / "wrong, it's 2": back, then the remainder answers that question.
 CORRECTION = re.compile(r"^(?:" + alternatives(*_BACK_WORDS) + r")[\s,，。.:：!！]+"
@@ -57,6 +45,8 @@ CORRECTION = re.compile(r"^(?:" + alternatives(*_BACK_WORDS) + r")[\s,，。.:�
                         re.IGNORECASE | re.DOTALL)
 INSTEAD = re.compile(r"^(?:不是|并不是)\S{0,20}?[\s,，。]*(?:而)?(?:是|应该是|应是|改成|改为)\s*(?P<right>\S.*)$",
                      re.DOTALL)
+# "是西村不是东村": what it should be, then what it is not.
+RATHER = re.compile(r"[\s,，。]*(?:(?:而)?不是\S{1,20}|\bnot (?:a |an |the )?\S{1,20})$", re.IGNORECASE)
 EXPLAIN = re.compile(r"^(?:" + alternatives(
     "这个啥意思", "这是啥意思", "啥意思", "什么意思", "这是什么意思", "这个什么意思", "是什么意思", "啥意思啊",
     "不明白", "看不懂", "没看懂", "听不懂", "这问的啥", "问这个干啥", "问这个干什么", "为什么问这个",
@@ -73,6 +63,9 @@ THANKS = re.compile(r"^(?:" + alternatives(
     "谢谢", "谢谢你", "谢谢您", "多谢", "感谢", "고마워요", "감사합니다", "thanks", "thank you") + r")" + TAIL + "$",
     re.IGNORECASE)
 GO_ON = frozenset({"1", "继续", "接着", "go on", "continue", "계속"})
+# "好 接着来", "继续吧", "ok go on": back to the question after an aside, not an answer to it.
+GO_ON_AGAIN = re.compile(r"^(?:好|好的|行|嗯|ok|okay|네)?[\s,，。]*(?:继续|接着来|接着问|接着|往下问|下一个问题|继续问|"
+                         r"go on|continue|carry on|계속(?:해 주세요|할게요|하세요)?)" + TAIL + r"$", re.IGNORECASE)
 LEAVE = frozenset({"2"})
 
 # A message that asks rather than answers: a question mark, a question particle at the end, a question word.
@@ -80,7 +73,7 @@ _STRONG_QUESTION = re.compile(
     r"(?:[?？]|[吗么嘛呢]\W*$|(?:能|可以|会|要|有|算|行|是)\S{0,8}[不没]\W*$|나요\W*$|까요\W*$|가요\W*$|니까\W*$)")
 _QUESTION_WORDS = re.compile(
     r"(?:怎么|怎样|为什么|为啥|咋|多少|几天|几年|几个|几月|能不能|可不可以|是不是|有没有|要不要|会不会|行不行|"
-    r"算不算|能否|如何|^(?:what|how|why|when|who|where|which|can|could|is|are|do|does|did|will|should|am|may)\b|"
+    r"算不算|能否|如何|谁|哪|啥时候|什么时候|^(?:what|how|why|when|who|where|which|can|could|is|are|do|does|did|will|should|am|may)\b|"
     r"뭐|왜|어떻게|언제|얼마|누구|어디)", re.IGNORECASE)
 
 
@@ -176,20 +169,22 @@ def resume(router: _Router, flow: Flow) -> list[Reply]:
             return _again(turn, None)
         if said in LEAVE:
             return leave(turn, flow)
-    if CANCEL.match(said) or (CANCEL_FIRST.match(text) and not _GO_ON_AFTER_ALL.search(text)):
+    if cancels(said) or cancels(text):
         return leave(turn, flow)
     if BACK.match(said):
         return _back(router, flow, None)
     correction = CORRECTION.match(text)
     if correction and not flow.claims(turn):
         rest = correction.group("rest").strip()
+        while (again := CORRECTION.match(rest)) is not None:      # "不对 刚才说错了 是…": more back words
+            rest = again.group("rest").strip()
         instead = INSTEAD.match(rest)              # "不是克扣 是索要好处费": what it should have been
-        rest = instead.group("right").strip() if instead else rest
+        rest = instead.group("right").strip() if instead else RATHER.sub("", rest).strip() or rest
         corrected = flow.correct(turn, rest)
         if corrected is not None:
             return corrected
         return _back(router, flow, rest)
-    if REPEAT.match(said):
+    if REPEAT.match(said) or GO_ON_AGAIN.match(said):
         return _again(turn, None)
     if EXPLAIN.match(said):
         return _again(turn, flow.explain(turn) or turn._(
@@ -207,6 +202,9 @@ def resume(router: _Router, flow: Flow) -> list[Reply]:
     granted = flow.grant(turn)
     if granted is not None:
         return _again(turn, granted)
+    both = _answer_and_aside(router, flow, text)
+    if both is not None:
+        return both
     if not flow.claims(turn):
         aside = _aside(turn, flow, text)
         if aside is not None:
@@ -227,6 +225,19 @@ def _aside(turn: Turn, flow: Flow, text: str) -> list[Reply] | None:
     if free or not asks(text, strong=True):
         return None
     return _again(turn, turn._("这个问题我现在答不上来，可以回复“人工”找工作人员。我们接着刚才的问题："))
+
+
+def _answer_and_aside(router: _Router, flow: Flow, text: str) -> list[Reply] | None:
+    """"村里克扣俺的补助 对了 补助该给多少": the answer goes to the flow, the question after the mark is answered
+    too — both, the answer to the question first, then what the flow says next."""
+    parts = split_aside(text)
+    if parts is None or not parts[0] or not asks(parts[1]):
+        return None
+    answered = faq.aside(router.turn, parts[1])
+    if answered is None:
+        return None
+    router.turn.text = parts[0]
+    return [answered, *_run(router, flow)]
 
 
 def _again(turn: Turn, intro: str | None) -> list[Reply]:

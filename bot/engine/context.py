@@ -43,3 +43,12 @@ def set_active_flows(flows: Mapping[str, Flow]):  # type: ignore[no-untyped-def]
 
 def reset_active_flows(token) -> None:  # type: ignore[no-untyped-def]
     _active_flows.reset(token)
+
+
+REFUSED = "refused"     # meta: what the last reply could not do and what to do instead, for "那咋办" next
+
+
+def refused(state: ConversationState, instead: str) -> None:
+    """A flow could not start for a missing prerequisite (no villages, no open list): ``instead`` is the way
+    the farmer can go, said again with the county's contacts when they ask "那咋办" next."""
+    meta(state)[REFUSED] = instead

@@ -102,9 +102,77 @@ def alternatives(*words: str) -> str:
 
 
 TAIL = r"[\s,，。.!！~～吧啊呀哈了]*"       # what may follow a short reply: particles, punctuation
-# "再说一遍": the last question or answer once more (the repair layer inside a flow, the FAQ after an answer)
-REPEAT = re.compile(r"^(?:" + alternatives(
+# "再说一遍", "没听清 再说一遍": the last question or answer once more (the repair layer inside a flow, the FAQ
+# after an answer); one or more of the phrases, with particles between them.
+_REPEAT_WORDS = (
     "再说一遍", "再说一次", "再发一遍", "再发一次", "重复一下", "重复一遍", "没看清", "没听清", "刚才问的啥",
-    "问的啥", "刚才说啥", "再问一遍", "다시 말해 주세요", "다시 말해줘", "다시요", "한번 더", "다시 한번",
-    "again", "repeat", "say again", "say that again", "pardon", "come again") + r")" + TAIL + r"$",
-    re.IGNORECASE)
+    "问的啥", "刚才说啥", "再问一遍", "刚才说的啥", "你刚才说啥", "没看明白", "再来一遍", "再讲一遍", "再说一下",
+    "다시 말해 주세요", "다시 말해줘", "다시요", "한번 더", "다시 한번", "다시 한 번", "못 들었어요",
+    "다시 보내 주세요",
+    "again", "repeat", "say again", "say that again", "pardon", "come again", "what did you say",
+    "repeat that", "please repeat", "one more time")
+REPEAT = re.compile(r"^(?:(?:" + alternatives(*_REPEAT_WORDS) + r")" + TAIL + r")+(?:please|plz|주세요)?" + TAIL + "$",
+                    re.IGNORECASE)
+
+# Leaving whatever is under way, in every flow and outside one: "算了", "不弄了", "취소", "forget it, stop".
+CANCEL_WORDS = (
+    "算了", "取消", "退出", "不办了", "不弄了", "不要了", "不想弄了", "不想办了", "不做了", "不填了", "不提了",
+    "不举报了", "不投诉了", "不订阅了", "不查了", "不测了", "不问了", "先不弄了", "先不办了", "以后再说",
+    "改天再说", "结束", "不弄", "不办", "我不弄了", "我不办了", "我不想弄了", "我不想办了", "那算了", "不整了",
+    "不申请了", "不异议了", "不告了", "不看了",
+    "취소", "그만", "그만할래요", "그만할게요", "안 할래요", "안할래요", "됐어요", "종료", "나갈래요", "취소할게요",
+    "취소해 주세요", "그만둘게요", "안 해요",
+    "cancel", "quit", "exit", "never mind", "nevermind", "forget it", "abort", "i changed my mind",
+    "i don't want to do this", "stop this", "stop", "forget about it", "cancel it", "cancel that", "no thanks")
+CANCEL = re.compile(r"^(?:(?:" + alternatives(*CANCEL_WORDS) + r")" + TAIL + r")+$", re.IGNORECASE)
+# "算了 还是不举报了 怕得罪人": a leave word first, then why; but not "算了 还是举报吧" (go on after all).
+CANCEL_FIRST = re.compile(r"^(?:算了|取消|退出|不弄了|不办了|不要了|不想弄了|不想办了|不举报了|不投诉了|不提了|"
+                          r"不订阅了|不查了|不测了|不申请了|不整了|그만|취소|cancel|never mind|forget it)"
+                          r"(?:[\s,，。.!！]|$)", re.IGNORECASE)
+GO_ON_AFTER_ALL = re.compile(r"还是(?:要|想|得)?(?:举报|投诉|提|办|弄|订|查|测|继续)|继续|接着")
+
+
+def cancels(text: str) -> bool:
+    """The message leaves: nothing but leave words, or a leave word first and then why (not "算了 还是举报吧")."""
+    return CANCEL.match(text.strip()) is not None or (
+        CANCEL_FIRST.match(text.strip()) is not None and GO_ON_AFTER_ALL.search(text) is None)
+
+
+# "That's all / file it": one vocabulary for every flow that collects (complaint, objection, pre-check).
+DONE_WORDS = (
+    "就这些", "就这些了", "就这么多", "没别的", "没有别的", "别的不知道", "就这样吧", "确认提交", "确认",
+    "提交", "提交吧", "确定提交", "说完了",
+    "그게 다", "그게 다예요", "이게 다예요", "더 없어요", "이상입니다", "이상이에요", "제출", "제출해 주세요",
+    "접수해 주세요", "접수해주세요", "접수해 줘", "접수할게요",
+    "that's all", "that is all", "nothing else", "submit", "please submit", "file it", "send it", "go ahead")
+# Inside a longer message: a Chinese done word is not followed by what it would be asking about (提交什么材料).
+DONE = re.compile(r"(?:" + alternatives(*DONE_WORDS).replace("\\'", "'") + r")(?!什么|啥|哪|材料|多少|几)",
+                  re.IGNORECASE)
+# The words a farmer types between spaces (Korean, English), which a Chinese piece-splitter leaves whole.
+DONE_FOREIGN = re.compile(r"\bthat(?:'s| is) all\b|\bsubmit\b|\bnothing else\b|\bfile it\b|제출|이상입니다|"
+                          r"그게 다|이게 다|접수해", re.IGNORECASE)
+
+# "对了 补助给多少", "先问一下 公示几天", "by the way, …": what follows is a question beside the matter in hand.
+_ASIDE_WORDS = ("对了", "等会", "等会儿", "等一下", "先说说", "先说一下", "先讲讲", "顺便问一下", "顺便问问", "顺便问",
+                "先问一下", "先问问", "我先问一下", "另外问一下", "还想问一下", "还想问问", "还有个事", "还有个问题",
+                "问一下", "请问", "by the way", "btw", "also,", "그런데", "참고로", "참")
+ASIDE_MARK = re.compile(r"(?:^|[\s,，。.!！;；]+)(?:" + alternatives(*_ASIDE_WORDS) + r")[\s,，:：]*", re.IGNORECASE)
+
+
+def split_aside(text: str) -> tuple[str, str] | None:
+    """(what comes before the aside mark, the question after it), or None when the message has no mark."""
+    found = ASIDE_MARK.search(text)
+    if found is None:
+        return None
+    tail = text[found.end():]
+    while (more := ASIDE_MARK.match(tail)) is not None and more.end() > 0:     # "等会 先说说 …"
+        tail = tail[more.end():]
+    return (text[:found.start()].strip(), tail.strip()) if tail.strip() else None
+
+# "那咋办", "그럼 어떻게 해요", "what now": right after being told something cannot be done here.
+WHAT_NOW = re.compile(
+    r"^(?:那|那么|那俺|那我|那咱|那俺们|那我们)?(?:俺|我|咱)?(?:该|应该|得)?"
+    r"(?:咋办|怎么办|咋整|怎么弄|咋弄|找谁|去找谁|去哪|上哪|咋搞)(?:呢|啊|呀|嘛)?[\s?？!！。.]*$|"
+    r"^(?:그럼|그러면)?\s*어떻게 (?:해요|하나요|하죠|해야 (?:해요|하나요|돼요))[\s?？.]*$|"
+    r"^(?:so |then )?what (?:can|should|do) i do(?: now| then)?[\s?.!]*$|^what now[\s?.!]*$|"
+    r"^(?:so )?then what[\s?.!]*$", re.IGNORECASE)

@@ -15,6 +15,7 @@ from api.domain.phone import mask_phone
 from api.i18n import N_, format_date
 from api.profiles import load_profiles
 from bot.engine.context import meta, reply_language
+from bot.engine.keywords import DONE
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.flows import complaint_cues as cues
@@ -37,7 +38,6 @@ CATEGORIES = (("资金-挪用", N_("补助资金被挪用")), ("资金-冒领", 
 SUBJECTS = (("village_committee", N_("村委会或村干部")), ("township", N_("乡镇工作人员")),
             ("county", N_("县里工作人员")), ("builder", N_("施工方")), ("other", N_("其他人")))
 ANONYMOUS = {"匿名", "不留"}
-DONE = re.compile(r"就这些|就这么多|没别的|没有别的|确认|提交|that is all|that's all|submit|제출|이상입니다")
 STATUS_TEXT = {"received": N_("已受理，等待处理"), "in_progress": N_("正在调查处理"),
                "resolved": N_("已办结"), "reopened": N_("已重新处理")}
 
@@ -99,8 +99,16 @@ class ComplaintFlow(Flow):
         return {"contact": "2", "subject": str(len(SUBJECTS))}.get(turn.state.step or "")
 
     def correct(self, turn: Turn, right: str) -> list[Reply] | None:
-        """"说错了 不是克扣 是索要好处费": the category changed, wherever the flow now is."""
+        """"说错了 不是克扣 是索要好处费", "说错了 是西村": the category or the village changed, wherever the flow
+        now is."""
         data = turn.flow_data(self.name)
+        village = village_in(turn, right) if turn.state.step != "village" else None
+        if village is not None and village != turn.state.village_id:
+            turn.state.village_id = village
+            data.pop("village_named", None)
+            known = turn.services.village(village)
+            name = known.name if known is not None else right.strip()
+            return [Reply(turn._("已改正：{village}。").format(village=name)), *self._repeat(turn, data)]
         category = cues.category_in(right)
         if turn.state.step == "category" or category is None or category == data.get("category"):
             return None
@@ -188,6 +196,14 @@ class ComplaintFlow(Flow):
 
     def resume(self, turn: Turn) -> list[Reply]:
         data = turn.flow_data(self.name)
+        was_anonymous = bool(data.get("anonymous"))
+        replies = self._resume(turn, data)
+        if not was_anonymous and data.get("anonymous") and turn.state.flow == self.name:
+            # "我不想让村里知道是我举报的" at another question: taken, and said back before the next question
+            replies.insert(0, Reply(turn._("好的，匿名举报，不留您的名字和电话。")))
+        return replies
+
+    def _resume(self, turn: Turn, data: dict[str, Any]) -> list[Reply]:
         text = token(turn.text)
         step = turn.state.step
         if step == "number":
@@ -270,6 +286,11 @@ class ComplaintFlow(Flow):
             turn.state.village_id = named
             self._more_said(data, turn.text)
             return self._ask_subject(turn)
+        anonymous_before = bool(data.get("anonymous"))
+        if cues.anonymous_wish(turn.text) and cues.category_in(turn.text) is None and not DONE.search(turn.text):
+            data["anonymous"] = True                   # only the wish: the village is still to be said
+            if not anonymous_before:
+                return self._ask_village(turn)
         if self._more_said(data, turn.text):
             # not a village but the rest of the story, or "就这些": the county routes it without the village
             data["village_named"] = turn._("（未说明）")

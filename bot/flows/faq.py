@@ -16,12 +16,12 @@ from api.i18n import N_
 from api.profiles import load_profiles
 from bot.engine import context
 from bot.engine.context import reply_language
-from bot.engine.keywords import REPEAT
+from bot.engine.keywords import DONE, REPEAT, WHAT_NOW, cancels, split_aside
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.faq.citation import checked_sources, compact_citation, short_name
 from bot.faq.loader import Answer, Cite, FaqEntry
-from bot.flows import complaint, complaint_cues, followup, menu, objection, screening_cues
+from bot.flows import complaint, complaint_cues, followup, menu, objection, screening_cues, status, subscribe
 from bot.flows import county as county_flow
 from bot.nlu import grounding
 from bot.nlu.clauses import Clause, with_continuation
@@ -42,6 +42,9 @@ THANKS = frozenset({"谢谢", "多谢", "谢谢你", "谢谢您", "感谢", "tha
 PUZZLED = frozenset({"不知道", "不懂", "我不懂", "看不懂", "听不懂", "不明白", "没看懂", "啥意思", "什么意思", "啥",
                      "什么", "咋整", "怎么办", "不会", "모르겠어요", "무슨 뜻이에요", "i don't understand", "what"})
 ASIDE_MIN_CHARS = 4
+# An aside retrieval is unsure of is still answered with its best topic when it scores this well (as a question
+# outside a flow is: "decide, don't deflect"); below it the flow's question is asked again.
+ASIDE_CLARIFY_SCORE = 0.5
 # What a farmer says who has something to report or to object to, rather than a question about the rule.
 REPORT_INTENT = re.compile(r"(我|俺|咱)(们)?(要|想)(举报|告|反映|投诉)|我要告")
 OBJECT_INTENT = re.compile(r"(我|俺|咱)(们)?(要|想)(对.{0,24}?)?(提|提出)?(个)?异议|对.{0,12}有意见|"
@@ -57,9 +60,8 @@ def _asks_how(text: str) -> bool:
     return _HOW.search(text) is not None
 
 
-# Closing words outside any flow: the farmer is done, not asking.
-CLOSING = frozenset({"算了", "不弄了", "不办了", "不问了", "不用了", "不要了", "取消", "退出", "没事了", "那算了",
-                     "그만", "취소", "됐어요", "never mind", "cancel", "stop asking"})
+# Closing words outside any flow, besides the leave words every flow knows: the farmer is done, not asking.
+CLOSING = frozenset({"不用了", "没事了", "没事", "stop asking", "no need"})
 FILED_Q = re.compile(r"(?:提交|记下|收到|登记|受理|报上去)(?:了)?(?:吗|没|没有|不)|有编号(?:吗|没)|접수(?:됐|되었)|"
                      r"was it (?:filed|submitted)", re.IGNORECASE)
 AFTER_FILING = 20    # characters: "就这些 确认提交" right after a filing is about that filing
@@ -72,11 +74,13 @@ def _entries() -> dict[str, FaqEntry]:
 
 
 def _closing(said: str) -> bool:
-    """Nothing but closing words ("算了不弄了", "那算了吧")."""
+    """Nothing but closing words ("算了不弄了", "那算了吧", "forget it, stop"); "啊啊啊" is no closing word."""
     rest = said.replace(" ", "")
     for word in sorted(CLOSING, key=len, reverse=True):
         rest = rest.replace(word.replace(" ", ""), "")
-    return bool(said.strip()) and not rest.strip("吧啊呀了哈嘛呢")
+    if said.strip() and rest != said.replace(" ", "") and not rest.strip("吧啊呀了哈嘛呢,，。.!！"):
+        return True
+    return cancels(said)
 
 
 def entry_title(faq_id: str) -> str:
@@ -164,9 +168,17 @@ class FaqFlow(Flow):
             return [county_flow.remember(turn, place),
                     Reply(turn._("请直接输入您的问题，例如：“公示几天”“补助多少钱”；回复0看菜单。"))]
         filed = context.meta(turn.state).get("filed")
-        if filed and len(said) <= AFTER_FILING and (complaint.DONE.search(text) or FILED_Q.search(text)):
+        if filed and len(said) <= AFTER_FILING and (DONE.search(text) or FILED_Q.search(text)):
             turn.finish()
             return [Reply(turn._("已经提交了，编号{number}，不用再发。还有别的事可以直接说。").format(number=filed))]
+        subscribed = subscribe.after(turn, text)          # "订上了吗" right after subscribing
+        if subscribed is not None:
+            turn.finish()
+            return subscribed
+        instead = context.meta(turn.state).pop(context.REFUSED, None)
+        if instead and WHAT_NOW.match(said):             # "那咋办" after "no villages here": the way, and who
+            turn.finish()
+            return [Reply(instead + "\n" + where_to_ask(turn, turn.state.county))]
         if _closing(said):
             turn.finish()
             return [Reply(turn._("好的，不办了，什么也没有提交。有问题随时再问；回复0看菜单。"))]
@@ -178,6 +190,13 @@ class FaqFlow(Flow):
                 return [Reply(turn._("好的。还有问题可以直接问我，回复0看菜单。"))]
             return [Reply(turn._("没关系。您可以直接说想问什么，比如“补助多少钱”“怎么申请”“公示几天”；"
                                  "回复0看菜单。"))]
+        after_status = status.follow_up(turn, text)     # "那还得等几天", "那他自己咋查" after a status answer
+        if after_status is not None:
+            topic, replies = after_status
+            if topic is None:
+                turn.finish()
+                return replies
+            return self._answer(turn, topic, turn.state.county, text)
         listed = objection.FLOW.from_free_text(turn, text)   # "东村公示上都有谁": the records, not the rule
         if listed is not None:
             return listed
@@ -344,10 +363,16 @@ def aside(turn: Turn, text: str) -> Reply | None:
     Only a confident answer for the county counts; an uncertain or out-of-scope question returns None and the
     other flow asks its own question again. A message this short (an option, 不知道) is an answer, not a question.
     """
+    marked = split_aside(text)             # "先问一下 村里公示几天": the question is what follows the mark
+    if marked is not None and not marked[0]:
+        text = marked[1]
     if len(token(text).replace(" ", "")) < ASIDE_MIN_CHARS:
         return None
     result = retriever().search(text)
-    entry = _entries().get(result.top.faq_id) if result.outcome == "answer" and result.top else None
+    sure = result.outcome == "answer" or (result.outcome == "clarify" and result.top is not None
+                                          and result.top.score >= ASIDE_CLARIFY_SCORE
+                                          and len(token(text).replace(" ", "")) > ASIDE_MIN_CHARS)
+    entry = _entries().get(result.top.faq_id) if sure and result.top else None
     county = county_flow.find_in_text(text) or turn.state.county
     answer = entry.answer_for(county) if entry is not None else None
     if answer is None:

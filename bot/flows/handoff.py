@@ -41,12 +41,15 @@ PATTERNS = (
 # themselves ("给俺打", "回个电话"), never a story about someone else's phone call.
 WISH = re.compile(r"(?:回个?电话|回电话?|回拨|(?:给|跟)(?:我|俺|咱)打(?:个)?电话|打(?:个)?电话给(?:我|俺|咱)|"
                   r"打给(?:我|俺|咱)|(?:叫|让|派|找)个?(?:人|工作人员|干部).{0,6}(?:打|联系|来电)|"
-                  r"(?:你|您)(?:们)?给(?:我|俺|咱).{0,3}(?:个)?电话|找个?(?:人|真人|工作人员)(?:说|聊|问|谈|讲)|"
+                  r"(?:你|您)(?:们)?给(?:我|俺|咱).{0,3}(?:个)?电话|"
+                  r"找个?(?:人|真人|工作人员)(?:(?:跟|和|给)(?:我|俺|咱))?(?:说|聊|问|谈|讲)|"
+                  r"机器(?:人)?.{0,4}(?:说不明白|说不清|讲不清|不明白|听不懂|不懂)|"
                   r"(?:跟|和)(?:人|真人|工作人员)(?:说|聊|讲)|转人工|人工客服|不会打字|打字.{0,3}(?:费劲|麻烦|说不清|"
                   r"不方便|太慢|不会)|看不清字|(?:有|有没有)电话(?:吗|么|没|不)|"
                   r"전화(?:해|주|좀)|상담원|사람(?:이랑|과) (?:통화|얘기)|"
                   r"call me|call back|phone me|ring me|(?:talk|speak) (?:to|with) (?:a |an )?(?:human|person|"
-                  r"someone|officer|real person))", re.IGNORECASE)
+                  r"someone|officer|real person)|(?:a |an )?(?:real person|human being) (?:please|instead)|"
+                  r"사람(?:이|하고) ?(?:얘기|상담|통화))", re.IGNORECASE)
 PATTERNS = (*PATTERNS, re.compile(r"^.*?" + WISH.pattern, re.IGNORECASE | re.DOTALL))
 OFFER = (("1", N_("要，请回电")), ("2", N_("不用了")))
 SAME_PHONE = (("1", N_("可以")), ("2", N_("换一个号码")))

@@ -16,7 +16,7 @@ from api.clock import local_date
 from api.domain.phone import mask_phone
 from api.i18n import N_, format_date
 from api.profiles import load_profiles
-from bot.engine.context import meta, reply_language
+from bot.engine.context import meta, refused, reply_language
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.flows import county, tracking
@@ -160,9 +160,11 @@ class ObjectionFlow(Flow):
         instead = turn._("有异议可以在公示期内向村委会或乡镇政府书面反映，公示上也写着举报电话。")
         has_villages = getattr(turn.services, "has_villages", None)
         if has_villages is not None and not has_villages(county):
+            refused(turn.state, instead)
             return turn._("本县的村还没有录入系统，所以现在不能在这里对公示名单提异议。") + instead
         open_lists = getattr(turn.services, "county_has_open_lists", None)
         if open_lists is not None and not open_lists(county, turn.now):
+            refused(turn.state, instead)
             return turn._("本县现在没有正在公示、可以提异议的名单。") + instead
         return None
 

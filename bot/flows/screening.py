@@ -17,7 +17,7 @@ from api.domain.phone import mask_phone, validate_mobile
 from api.i18n import N_
 from api.profiles import get_profile
 from api.screening import evaluate, next_question
-from api.screening.questions import QUESTIONS
+from api.screening.questions import GROUP_OF, QUESTIONS
 from api.screening.rules import UNKNOWN, Value
 from bot.engine.context import meta as meta_of
 from bot.engine.context import reply_language
@@ -26,6 +26,7 @@ from bot.engine.types import Flow, Option, Reply, Turn
 from bot.flows import county, faq
 from bot.flows import screening_cues as cues
 from bot.flows.screening_replies import question_reply, result_replies, sms_result
+from bot.nlu.retriever import retriever
 
 BACK = {"上一步", "返回", "上一题", "后退"}
 RESTART = {"重新", "重来", "重新开始", "从头开始"}
@@ -81,6 +82,8 @@ TOLD = {
     "other_safe_house": {True: N_("另有住房"), False: N_("只有这一处房")},
     "bought_urban_house": {True: N_("在城镇买了房")},
     "owns_vehicle": {True: N_("家里有车")},
+    "hukou_local": {True: N_("本地农业户口")},
+    "resides_locally": {True: N_("长期住在村里")},
 }
 TRIGGERS = (
     re.compile(r"^(?:저는?|우리 ?집은?|우리는?)?\s*(?:자격이?|신청 자격이?)\s*"
@@ -98,6 +101,12 @@ EXPLAIN = {
     "house_grade": N_("危房鉴定由住建部门组织，C级是局部危险，D级是整栋危险。没鉴定过就选“还没鉴定/不知道”。"),
 }
 SKIPPED = "不知道"
+
+
+def _elsewhere(text: str) -> bool:
+    """The message names a place the service does not cover."""
+    result = retriever().search(text)
+    return result.outcome == "out_of_scope" and result.topic == "place"
 
 
 class ScreeningFlow(Flow):
@@ -126,8 +135,25 @@ class ScreeningFlow(Flow):
         return {"question": SKIPPED, "consent": "2"}.get(turn.state.step or "")
 
     def claims(self, turn: Turn) -> bool:
-        """"就这些 能申请吗" asks for the result, not a policy answer."""
+        """"就这些 能申请吗" asks for the result, not a policy answer; after it, "那俺能申请不" asks it again."""
+        if turn.state.step == "result":
+            return cues.DONE.search(turn.text) is not None or cues.WISH.search(turn.text) is not None
         return turn.state.step == "question" and cues.DONE.search(turn.text) is not None
+
+    def correct(self, turn: Turn, right: str) -> list[Reply] | None:
+        """"说错了 俺是低保户不是五保户", "不是B级 是C级": a fact told before, changed in place; the question
+        now due is asked (it may be another one)."""
+        data = turn.state.data.get(PROGRESS) or {}
+        if turn.state.step not in ("question", "result") or "answers" not in data:
+            return None
+        changed = {f: v for f, v in cues.facts_in(right).items() if data["answers"].get(f, v) != v}
+        if not changed:
+            return None
+        data["answers"].update(changed)
+        noted = Reply(turn._("已改正：{facts}。").format(facts=self._told(turn, changed)))
+        if turn.state.step == "result":          # the judgement already given is made again from the new answer
+            return [noted, *self._reopen_conflicts(turn, data), *self._judge(turn, data)]
+        return [noted, *self._reopen_conflicts(turn, data), *self._ask(turn, data)]
 
     def on_leave(self, turn: Turn) -> str | None:
         if turn.state.step in ("result", "consent", "lead_name", "lead_village", "lead_phone", "lead_phone_confirm"):
@@ -138,6 +164,8 @@ class ScreeningFlow(Flow):
         heard = meta_of(turn.state).get(HEARD) or {}
         if match.re is FREE_TEXT and not cues.asks_to_be_checked(turn.text, heard):
             return None                  # "能申请不" alone is a question for the FAQ; with the household told, a check
+        if _elsewhere(turn.text):
+            return None                  # "俺闺女在佳木斯 能申请不": a place we do not serve, said so by the FAQ
         if not turn.state.county:
             turn.state.county = county.find_in_text(turn.text)
         if not turn.state.county:
@@ -221,7 +249,12 @@ class ScreeningFlow(Flow):
             return self._judge(turn, data)
         data["current"] = key
         self._enter(turn, data, "question")
-        return [question_reply(key, turn._, len(data["history"]) + 1)]
+        return [question_reply(key, turn._, self._number(data))]
+
+    @staticmethod
+    def _number(data: dict[str, Any]) -> int:
+        """The number of the question asked now: what the first message told counts as no question."""
+        return sum(1 for h in data["history"] if h.get("q") != "told") + 1
 
     def _answer(self, turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
         key = data["current"]
@@ -230,8 +263,15 @@ class ScreeningFlow(Flow):
         if cues.DONE.search(turn.text) and data["answers"]:
             return self._judge(turn, data)       # the rest stays unknown; the result says what is still to check
         value = parse_choice(key, text)
+        told = {f: v for f, v in cues.facts_in(turn.text).items() if f not in data["answers"]} if value is None else {}
+        if told:        # "we get dibao", "鉴定是D级 就这一处房": an answer in words, maybe to more than one question
+            data["answers"].update(told)
+            data["history"].append({"q": key if key in told or key in {GROUP_OF.get(f) for f in told} else "told",
+                                    "facts": list(told)})
+            noted = Reply(turn._("已记下：{facts}。").format(facts=self._told(turn, told)))
+            return [noted, *self._reopen_conflicts(turn, data), *self._ask(turn, data)]
         if value is None:
-            again = question_reply(key, turn._, len(data["history"]) + 1)
+            again = question_reply(key, turn._, self._number(data))
             answered = faq.aside(turn, turn.text)
             if answered is not None:
                 return [answered, Reply(turn._("我们接着做资格筛查：")), again]
@@ -313,6 +353,8 @@ class ScreeningFlow(Flow):
             return self._full_result(turn, data)
         if text == "2" and self._can_lead(turn, data):
             return self._consent(turn, data, "1")
+        if cues.DONE.search(turn.text) or cues.WISH.search(turn.text):     # "那俺到底能不能申请": the judgement again
+            return self._judge(turn, data)
         if not self._can_lead(turn, data):    # nothing more to ask: the conversation moves on
             self._done(turn)
             answered = faq.aside(turn, turn.text)

@@ -10,7 +10,7 @@ import re
 
 from api.i18n import N_
 from api.services.notices.steps import describe
-from bot.engine.context import reply_language
+from bot.engine.context import meta, reply_language
 from bot.engine.types import Flow, Reply, Turn
 
 NAME = "status"
@@ -43,6 +43,21 @@ PLAIN = (
 )
 
 
+# After a status answer: how long the step takes, or a wish to hurry it ("那还得等几天", "能不能快点审", "언제쯤").
+_HOW_LONG = re.compile(r"多久|多长时间|几天|几个?月|啥时候|什么时候|还得|还要等|快点|快些|加快|催|等了|等多久|"
+                       r"how long|when will|hurry|faster|speed up|언제|얼마나|빨리", re.IGNORECASE)
+# …or asks how someone else looks theirs up, or names someone else ("那他自己咋查", "俺是东村刘*强家的 你给查查").
+_SOMEONE = re.compile(r"他|她|本人|自己咋查|自己怎么查|怎么查|咋查|给查查|帮.{0,3}查|名字|姓名|家的|"
+                      r"(?:his|her|their) (?:own )?application|how (?:can|do) (?:he|she|they) check|"
+                      r"본인|어떻게 (?:조회|확인)", re.IGNORECASE)
+# The FAQ entry that states how long each step may take, in the county's own document.
+STEP_TOPIC = {"submitted": "procedure", "village_review": "procedure", "village_publicity": "publicity_period",
+              "township_review": "township_review", "township_publicity": "publicity_period",
+              "department_check": "department_check", "appraisal": "appraisal", "approved": "agreement_start",
+              "agreement_signed": "agreement_start", "completed": "acceptance", "accepted": "payment"}
+ASKED = "status_asked"          # engine meta: the stage told in the last status answer, for one follow-up
+
+
 class StatusFlow(Flow):
     name = NAME
     keywords = ("查询", "进度", "status", "조회", "진행상황")
@@ -71,15 +86,33 @@ class StatusFlow(Flow):
     def answer(self, turn: Turn, phone: str) -> list[Reply]:
         statuses = turn.services.application_statuses(phone)
         if not statuses:
+            meta(turn.state)[ASKED] = {"stage": None}
             return [Reply(turn._("没有找到登记这个手机号的申请。如果已经向村委会提出申请，"
                                  "请让村委会登记您的手机号。") + "\n" +
                           turn._("为保护申请人的信息，只能用申请时登记的本人手机号查询，不能按编号或姓名查。"))]
         language = reply_language(turn)
+        meta(turn.state)[ASKED] = {"stage": statuses[0].state.value if len(statuses) == 1 else None}
         replies = [Reply(describe(status, turn.gettext, language)) for status in statuses]
         if len(statuses) > 1:
             intro = turn._("这个手机号登记了{count}份申请：").format(count=len(statuses))
             replies.insert(0, Reply(intro))
         return replies
+
+
+def follow_up(turn: Turn, text: str) -> tuple[str | None, list[Reply]] | None:
+    """A message right after a status answer that asks about it: someone else's application (told again that
+    only the registered phone looks one up), or how long the step takes (the FAQ entry of that step, whose
+    document states its time limit: returned as ``(topic, [])`` for the FAQ to answer). None otherwise."""
+    told = meta(turn.state).pop(ASKED, None)
+    if told is None or len(text) > 30:
+        return None
+    if _SOMEONE.search(text):
+        only_own = turn._("为保护申请人的信息，只能用申请时登记的本人手机号查询，不能按编号或姓名查。")
+        how = turn._("请申请人本人用登记的手机号发“查询”，或请村委会帮忙查询、登记手机号。")
+        return None, [Reply(only_own + "\n" + how)]
+    if _HOW_LONG.search(text):
+        return STEP_TOPIC.get(told.get("stage") or "", "procedure"), []
+    return None
 
 
 FLOW = StatusFlow()

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from api.i18n import N_
-from bot.engine.context import meta
+from bot.engine.context import meta, refused
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.flows import county
@@ -19,10 +19,17 @@ from bot.flows.village_words import village_in
 NAME = "subscribe"
 WORDS = ("订阅", "subscribe", "구독")
 # "俺想收古城镇西村的公示通知", "我又想收了 订阅南村的通知", "公示了能通知我不": the wish in the farmer's words.
+# Also "订阅南村" after other words ("俺又想收了 订阅南村") and "공지 구독하고 싶어요".
 WISH = re.compile(r"^(?:(?:俺|我|咱)(?:们)?)?(?:又|还|也|还是)?(?:想|要|想要)?(?:收|接收|订阅|订)(?:了)?[\s,，]*"
                   r".{0,14}?(?:公示|村)的?(?:通知|消息|提醒)|^.{0,12}公示.{0,6}(?:通知我|告诉我|发给我|提醒我)|"
+                  r"(?:^|[\s,，。])(?:订阅|我要订|想订)\s*[\u4e00-\u9fff]{1,6}村|"
                   r"^(?:i want to |please )?(?:get|receive|subscribe to) .{0,30}(?:notices|notifications|publicity)|"
-                  r"공시.{0,10}(?:알림|받고 싶)", re.IGNORECASE)
+                  r"(?:notify|tell|text) me when .{0,30}(?:list|notice|publicity)|"
+                  r"(?:공시|공지|명단).{0,10}(?:알림|받고 싶|구독)|구독(?:하고 싶|할래|해 주세요|신청)", re.IGNORECASE)
+# "订上了吗", "订阅成功了吗", "구독됐어요?": asked right after subscribing.
+SUBSCRIBED_Q = re.compile(r"订(?:上|好|阅)?(?:了)?(?:吗|没|没有|成功)|成功了?(?:吗|没)|구독(?:이)? ?(?:됐|되었)|"
+                          r"am i subscribed|did it work", re.IGNORECASE)
+SUBSCRIBED = "subscribed"   # engine meta: the village last subscribed to, for "订上了吗" and a bare "订阅" after it
 
 
 class SubscribeFlow(Flow):
@@ -42,14 +49,17 @@ class SubscribeFlow(Flow):
         has_villages = getattr(turn.services, "has_villages", None)
         if has_villages is not None and not has_villages(turn.state.county or ""):
             turn.finish()          # said at once: no village can be named, so none is asked for
-            return [Reply(turn._("本县的村还没有录入系统，所以现在还不能订阅村里的公示通知。"
-                                 "公示名单会在村里和乡镇张贴，可以留意村委会的通知。"))]
+            instead = turn._("公示名单会在村里和乡镇张贴，可以留意村委会的通知。")
+            refused(turn.state, instead)
+            return [Reply(turn._("本县的村还没有录入系统，所以现在还不能订阅村里的公示通知。") + instead)]
         named = village_in(turn, turn.text)
         if named is not None:
             found = turn.services.village(named)
             if found is not None:
                 return self._done(turn, {"id": found.id, "name": found.name, "township": found.township})
         village = _strip(turn.text)
+        if len(village) < 2 or not any("\u4e00" <= ch <= "\u9fff" or ch.isalpha() for ch in village):
+            village = ""                    # "中 订阅": a word of assent, not a village
         if not village:
             turn.enter(self.name, "village")
             return [Reply(turn._("请回复您所在的村名，例如：东村。"))]
@@ -83,11 +93,16 @@ class SubscribeFlow(Flow):
         turn.finish()
         turn.services.subscribe_village(turn.inbound.channel, turn.inbound.sender, village["id"])
         text = turn._("已订阅{village}的公示通知：公示名单张贴时和截止前一天会告诉您。回复“退订”可停止。")
-        replies = [Reply(text.format(village=f"{village['township']}{village['name']}"))]
+        meta(turn.state)[SUBSCRIBED] = f"{village['township']}{village['name']}"
+        return [Reply(text.format(village=f"{village['township']}{village['name']}")), *self._resumed(turn)]
+
+    @staticmethod
+    def _resumed(turn: Turn) -> list[Reply]:
+        """A sender who had sent 退订 gets notices switched back on, and is told."""
         resume = getattr(turn.services, "resume_notifications", None)
         if resume is not None and resume(turn.inbound.channel, turn.inbound.sender):
-            replies.append(Reply(turn._("您之前退订了通知，现在已重新开通。")))
-        return replies
+            return [Reply(turn._("您之前退订了通知，现在已重新开通。"))]
+        return []
 
 
 # Words around the village name in "我想订阅我们村的公示通知": peeled off the edges only, so a village whose
@@ -108,6 +123,18 @@ def _strip(text: str) -> str:
             if rest.casefold().endswith(word):
                 rest, changed = rest[: len(rest) - len(word)].rstrip(" ：:，,。.!！"), True
     return rest
+
+
+def after(turn: Turn, text: str) -> list[Reply] | None:
+    """"订上了吗" right after subscribing: yes, and to which village. None otherwise."""
+    village = meta(turn.state).get(SUBSCRIBED)
+    if village is None or not SUBSCRIBED_Q.search(text) or len(text) > 20:
+        return None
+    return after_reply(turn, village)
+
+
+def after_reply(turn: Turn, village: str) -> list[Reply]:
+    return [Reply(turn._("已经订阅了{village}的公示通知，不用再发。回复“退订”可停止。").format(village=village))]
 
 
 FLOW = SubscribeFlow()
