@@ -86,6 +86,7 @@ def test_off_topic_that_shares_our_words(text: str, topic: str) -> None:
     "儿子在县城买了楼 俺还能申请危房改造不",     # a town flat as a bar to our programme
     "墙上裂了好几道缝 下雨还往里渗 能补不",      # no anchor but the house's body
     "I never heard back after the housing check",  # "never" holds no "vet"
+    "I am a veteran's widow, can I apply for the house repair",   # nor "veteran": veterans are our condition
     "집 고치는데 설계도 있어요",
     "补助钱是发到社保卡上还是存折上",            # a payment card, not a pension
     "딸이 시내에 아파트를 샀으면 우리 신청 자격이 없어요?",
@@ -95,3 +96,14 @@ def test_off_topic_that_shares_our_words(text: str, topic: str) -> None:
 def test_our_questions_stay_ours(text: str) -> None:
     result = retriever().search(text)
     assert result.outcome != "out_of_scope", result.topic
+
+
+@pytest.mark.parametrize("text", [
+    "I'm a veteran, can I still apply?",
+    "My son has a small business. Can we still qualify?",
+    "the busy season is over, can we apply now",
+])
+def test_english_topic_words_match_whole_words_only(text: str) -> None:
+    """An English topic word matches as a word or its plural, never as the start of a longer word: a veteran is
+    not livestock's "vet", a business not transport's "bus"."""
+    assert retriever().search(text).topic not in {"transport", "livestock"}

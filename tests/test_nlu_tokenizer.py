@@ -40,6 +40,7 @@ def test_synonym_file_is_consistent() -> None:
     assert synonyms.mapping["危改"] == ("危房", "改造")
     assert synonyms.apply(["俺", "的", "钱"]) == ["补助"]                   # 我 and 的 are stopwords
     assert synonyms.korean_tokens("위험주택 보조금은 얼마예요") == ["危房", "补助", "多少"]
+    assert "条件" in synonyms.korean_tokens("신청 자격이 뭐예요")     # eligibility, not a builder's 资质
 
 
 def test_normal_form() -> None:

@@ -228,13 +228,13 @@ def load_rules(places: Iterable[str], path: Path = OUT_OF_SCOPE) -> ScopeRules:
 
 
 def _topic(raw: Mapping[str, object]) -> Topic:
-    """A topic from its YAML: Han and Hangul words match anywhere, English words only whole ("vet" is not in
-    "never", "sing" not in "housing")."""
+    """A topic from its YAML: Han and Hangul words match anywhere, English words only whole, with a plural at most
+    ("vet" is neither in "never" nor in "veteran", "bus" not in "business", "sing" not in "housing")."""
     words = [str(word).casefold() for word in raw.get("words", []) or []]  # type: ignore[attr-defined]
     english = [word for word in words if word.isascii()]
     patterns = [re.compile(str(pattern), re.I) for pattern in raw.get("patterns", []) or []]  # type: ignore[attr-defined]
     if english:
-        patterns.append(re.compile(r"\b(?:" + "|".join(re.escape(word) for word in english) + ")", re.I))
+        patterns.append(re.compile(r"\b(?:" + "|".join(re.escape(word) for word in english) + r")s?\b", re.I))
     return Topic(id=str(raw["id"]), words=tuple(word for word in words if not word.isascii()),
                  beats_anchors=bool(raw.get("beats_anchors")), max_chars=raw.get("max_chars"),  # type: ignore[arg-type]
                  patterns=tuple(patterns), keeps=tuple(str(k) for k in raw.get("keeps", []) or []))  # type: ignore[attr-defined]
