@@ -152,6 +152,48 @@ def test_subscribing_after_other_words_and_in_korean(engine: Engine, villages: N
 
 def test_a_wish_for_a_person_who_understands_better_than_a_machine(engine: Engine) -> None:
     county_known(engine)
-    play(engine, [("找个人给俺讲讲 机器人说不清", ["回电"]), ("1", [])])
-    play(engine, [("可以", [])])
-    assert len(rows(engine, CallbackRequest)) <= 1
+    play(engine, [("找个人给俺讲讲 机器人说不清", ["回电"]), ("1", ["找您可以吗"]), ("可以", ["说说想问什么"]),
+                  ("跳过", [])])
+    assert len(rows(engine, CallbackRequest)) == 1
+
+
+# ------------------------------------------------------------------------------------------------ review fixes
+
+@pytest.mark.parametrize("said", ["村长说完了就走了", "they told me to go ahead and build", "我确认过了是C级",
+                                  "提交的材料不全"])
+def test_done_words_inside_a_story_do_not_close_it(said: str) -> None:
+    assert DONE.search(said) is None
+
+
+@pytest.mark.parametrize("said", ["好 确认", "是的提交", "说完了", "村里扣了钱 就这些", "OK submit"])
+def test_done_words_at_the_end_close(said: str) -> None:
+    assert DONE.search(said) is not None
+
+
+def test_a_leave_word_then_a_question_outside_a_flow_is_answered(engine: Engine) -> None:
+    county_known(engine)
+    play(engine, [("算了 那公示要几天", ["7"], ["什么也没有提交"])])
+
+
+def test_cancelling_a_subscription_never_makes_one(engine: Engine, villages: None) -> None:
+    county_known(engine)
+    say(engine, "取消 订阅东村的通知")
+    say(engine, "我不想订阅东村了")
+    assert rows(engine, Subscription) == []
+
+
+def test_a_later_success_question_is_not_taken_for_the_subscription(engine: Engine, villages: None) -> None:
+    county_known(engine)
+    play(engine, [("订阅东村", ["已订阅"])])
+    play(engine, [("订上了吗", ["已经订阅"])])
+    play(engine, [("改造验收成功了没", [], ["已经订阅"])])
+
+
+def test_an_aside_inside_a_complaint_account_keeps_the_whole_account(engine: Engine, villages: None) -> None:
+    county_known(engine)
+    play(engine, [("我要举报", ["请选择"]), ("3", ["哪个村"]), ("东村", ["谁"]), ("村干部", ["发生了什么"])])
+    play(engine, [("村干部把补助扣了两千 对了 这钱该给多少 村长还收了两百块好处费", ["严禁", "联系"])])
+    say(engine, "匿名")
+    say(engine, "确认提交")
+    filed = rows(engine, Complaint)
+    assert filed and "好处费" in filed[-1].text

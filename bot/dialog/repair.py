@@ -20,8 +20,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from bot.engine.context import meta
-from bot.engine.keywords import REPEAT, TAIL, alternatives, cancels, split_aside
-from bot.engine.normalize import has_content, token
+from bot.engine.keywords import REPEAT, TAIL, alternatives, asks, cancels, split_aside
+from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.flows import faq
 
@@ -67,25 +67,6 @@ GO_ON = frozenset({"1", "继续", "接着", "go on", "continue", "계속"})
 GO_ON_AGAIN = re.compile(r"^(?:好|好的|行|嗯|ok|okay|네)?[\s,，。]*(?:继续|接着来|接着问|接着|往下问|下一个问题|继续问|"
                          r"go on|continue|carry on|계속(?:해 주세요|할게요|하세요)?)" + TAIL + r"$", re.IGNORECASE)
 LEAVE = frozenset({"2"})
-
-# A message that asks rather than answers: a question mark, a question particle at the end, a question word.
-_STRONG_QUESTION = re.compile(
-    r"(?:[?？]|[吗么嘛呢]\W*$|(?:能|可以|会|要|有|算|行|是)\S{0,8}[不没]\W*$|나요\W*$|까요\W*$|가요\W*$|니까\W*$)")
-_QUESTION_WORDS = re.compile(
-    r"(?:怎么|怎样|为什么|为啥|咋|多少|几天|几年|几个|几月|能不能|可不可以|是不是|有没有|要不要|会不会|行不行|"
-    r"算不算|能否|如何|谁|哪|啥时候|什么时候|^(?:what|how|why|when|who|where|which|can|could|is|are|do|does|did|will|should|am|may)\b|"
-    r"뭐|왜|어떻게|언제|얼마|누구|어디)", re.IGNORECASE)
-
-
-def asks(text: str, *, strong: bool = False) -> bool:
-    """The message reads as a question (``strong``: unmistakably, by its mark or its last word)."""
-    compact = text.strip()
-    if len(compact.replace(" ", "")) < 3 or not has_content(compact):   # "？？？" asks nothing
-        return False
-    if _STRONG_QUESTION.search(compact):
-        return True
-    return not strong and _QUESTION_WORDS.search(compact) is not None
-
 
 # ---------------------------------------------------------------------------------------------- snapshots
 
@@ -179,11 +160,14 @@ def resume(router: _Router, flow: Flow) -> list[Reply]:
         while (again := CORRECTION.match(rest)) is not None:      # "不对 刚才说错了 是…": more back words
             rest = again.group("rest").strip()
         instead = INSTEAD.match(rest)              # "不是克扣 是索要好处费": what it should have been
-        rest = instead.group("right").strip() if instead else RATHER.sub("", rest).strip() or rest
-        corrected = flow.correct(turn, rest)
+        if instead:
+            rest = instead.group("right").strip()
+        elif (kept := RATHER.sub("", rest).strip()) != rest:
+            rest = kept if len(kept.replace(" ", "")) >= 2 else ""   # "我不是说东村": what it is not, no answer
+        corrected = flow.correct(turn, rest) if rest else None
         if corrected is not None:
             return corrected
-        return _back(router, flow, rest)
+        return _back(router, flow, rest or None)
     if REPEAT.match(said) or GO_ON_AGAIN.match(said):
         return _again(turn, None)
     if EXPLAIN.match(said):
@@ -236,7 +220,8 @@ def _answer_and_aside(router: _Router, flow: Flow, text: str) -> list[Reply] | N
     answered = faq.aside(router.turn, parts[1])
     if answered is None:
         return None
-    router.turn.text = parts[0]
+    if router.turn.state.step not in flow.free_text_steps:
+        router.turn.text = parts[0]   # an account (a complaint's story) is the farmer's words: none of it is cut
     return [answered, *_run(router, flow)]
 
 

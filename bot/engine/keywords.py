@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from bot.engine.normalize import has_content
+
 MENU_WORDS = frozenset({"0", "菜单", "主菜单", "帮助", "返回", "메뉴", "도움말",
                         "menu", "help", "/menu", "/help"})
 GREETINGS = frozenset({"你好", "您好", "在吗", "喂", "hi", "hello", "안녕", "안녕하세요", "start", "/start"})
@@ -121,7 +123,7 @@ CANCEL_WORDS = (
     "改天再说", "结束", "不弄", "不办", "我不弄了", "我不办了", "我不想弄了", "我不想办了", "那算了", "不整了",
     "不申请了", "不异议了", "不告了", "不看了",
     "취소", "그만", "그만할래요", "그만할게요", "안 할래요", "안할래요", "됐어요", "종료", "나갈래요", "취소할게요",
-    "취소해 주세요", "그만둘게요", "안 해요",
+    "취소해 주세요", "그만둘게요",
     "cancel", "quit", "exit", "never mind", "nevermind", "forget it", "abort", "i changed my mind",
     "i don't want to do this", "stop this", "stop", "forget about it", "cancel it", "cancel that", "no thanks")
 CANCEL = re.compile(r"^(?:(?:" + alternatives(*CANCEL_WORDS) + r")" + TAIL + r")+$", re.IGNORECASE)
@@ -138,15 +140,28 @@ def cancels(text: str) -> bool:
         CANCEL_FIRST.match(text.strip()) is not None and GO_ON_AFTER_ALL.search(text) is None)
 
 
-# "That's all / file it": one vocabulary for every flow that collects (complaint, objection, pre-check).
-DONE_WORDS = (
-    "就这些", "就这些了", "就这么多", "没别的", "没有别的", "别的不知道", "就这样吧", "确认提交", "确认",
-    "提交", "提交吧", "确定提交", "说完了",
-    "그게 다", "그게 다예요", "이게 다예요", "더 없어요", "이상입니다", "이상이에요", "제출", "제출해 주세요",
+def leaves_to_ask(text: str) -> bool:
+    """"算了 那补助多少钱": a leave word, then a question — outside a flow there is nothing to leave, and the
+    question is what the farmer wants answered."""
+    said = text.strip()
+    first = CANCEL_FIRST.match(said)
+    return first is not None and asks(said[first.end():])
+
+
+# "That's all / file it": one vocabulary for every flow that collects (complaint, objection, pre-check). Words
+# that say it wherever they stand ("……就这些"), and short ones that say it only as the message's last clause
+# ("村长说完了就走了" and "我确认过了是C级" are not "that's all"; "好 确认", "是的提交" and "说完了" are).
+DONE_ANYWHERE = (
+    "就这些", "就这些了", "就这么多", "没别的", "没有别的", "别的不知道", "就这样吧", "确认提交", "提交吧", "确定提交",
+    "그게 다", "그게 다예요", "이게 다예요", "더 없어요", "이상입니다", "이상이에요", "제출해 주세요",
     "접수해 주세요", "접수해주세요", "접수해 줘", "접수할게요",
-    "that's all", "that is all", "nothing else", "submit", "please submit", "file it", "send it", "go ahead")
+    "that's all", "that is all", "nothing else", "please submit", "file it")
+DONE_AT_END = ("确认", "提交", "说完了", "제출", "submit", "send it", "go ahead")
+DONE_WORDS = DONE_ANYWHERE + DONE_AT_END
 # Inside a longer message: a Chinese done word is not followed by what it would be asking about (提交什么材料).
-DONE = re.compile(r"(?:" + alternatives(*DONE_WORDS).replace("\\'", "'") + r")(?!什么|啥|哪|材料|多少|几)",
+DONE = re.compile(r"(?:" + alternatives(*DONE_ANYWHERE).replace("\\'", "'") + r")(?!什么|啥|哪|材料|多少|几)|"
+                  r"(?:^|[\s,，。.!！;；]|是的|好的|好|对|行|嗯|那就|就|可以)(?:" + alternatives(*DONE_AT_END) +
+                  r")[\s,，。.!！吧了啊呀]*$",
                   re.IGNORECASE)
 # The words a farmer types between spaces (Korean, English), which a Chinese piece-splitter leaves whole.
 DONE_FOREIGN = re.compile(r"\bthat(?:'s| is) all\b|\bsubmit\b|\bnothing else\b|\bfile it\b|제출|이상입니다|"
@@ -155,7 +170,7 @@ DONE_FOREIGN = re.compile(r"\bthat(?:'s| is) all\b|\bsubmit\b|\bnothing else\b|\
 # "对了 补助给多少", "先问一下 公示几天", "by the way, …": what follows is a question beside the matter in hand.
 _ASIDE_WORDS = ("对了", "等会", "等会儿", "等一下", "先说说", "先说一下", "先讲讲", "顺便问一下", "顺便问问", "顺便问",
                 "先问一下", "先问问", "我先问一下", "另外问一下", "还想问一下", "还想问问", "还有个事", "还有个问题",
-                "问一下", "请问", "by the way", "btw", "also,", "그런데", "참고로", "참")
+                "问一下", "请问", "by the way", "btw", "also,", "그런데", "참고로")
 ASIDE_MARK = re.compile(r"(?:^|[\s,，。.!！;；]+)(?:" + alternatives(*_ASIDE_WORDS) + r")[\s,，:：]*", re.IGNORECASE)
 
 
@@ -176,3 +191,22 @@ WHAT_NOW = re.compile(
     r"^(?:그럼|그러면)?\s*어떻게 (?:해요|하나요|하죠|해야 (?:해요|하나요|돼요))[\s?？.]*$|"
     r"^(?:so |then )?what (?:can|should|do) i do(?: now| then)?[\s?.!]*$|^what now[\s?.!]*$|"
     r"^(?:so )?then what[\s?.!]*$", re.IGNORECASE)
+
+
+# A message that asks rather than answers: a question mark, a question particle at the end, a question word.
+_STRONG_QUESTION = re.compile(
+    r"(?:[?？]|[吗么嘛呢]\W*$|(?:能|可以|会|要|有|算|行|是)\S{0,8}[不没]\W*$|나요\W*$|까요\W*$|가요\W*$|니까\W*$)")
+_QUESTION_WORDS = re.compile(
+    r"(?:怎么|怎样|为什么|为啥|咋|多少|几天|几年|几个|几月|能不能|可不可以|是不是|有没有|要不要|会不会|行不行|"
+    r"算不算|能否|如何|谁|哪|啥时候|什么时候|^(?:what|how|why|when|who|where|which|can|could|is|are|do|does|did|will|should|am|may)\b|"
+    r"뭐|왜|어떻게|언제|얼마|누구|어디)", re.IGNORECASE)
+
+
+def asks(text: str, *, strong: bool = False) -> bool:
+    """The message reads as a question (``strong``: unmistakably, by its mark or its last word)."""
+    compact = text.strip()
+    if len(compact.replace(" ", "")) < 3 or not has_content(compact):   # "？？？" asks nothing
+        return False
+    if _STRONG_QUESTION.search(compact):
+        return True
+    return not strong and _QUESTION_WORDS.search(compact) is not None

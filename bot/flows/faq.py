@@ -16,7 +16,7 @@ from api.i18n import N_
 from api.profiles import load_profiles
 from bot.engine import context
 from bot.engine.context import reply_language
-from bot.engine.keywords import DONE, REPEAT, WHAT_NOW, cancels, split_aside
+from bot.engine.keywords import DONE, REPEAT, WHAT_NOW, cancels, leaves_to_ask, split_aside
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.faq.citation import checked_sources, compact_citation, short_name
@@ -80,7 +80,7 @@ def _closing(said: str) -> bool:
         rest = rest.replace(word.replace(" ", ""), "")
     if said.strip() and rest != said.replace(" ", "") and not rest.strip("吧啊呀了哈嘛呢,，。.!！"):
         return True
-    return cancels(said)
+    return cancels(said) and not leaves_to_ask(said)
 
 
 def entry_title(faq_id: str) -> str:

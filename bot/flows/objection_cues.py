@@ -71,21 +71,6 @@ _CONFIRM_INSIDE = keywords.DONE_FOREIGN
 # A piece that is nothing but closing words: the common vocabulary, and a few short ones only safe whole.
 _CONFIRM = re.compile(r"^(?:" + keywords.alternatives(*keywords.DONE_WORDS, "就这样", "没了", "没有了", "确定", "好了",
                                                           "可以了", "confirm", "done", "확인") + r")$", re.IGNORECASE)
-_PHONE = re.compile(
-    r"^(?:就|就用|用|留|打|就打|联系)?(?:我|俺)?的?(?:电话|手机|手机号|号码|联系方式|联系电话)?(?:就|就是|就用|用|留|是|打)?"
-    r"(?:我|俺)?(?:这个|本机|发短信的这个|现在这个|这)(?:个)?(?:号|号码|电话|手机号|手机)?(?:码)?"
-    r"(?:就行|就可以|吧|就好|联系我|联系)?$|^(?:电话|号码)同上$|"
-    r"^(?:please )?(?:use|call|contact me (?:at|on)|reach me (?:at|on)) (?:this|my) "
-    r"(?:contact|number|phone(?: number)?)(?: please)?$|^this number$|"
-    r"^이 번호(?:로)?(?:\s*연락)?(?:\s*해)?(?:\s*주세요)?$", re.IGNORECASE)
-# English and Korean closers inside a longer piece (their words are not split at spaces).
-_OWN_PHONE_INSIDE = re.compile(r"\b(?:use|call|contact me (?:at|on)|reach me (?:at|on)) (?:this|my) "
-                               r"(?:contact|number|phone)\b|이 번호", re.IGNORECASE)
-_CONFIRM_INSIDE = re.compile(r"\bthat(?:'s| is) all\b|\bsubmit\b|제출|이상입니다", re.IGNORECASE)
-_CONFIRM = re.compile(
-    r"^(?:就这些|就这些了|就这样|就这样吧|就这么多|没了|没有了|确认|提交|确认提交|提交吧|确定|确定提交|好了|可以了|"
-    r"that(?:'s| is) all|submit|please submit|confirm|done|이상입니다|이상이에요|제출|제출해 주세요|확인)$",
-    re.IGNORECASE)
 _PHONE = re.compile(r"(?<!\d)(1\d{10})(?!\d)")
 
 

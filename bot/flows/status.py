@@ -47,7 +47,9 @@ PLAIN = (
 _HOW_LONG = re.compile(r"多久|多长时间|几天|几个?月|啥时候|什么时候|还得|还要等|快点|快些|加快|催|等了|等多久|"
                        r"how long|when will|hurry|faster|speed up|언제|얼마나|빨리", re.IGNORECASE)
 # …or asks how someone else looks theirs up, or names someone else ("那他自己咋查", "俺是东村刘*强家的 你给查查").
-_SOMEONE = re.compile(r"他|她|本人|自己咋查|自己怎么查|怎么查|咋查|给查查|帮.{0,3}查|名字|姓名|家的|"
+_SOMEONE = re.compile(r"(?:他|她|本人|自己|人家|俺哥|俺弟|俺姐|俺妹|俺爹|俺娘|邻居|亲戚).{0,6}"
+                      r"(?:咋查|怎么查|查询|查查|查一下|进度)|"
+                      r"给查查|帮.{0,3}查|按(?:名字|姓名|编号)查|"
                       r"(?:his|her|their) (?:own )?application|how (?:can|do) (?:he|she|they) check|"
                       r"본인|어떻게 (?:조회|확인)", re.IGNORECASE)
 # The FAQ entry that states how long each step may take, in the county's own document.

@@ -27,8 +27,10 @@ WISH = re.compile(r"^(?:(?:俺|我|咱)(?:们)?)?(?:又|还|也|还是)?(?:想|�
                   r"(?:notify|tell|text) me when .{0,30}(?:list|notice|publicity)|"
                   r"(?:공시|공지|명단).{0,10}(?:알림|받고 싶|구독)|구독(?:하고 싶|할래|해 주세요|신청)", re.IGNORECASE)
 # "订上了吗", "订阅成功了吗", "구독됐어요?": asked right after subscribing.
-SUBSCRIBED_Q = re.compile(r"订(?:上|好|阅)?(?:了)?(?:吗|没|没有|成功)|成功了?(?:吗|没)|구독(?:이)? ?(?:됐|되었)|"
+SUBSCRIBED_Q = re.compile(r"订(?:上|好|阅)?(?:了)?(?:吗|没|没有|成功)|구독(?:이)? ?(?:됐|되었)|"
                           r"am i subscribed|did it work", re.IGNORECASE)
+# "取消 订阅东村", "我不想订阅东村了", "退订，订阅西村的不要了": the pattern's words, meant the other way.
+NOT_WANTED = re.compile(r"取消|不要|不想|不订|别|退订|停止|unsubscribe|cancel|stop|그만|취소|해지", re.IGNORECASE)
 SUBSCRIBED = "subscribed"   # engine meta: the village last subscribed to, for "订上了吗" and a bare "订阅" after it
 
 
@@ -40,7 +42,14 @@ class SubscribeFlow(Flow):
     needs_county = True
     repairable = True
 
+    def start_from_match(self, turn: Turn, match: re.Match[str]) -> list[Reply] | None:
+        """Declined when the message says it does not want the subscription it names (opt-out is elsewhere)."""
+        return None if NOT_WANTED.search(turn.text) else self.start(turn)
+
     def start(self, turn: Turn) -> list[Reply]:
+        if NOT_WANTED.search(turn.text):    # "取消订阅东村": the keyword is there, the wish is the opposite
+            turn.finish()
+            return [Reply(turn._("好的，没有为您订阅。不想再收任何短信通知，请回复“退订”。"))]
         if not turn.state.county:           # started by the farmer's own words, before any county was known
             turn.state.county = county.find_in_text(turn.text)
         if not turn.state.county:
@@ -126,8 +135,9 @@ def _strip(text: str) -> str:
 
 
 def after(turn: Turn, text: str) -> list[Reply] | None:
-    """"订上了吗" right after subscribing: yes, and to which village. None otherwise."""
-    village = meta(turn.state).get(SUBSCRIBED)
+    """"订上了吗" right after subscribing: yes, and to which village. None otherwise; asked once, so that a later
+    "成功了没" about something else is not answered with the subscription."""
+    village = meta(turn.state).pop(SUBSCRIBED, None)
     if village is None or not SUBSCRIBED_Q.search(text) or len(text) > 20:
         return None
     return after_reply(turn, village)
