@@ -18,19 +18,13 @@ from bot.engine.context import meta, reply_language
 from bot.engine.keywords import DONE
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
+from bot.flows import complaint_after as after
 from bot.flows import complaint_cues as cues
 from bot.flows import county, tracking
 from bot.flows.village_words import village_in
 
 NAME = "complaint"
 KIND = "TS"
-# The 回访 answers, as the resolution message tells each language to send them ("评价5", "평가 5", "rate 5").
-RATE_WORDS = ("评价", "평가", "rate")
-REOPEN_WORDS = ("不满意", "불만족", "unsatisfied")
-RATING = re.compile(r"^(?:评价|평가|rate)\s*([1-5])\s*(?:分|점)?[\s。.!！]*$", re.IGNORECASE)
-# "不满意" alone or with the reason after a pause, however long; a question ("不满意怎么办？") is not a reply.
-REOPENING = re.compile(r"^(?:不满意|불만족|unsatisfied|not satisfied)(?![^?？]*[?？])(?:[\s,，:：。.!！]+(.*))?$",
-                       re.IGNORECASE | re.DOTALL)
 CATEGORIES = (("资金-挪用", N_("补助资金被挪用")), ("资金-冒领", N_("补助资金被冒领")),
               ("资金-克扣", N_("补助资金被克扣")), ("资金-拖欠", N_("补助资金被拖欠")),
               ("索要好处费", N_("索要好处费")), ("对象认定不公", N_("改造对象认定不公")),
@@ -38,8 +32,6 @@ CATEGORIES = (("资金-挪用", N_("补助资金被挪用")), ("资金-冒领", 
 SUBJECTS = (("village_committee", N_("村委会或村干部")), ("township", N_("乡镇工作人员")),
             ("county", N_("县里工作人员")), ("builder", N_("施工方")), ("other", N_("其他人")))
 ANONYMOUS = {"匿名", "不留"}
-STATUS_TEXT = {"received": N_("已受理，等待处理"), "in_progress": N_("正在调查处理"),
-               "resolved": N_("已办结"), "reopened": N_("已重新处理")}
 
 
 def _options(turn: Turn, table: tuple[tuple[str, str], ...]) -> tuple[Option, ...]:
@@ -77,8 +69,8 @@ def documented_deadline(county_code: str | None) -> bool:
 
 class ComplaintFlow(Flow):
     name = NAME
-    keywords = ("举报", "投诉", "查举报", "신고", *RATE_WORDS[:2], *REOPEN_WORDS)
-    patterns = (tracking.lookup(KIND), RATING, REOPENING)
+    keywords = ("举报", "投诉", "查举报", "신고", *after.RATE_WORDS[:2], *after.REOPEN_WORDS)
+    patterns = (tracking.lookup(KIND), after.RATING, after.REOPENING)
     menu_label = N_("举报或投诉（资金、好处费、评定不公、质量安全）")
     needs_county = False   # 查举报 / 评价 / 不满意 need none; filing asks for it below
     repairable = True
@@ -143,22 +135,22 @@ class ComplaintFlow(Flow):
         number = tracking.find(KIND, turn.text)
         if number:
             turn.finish()
-            return self._status(turn, number)
+            return after.status(turn, number)
         if text.startswith("查"):
             turn.enter(self.name, "number")
             return [Reply(turn._("请回复举报编号（例如：TS-140621-2026-00001）。"))]
-        reopen = next((w for w in REOPEN_WORDS if text.startswith(w)), None)
+        reopen = next((w for w in after.REOPEN_WORDS if text.startswith(w)), None)
         if reopen:
             reason = turn.text.strip()[len(reopen):].strip(" ：:，,")
             if reason:
-                return self._reopen(turn, reason)
+                return after.reopen(turn, reason)
             turn.enter(self.name, "reopen")
             return [Reply(turn._("请说说哪里不满意，我们会重新处理。"))]
-        rate = next((w for w in RATE_WORDS if text.startswith(w)), None)
+        rate = next((w for w in after.RATE_WORDS if text.startswith(w)), None)
         if rate:
             score = text[len(rate):].strip()
             if score:
-                return self._rate(turn, score)
+                return after.rate(turn, score)
             turn.enter(self.name, "rate")
             return [Reply(turn._("请回复1到5分（5分最满意）。"))]
         if not turn.state.county:
@@ -180,19 +172,19 @@ class ComplaintFlow(Flow):
 
     def start_from_match(self, turn: Turn, match: re.Match[str]) -> list[Reply] | None:
         turn.flow_data(self.name).clear()
-        if match.re is RATING:
-            return self._rate(turn, match.group(1))
-        if match.re is REOPENING:
+        if match.re is after.RATING:
+            return after.rate(turn, match.group(1))
+        if match.re is after.REOPENING:
             inbound = turn.inbound
             if not turn.services.awaiting_follow_up(inbound.channel, inbound.sender, inbound.known_phone):
                 return None     # no reply of ours awaits it: someone's words that merely begin so
             reason = (match.group(1) or "").strip()
             if reason:
-                return self._reopen(turn, reason)
+                return after.reopen(turn, reason)
             turn.enter(self.name, "reopen")
             return [Reply(turn._("请说说哪里不满意，我们会重新处理。"))]
         turn.finish()
-        return self._status(turn, tracking.canonical(match))
+        return after.status(turn, tracking.canonical(match))
 
     def resume(self, turn: Turn) -> list[Reply]:
         data = turn.flow_data(self.name)
@@ -208,11 +200,11 @@ class ComplaintFlow(Flow):
         step = turn.state.step
         if step == "number":
             turn.finish()
-            return self._status(turn, tracking.find(KIND, turn.text))
+            return after.status(turn, tracking.find(KIND, turn.text))
         if step == "rate":
-            return self._rate(turn, text)
+            return after.rate(turn, text)
         if step == "reopen":
-            return self._reopen(turn, turn.text)
+            return after.reopen(turn, turn.text)
         if step == "category":
             category = _pick(text, CATEGORIES)
             if category is None:
@@ -391,39 +383,6 @@ class ComplaintFlow(Flow):
         lines.append(turn._("匿名举报我们同样调查，但无法答复您。") if anonymous
                      else turn._("处理结果会答复您。查进度请发“查举报”。"))
         return [Reply("\n".join(lines))]
-
-    # ------------------------------------------------------------------------------------------ afterwards
-
-    def _status(self, turn: Turn, number: str | None) -> list[Reply]:
-        """Where the sender's own complaint stands; anyone else's number is "not found"."""
-        view = turn.services.complaint_status(number, turn.inbound.channel, turn.inbound.sender,
-                                              turn.inbound.known_phone) if number else None
-        if view is None:
-            return [Reply(turn._("没有找到这个编号的举报。只能查您自己提交的举报。"))]
-        lines = [turn._("举报{number}：{status}").format(number=view.number,
-                                                      status=turn._(STATUS_TEXT[view.status.value]))]
-        if view.resolution:
-            lines.append(turn._("答复：{text}").format(text=view.resolution))
-        return [Reply("\n".join(lines))]
-
-    def _rate(self, turn: Turn, text: str) -> list[Reply]:
-        if not (text.isdigit() and 1 <= int(text) <= 5):
-            turn.enter(self.name, "rate")
-            return [Reply(turn._("请回复1到5分（5分最满意）。"))]
-        turn.finish()
-        number = turn.services.rate_complaint(turn.inbound.channel, turn.inbound.sender, int(text), turn.now,
-                                              phone=turn.inbound.known_phone)
-        if number is None:
-            return [Reply(turn._("没有需要评价的举报。"))]
-        return [Reply(turn._("谢谢您的评价。"))]
-
-    def _reopen(self, turn: Turn, reason: str) -> list[Reply]:
-        turn.finish()
-        number = turn.services.reopen_complaint(turn.inbound.channel, turn.inbound.sender, reason, turn.now,
-                                                phone=turn.inbound.known_phone)
-        if number is None:
-            return [Reply(turn._("没有需要评价的举报。"))]
-        return [Reply(turn._("举报{number}已重新交办，会再次调查处理。").format(number=number))]
 
 
 FLOW = ComplaintFlow()

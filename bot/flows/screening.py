@@ -18,7 +18,6 @@ from api.i18n import N_
 from api.profiles import get_profile
 from api.screening import evaluate, next_question
 from api.screening.questions import GROUP_OF, QUESTIONS
-from api.screening.rules import UNKNOWN, Value
 from bot.engine.context import meta as meta_of
 from bot.engine.context import reply_language
 from bot.engine.normalize import token
@@ -26,52 +25,16 @@ from bot.engine.types import Flow, Option, Reply, Turn
 from bot.flows import county, faq
 from bot.flows import screening_cues as cues
 from bot.flows.screening_replies import question_reply, result_replies, sms_result
+from bot.flows.screening_words import NO, YES, parse_choice
 from bot.nlu.retriever import retriever
 
 BACK = {"上一步", "返回", "上一题", "后退"}
 RESTART = {"重新", "重来", "重新开始", "从头开始"}
-YES = {"是", "是的", "对", "对的", "有", "嗯", "yes", "y"}
-NO = {"否", "不是", "不", "没有", "没", "无", "都没有", "no", "n"}
-UNSURE = {"不知道", "不清楚", "不晓得", "不确定", "说不清", "不懂"}
-# Words a farmer may type instead of a number for the category question, longest first.
-CATEGORY_WORDS = (
-    ("低保边缘", "低保边缘家庭"), ("边缘", "低保边缘家庭"), ("低保", "低保户"),
-    ("五保", "分散供养特困人员"), ("特困", "分散供养特困人员"), ("残疾", "贫困残疾人家庭"),
-    ("易返贫", "易返贫致贫户"), ("致贫", "易返贫致贫户"), ("脱贫", "其他脱贫户"),
-    ("严重困难", "严重困难家庭"), ("因病", "严重困难家庭"), ("因灾", "严重困难家庭"), ("都不是", "none"),
-)
-NO_HOUSE_WORDS = ("没房", "没有房", "无房", "倒塌", "塌了", "借住")
-NOT_GRADED_WORDS = ("没鉴定", "未鉴定", "没有鉴定", "还没")
 WELCOME_BACK_AFTER = dt.timedelta(hours=6)
 KEEP_PROGRESS = dt.timedelta(days=30)   # unfinished answers older than this are forgotten
 PROGRESS = "screening_progress"         # the state.data key; not the flow's own, which the engine may drop
 CONSENT = (("1", N_("同意")), ("2", N_("不用了")))
 SAME_PHONE = (("1", N_("是")), ("2", N_("换一个号码")))
-
-
-def parse_choice(key: str, text: str) -> Value | None:
-    """The value a reply chooses for question ``key``: its number, or the words a farmer would type."""
-    question = QUESTIONS[key]
-    text = token(text)
-    if text.isdigit() and 1 <= int(text) <= len(question.choices):
-        return question.choices[int(text) - 1][0]
-    for value, label in question.choices:
-        if text in (label, str(value)):
-            return value
-    if text in UNSURE:
-        return UNKNOWN
-    if key == "category":
-        return next((value for word, value in CATEGORY_WORDS if word in text), "none" if text in NO else None)
-    if key == "house_grade":
-        grade = re.fullmatch(r"([ABCDabcd])\s*级?", text)
-        if grade:
-            return grade.group(1).upper()
-        if any(w in text for w in NO_HOUSE_WORDS):
-            return "no_house"
-        return UNKNOWN if any(w in text for w in NOT_GRADED_WORDS) else None
-    if text in YES:
-        return True
-    return False if text in NO else None
 
 
 # "자격이 되나요", "am I eligible": asking to be screened, in Korean and English.
