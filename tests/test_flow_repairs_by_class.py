@@ -173,6 +173,8 @@ def test_done_words_at_the_end_close(said: str) -> None:
 def test_a_leave_word_then_a_question_outside_a_flow_is_answered(engine: Engine) -> None:
     county_known(engine)
     play(engine, [("算了 那公示要几天", ["7"], ["什么也没有提交"])])
+    play(engine, [("算了 那申请要交啥材料", ["申请"], ["什么也没有提交"])])
+    play(engine, [("算了 不弄了 怕得罪人", ["什么也没有提交"])])
 
 
 def test_cancelling_a_subscription_never_makes_one(engine: Engine, villages: None) -> None:

@@ -145,7 +145,14 @@ def leaves_to_ask(text: str) -> bool:
     question is what the farmer wants answered."""
     said = text.strip()
     first = CANCEL_FIRST.match(said)
-    return first is not None and asks(said[first.end():])
+    if first is None:
+        return False
+    rest = said[first.end():]
+    return asks(rest) or (has_content(rest) and _WHAT.search(rest) is not None)
+
+
+# "那申请要交啥材料": a question by its word for "what", without a mark — read so only after a leave word.
+_WHAT = re.compile(r"啥|什么|哪|几|多少|what|which|무엇|뭐|어느", re.IGNORECASE)
 
 
 # "That's all / file it": one vocabulary for every flow that collects (complaint, objection, pre-check). Words
