@@ -31,7 +31,7 @@ SUBSCRIBED_Q = re.compile(r"订(?:上|好|阅)?(?:了)?(?:吗|没|没有|成功)
                           r"am i subscribed|did it work", re.IGNORECASE)
 # "取消 订阅东村", "我不想订阅东村了", "退订，订阅西村的不要了": the pattern's words, meant the other way.
 NOT_WANTED = re.compile(r"取消|不要|不想|不订|别|退订|停止|unsubscribe|cancel|stop|그만|취소|해지", re.IGNORECASE)
-SUBSCRIBED = "subscribed"   # engine meta: the village last subscribed to, for "订上了吗" and a bare "订阅" after it
+SUBSCRIBED = "subscribed"   # engine meta: the village last subscribed to, for "订上了吗" right after it
 
 
 class SubscribeFlow(Flow):
@@ -140,10 +140,6 @@ def after(turn: Turn, text: str) -> list[Reply] | None:
     village = meta(turn.state).pop(SUBSCRIBED, None)
     if village is None or not SUBSCRIBED_Q.search(text) or len(text) > 20:
         return None
-    return after_reply(turn, village)
-
-
-def after_reply(turn: Turn, village: str) -> list[Reply]:
     return [Reply(turn._("已经订阅了{village}的公示通知，不用再发。回复“退订”可停止。").format(village=village))]
 
 
