@@ -168,6 +168,29 @@ def test_opt_out_and_back_in(client: TestClient, engine: Engine) -> None:
     assert _deliver_all(engine) == 1
 
 
+@pytest.mark.parametrize(("stop", "again"), [("以后别给我发短信了 谢谢", "我还是想收通知"),
+                                            ("문자 그만 보내주세요", "다시 받을게요"),
+                                            ("stop sending me messages please", "subscribe again")])
+def test_opt_out_and_back_in_said_in_words(client: TestClient, engine: Engine, stop: str, again: str) -> None:
+    sms(client, stop)
+    with transaction(engine) as session:
+        assert session.scalar(select(ChannelUser.opted_out).where(ChannelUser.sender == FARMER))
+    _queue_notification(engine, "w1")
+    assert _deliver_all(engine) == 0
+    sms(client, again)
+    with transaction(engine) as session:
+        assert not session.scalar(select(ChannelUser.opted_out).where(ChannelUser.sender == FARMER))
+    _queue_notification(engine, "w2")
+    assert _deliver_all(engine) == 1
+
+
+def test_a_story_with_stop_words_in_it_is_no_opt_out(client: TestClient, engine: Engine) -> None:
+    sms(client, "村干部说不要再发补助了 这对吗")
+    with transaction(engine) as session:
+        assert not session.scalar(select(ChannelUser.opted_out).where(ChannelUser.sender == FARMER))
+    assert "退订" not in last_text(engine)
+
+
 def test_retried_opt_out_is_confirmed_once(client: TestClient, engine: Engine) -> None:
     sms(client, "退订", message_id="gw-td")
     sms(client, "退订", message_id="gw-td")

@@ -22,7 +22,7 @@ from api.settings import Settings
 from bot.channels.optout import apply_change, requested_change
 from bot.channels.store import process
 from bot.channels.throttle import check_flood
-from bot.engine.normalize import normalize, token
+from bot.engine.normalize import normalize
 from bot.engine.types import Inbound, Reply
 
 MAX_INBOUND_CHARS = 2000   # what InboundMessage keeps; a longer message is refused with a reply, never cut
@@ -66,8 +66,7 @@ def receive(session: Session, inbound: Inbound, *, now: dt.datetime, settings: S
         _ = translator(reply_language(session, inbound))
         return [Reply(_("您的消息超过{limit}字，没有收下。请分几条发，每条不超过{limit}字。")
                       .format(limit=MAX_INBOUND_CHARS))]
-    word = token(normalize(inbound.text))
-    change = requested_change(session, inbound.channel, inbound.sender, word)
+    change = requested_change(session, inbound.channel, inbound.sender, normalize(inbound.text))
     if change is not None:
         if not first_delivery(session, inbound, now):
             return []

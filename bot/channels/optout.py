@@ -1,8 +1,9 @@
 """退订/TD and 订阅: a channel-level preference for notifications, confirmed to the sender.
 
 Opting out stops notifications (status changes, publicity) only; replies to the farmer's own messages
-still go, so they can always ask a question or opt back in. The dialog engine never sees these keywords,
-except 订阅 from someone who has not opted out, which may mean its subscription flow.
+still go, so they can always ask a question or opt back in. The dialog engine never sees a wish to stop
+(bot/channels/optout_words.py says which messages are one), nor a wish to receive again from someone who
+opted out; from anyone else 订阅 may mean its subscription flow.
 """
 
 from __future__ import annotations
@@ -12,21 +13,18 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from api.delivery.channel_users import channel_user, find_user
+from bot.channels.optout_words import wants_start, wants_stop
 from bot.engine.types import Reply
 
-STOP_WORDS = frozenset({"退订", "td", "stop", "unsubscribe", "取消订阅", "수신거부"})
-START_WORDS = frozenset({"订阅", "subscribe", "구독"})
-PREFERENCE_WORDS = STOP_WORDS | START_WORDS   # a message that may change the preference, not the dialog
 
-
-def requested_change(session: Session, channel: str, sender: str, word: str) -> bool | None:
+def requested_change(session: Session, channel: str, sender: str, text: str) -> bool | None:
     """The ``opted_out`` value this message asks for, or None when the engine should take it.
 
-    ``word`` is the normalised, case-folded message (bot.engine.normalize.token).
+    ``text`` is the normalised message (bot.engine.normalize.normalize).
     """
-    if word in STOP_WORDS:
+    if wants_stop(text):
         return True
-    if word in START_WORDS:
+    if wants_start(text):
         user = find_user(session, channel, sender)
         return False if user is not None and user.opted_out else None
     return None

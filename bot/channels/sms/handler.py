@@ -31,7 +31,7 @@ from api.models.messages import ChannelUser, OutboundMessage
 from api.settings import Settings
 from bot.channels.batch import process_many
 from bot.channels.inbox import MAX_INBOUND_CHARS, first_delivery, receive, with_lock_retries
-from bot.channels.optout import PREFERENCE_WORDS
+from bot.channels.optout_words import may_change_preference
 from bot.channels.sms.inbound import SmsIn, message_ids_for, to_inbound
 from bot.channels.sms.outbox import (
     CONTINUE_WORD,
@@ -131,7 +131,7 @@ def _needs_care(inbounds: Sequence[Inbound], first: dict[str, _FirstRead], setti
     counts: dict[str, int] = {}
     for inbound in inbounds:
         counts[inbound.sender] = counts.get(inbound.sender, 0) + 1
-        if token(normalize(inbound.text)) in PREFERENCE_WORDS or len(inbound.text) > MAX_INBOUND_CHARS:
+        if may_change_preference(normalize(inbound.text)) or len(inbound.text) > MAX_INBOUND_CHARS:
             careful.add(inbound.sender)
     for name, count in counts.items():
         if first[name].recent + count > settings.flood_limit - 1:
