@@ -238,3 +238,20 @@ def test_someone_elses_application_asked_by_name_is_answered_only_for_the_regist
 def test_a_korean_status_question_in_plain_words_is_a_status_question(engine: Engine) -> None:
     say(engine, "연변")
     assert "번호나 이름으로는" in say(engine, "제가 신청한 거 어떻게 됐어요")
+
+
+@pytest.mark.parametrize("again", ["你刚才说的啥", "刚才那个没收到 重发一下", "다시 한번 말해 주세요",
+                                   "didn't get that, send it again", "能说简单点吗 听不懂", "쉽게 말해 주세요"])
+def test_say_again_however_put_gives_the_same_answer(engine: Engine, again: str) -> None:
+    """The same answer (in the language of the request: a Korean "say again" gets it in Korean)."""
+    county_known(engine)
+    first = say(engine, "乡镇审核要多久")
+    assert "7个工作日" in first and "四(三)" in first
+    repeated = say(engine, again)
+    assert "7" in repeated and "四(三)" in repeated and "〕" in repeated
+
+
+@pytest.mark.parametrize("later", ["再说吧", "以后再说", "说啥也不办了", "再问一个问题"])
+def test_later_and_other_words_with_say_in_them_are_no_repeat(later: str) -> None:
+    from bot.engine.keywords import PLAINER, REPEAT
+    assert not REPEAT.match(later) and not PLAINER.match(later)

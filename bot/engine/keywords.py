@@ -104,17 +104,39 @@ def alternatives(*words: str) -> str:
 
 
 TAIL = r"[\s,，。.!！~～吧啊呀哈了]*"       # what may follow a short reply: particles, punctuation
-# "再说一遍", "没听清 再说一遍": the last question or answer once more (the repair layer inside a flow, the FAQ
-# after an answer); one or more of the phrases, with particles between them.
-_REPEAT_WORDS = (
-    "再说一遍", "再说一次", "再发一遍", "再发一次", "重复一下", "重复一遍", "没看清", "没听清", "刚才问的啥",
-    "问的啥", "刚才说啥", "再问一遍", "刚才说的啥", "你刚才说啥", "没看明白", "再来一遍", "再讲一遍", "再说一下",
-    "다시 말해 주세요", "다시 말해줘", "다시요", "한번 더", "다시 한번", "다시 한 번", "못 들었어요",
-    "다시 보내 주세요",
-    "again", "repeat", "say again", "say that again", "pardon", "come again", "what did you say",
-    "repeat that", "please repeat", "one more time")
-REPEAT = re.compile(r"^(?:(?:" + alternatives(*_REPEAT_WORDS) + r")" + TAIL + r")+(?:please|plz|주세요)?" + TAIL + "$",
+# "再说一遍", "没听清 再说一遍", "你刚才说的啥", "다시 한번 말해 주세요", "didn't get that, send it again": the last
+# question or answer once more (the repair layer inside a flow, the FAQ after an answer). A grammar of the ways
+# of asking, one or more of them with politeness and particles between, so the whole message must be the wish.
+_REPEAT_PIECES = (
+    r"(?:你|您)?(?:刚才|刚刚|上面|上一条|前面|之前)?(?:那个|那条|这个)?(?:说|讲|发|回|问|写)的?(?:是)?(?:啥|什么|哪个)(?:来着)?",
+    r"再(?:说|讲|发|来|问|念|回|给我发)(?:一遍|一次|一下|遍|次)",     # not "再说吧" (later)
+    r"重新(?:说|讲|发|问|念|回|给我发)(?:一遍|一次|一下|遍|次)?",
+    r"重(?:发|复)(?:一下|一遍|一次)?",
+    r"没(?:看|听)(?:清|清楚|见|到|全|明白)",
+    r"(?:刚才|刚刚)?(?:那个|那条|的|短信|消息)?(?:没收到|没看到|收不到|没收全|没显示全|显示不全|乱码了?)",
+    r"다시\s*(?:한\s*번\s*)?(?:말|말씀|알려|보내|설명)\S*", r"한\s*번\s*더\S*", r"다시요", r"다시\s*한\s*번",
+    r"못\s*(?:들었|봤|읽었|받았)\S*", r"뭐라고\S*",
+    r"(?:say|send|tell me|repeat|text)(?:\s+(?:that|it|this|me|the answer|the message))?"
+    r"(?:\s+(?:again|one more time|once more))?",
+    r"pardon(?:\s+me)?", r"come again", r"what did you (?:say|write|send)", r"one more time", r"again",
+    r"(?:i\s+)?(?:didn'?t|did not|couldn'?t)\s+(?:get|catch|see|read|receive)"
+    r"(?:\s+(?:that|it|the message|the answer))?",
+)
+_REPEAT_FILLER = (r"(?:[\s,，。.!！?？~～吧啊呀哈了]|请|麻烦|能不能|能|可以|可不可以|吗|不|呗|一下|please|plz|sorry|"
+                  r"주세요|요)*")
+REPEAT = re.compile(r"^" + _REPEAT_FILLER + r"(?:(?:" + "|".join(_REPEAT_PIECES) + r")" + _REPEAT_FILLER + r")+$",
                     re.IGNORECASE)
+# "说简单点 听不懂", "쉽게 말해 주세요", "in plain words please": after an answer, the answer again (its first line is
+# the plain summary); inside a flow the repair layer explains the question instead.
+PLAINER = re.compile(
+    r"^(?:(?:" + "|".join((
+        r"(?:能不能|能|可以|请|麻烦)?(?:说|讲|写)(?:得)?(?:简单|明白|清楚|通俗|直白|白话)(?:一?点|些)?(?:吗|不)?",
+        r"说白了?(?:是)?(?:啥|什么)?(?:意思)?", r"大白话", r"(?:听|看)不(?:懂|明白)", r"没(?:看|听)懂", r"不明白",
+        r"(?:쉽게|간단히|알기\s*쉽게)\s*(?:말|설명)\S*", r"이해(?:가|를)?\s*(?:안|못)\S*", r"모르겠\S*",
+        r"(?:in\s+)?(?:plain|simple|simpler|easier)\s+(?:words|english|terms)",
+        r"i\s+(?:don'?t|do not)\s+understand",
+        r"(?:say|explain)\s+it\s+(?:simply|more simply|in plain words)")) + r")" + _REPEAT_FILLER + r")+$",
+    re.IGNORECASE)
 
 # Leaving whatever is under way, in every flow and outside one: "算了", "不弄了", "취소", "forget it, stop".
 CANCEL_WORDS = (
