@@ -10,6 +10,7 @@ import datetime as dt
 import random
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -20,6 +21,7 @@ from api.i18n import canonical_language, translator
 from api.models.conversations import Conversation, InboundMessage
 from api.settings import Settings
 from bot.channels.optout import apply_change, requested_change
+from bot.channels.optout_words import subscription_word
 from bot.channels.store import process
 from bot.channels.throttle import check_flood
 from bot.engine.normalize import normalize
@@ -66,7 +68,14 @@ def receive(session: Session, inbound: Inbound, *, now: dt.datetime, settings: S
         _ = translator(reply_language(session, inbound))
         return [Reply(_("您的消息超过{limit}字，没有收下。请分几条发，每条不超过{limit}字。")
                       .format(limit=MAX_INBOUND_CHARS))]
-    change = requested_change(session, inbound.channel, inbound.sender, normalize(inbound.text))
+    text = normalize(inbound.text)
+    change = requested_change(session, inbound.channel, inbound.sender, text)
+    if change is False and (word := subscription_word(text)):   # "又想收了 订阅": on again, then which village
+        following = list(process(session, replace(inbound, text=word), now=now))   # deduplicates the message
+        if not following:
+            return []
+        gettext = translator(reply_language(session, inbound))
+        return [*apply_change(session, inbound.channel, inbound.sender, change, gettext), *following]
     if change is not None:
         if not first_delivery(session, inbound, now):
             return []

@@ -41,7 +41,8 @@ _STOP = re.compile(
     re.IGNORECASE)
 
 _START = re.compile(
-    r"(?:重新|再|又想|还是想|继续|恢复)(?:订阅|接收|收|接|发)(?:短信|消息|通知|信息|推送)?(?:吧|了)?|"
+    r"(?:(?:重新|再|又想|还是想|还是要|又要|继续|恢复|还是)(?:订阅|订上|订回来|接收|收|接|发)(?:短信|消息|通知|信息|推送)?"
+    r"(?:吧|了)?\s*)+(?:订阅)?|"
     r"恢复(?:通知|订阅|短信|推送)|(?:又|还是)?想(?:再)?收(?:到)?(?:短信|消息|通知)了?|"
     r"subscribe\s+again|resubscribe|(?:start|resume)\s+(?:sending|messages|texts|notifications)|opt\s*(?:me\s*)?(?:back\s*)?in|"
     r"다시\s*(?:구독|받|보내)\S*|(?:알림|문자)\s*다시\S*",
@@ -76,6 +77,18 @@ def wants_start(text: str) -> bool:
         return True
     core = _core(text)
     return bool(core) and (core in START_WORDS or _START.fullmatch(core) is not None)
+
+
+_SUBSCRIBE = re.compile(r"订阅|订上|订回|subscri|구독", re.IGNORECASE)
+
+
+def subscription_word(text: str) -> str | None:
+    """A wish to receive again that also says 订阅: that word alone, for the subscription flow to ask the
+    village after it ("又想收了 订阅" → "订阅"); None when the wish does not say it."""
+    found = _SUBSCRIBE.search(text)
+    if found is None:
+        return None
+    return {"subscri": "subscribe", "구독": "구독"}.get(found.group().casefold(), "订阅")
 
 
 def may_change_preference(text: str) -> bool:

@@ -20,7 +20,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from bot.engine.context import meta
-from bot.engine.keywords import REPEAT, TAIL, alternatives, asks, cancels, split_aside
+from bot.engine.keywords import TAIL, alternatives, asks, cancels, repeats, split_aside
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.flows import faq
@@ -168,7 +168,7 @@ def resume(router: _Router, flow: Flow) -> list[Reply]:
         if corrected is not None:
             return corrected
         return _back(router, flow, rest or None)
-    if REPEAT.match(said) or GO_ON_AGAIN.match(said):
+    if repeats(said) or GO_ON_AGAIN.match(said):
         return _again(turn, None)
     if EXPLAIN.match(said):
         return _again(turn, flow.explain(turn) or turn._(

@@ -239,3 +239,23 @@ def asks(text: str, *, strong: bool = False) -> bool:
     if _STRONG_QUESTION.search(compact):
         return True
     return not strong and _QUESTION_WORDS.search(compact) is not None
+
+
+# A short message holding an unmistakable "say again" with a remark around it: "啥？你再讲一遍 俺眼神不好".
+_STRONG_REPEAT = re.compile(
+    r"(?:再|重新)(?:说|讲|发|念)(?:一遍|一次|一下|遍)|重复一[下遍次]|重发|"
+    r"(?:say|send|repeat)\s+(?:that|it)\s+again|repeat\s+(?:that|it)|다시\s*(?:한\s*번\s*)?(?:말|보내|알려)\S*",
+    re.IGNORECASE)
+_HUH = re.compile(r"^(?:啥|什么|嗯|哈|啊|huh|what|뭐|네)\s*[?？!！]+\s*", re.IGNORECASE)
+_SHORT_REMARK = 20
+
+
+def repeats(text: str) -> bool:
+    """The message asks for the last question or answer again (``text`` normalised, case-folded)."""
+    if REPEAT.match(text):
+        return True
+    said = _HUH.sub("", text)
+    if len(said) > _SHORT_REMARK or not (strong := _STRONG_REPEAT.search(said)):
+        return False
+    rest = (said[:strong.start()] + " " + said[strong.end():]).strip()
+    return not asks(rest)

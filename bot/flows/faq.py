@@ -16,7 +16,7 @@ from api.i18n import N_
 from api.profiles import load_profiles
 from bot.engine import context
 from bot.engine.context import reply_language
-from bot.engine.keywords import DONE, PLAINER, REPEAT, WHAT_NOW, cancels, leaves_to_ask, split_aside
+from bot.engine.keywords import DONE, PLAINER, WHAT_NOW, cancels, leaves_to_ask, repeats, split_aside
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.faq.citation import checked_sources, compact_citation, short_name
@@ -152,7 +152,7 @@ class FaqFlow(Flow):
             return self._no_such_option(turn)
         answered = turn.state.step == ANSWERED
         said = token(turn.text)
-        if answered and data.get("asked") and (REPEAT.match(said) or PLAINER.match(said)):
+        if answered and data.get("asked") and (repeats(said) or PLAINER.match(said)):
             return self._ask(turn, data["asked"])         # "再说一遍", "听不懂": the same answer again
         return self._ask(turn, turn.text, previous=data.get("asked") if answered else None)
 
