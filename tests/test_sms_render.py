@@ -90,3 +90,23 @@ def test_split_gsm_text() -> None:
     parts = split_for_sms(text, 1, signature="", language="en")
     assert all(cost(part, "").segments == 1 for part in parts)
     assert parts[0].endswith(".\nReply 0 for more")
+
+
+def test_a_numbered_list_is_cut_between_entries_never_after_an_entrys_number() -> None:
+    head = ("东村正在公示的名单（姓名和身份证号已隐去部分）：\n"
+            "（村级公示，拟报乡镇审核）公示到2026年6月15日截止，还剩6天。\n")
+    entries = [f"{n}. 140621-2026-{n:05d} 王*明 140621********001X 低保户" for n in range(1, 9)]
+    text = head + "\n".join(entries)
+    for max_parts in (1, 2, 3):
+        parts = split_for_sms(text, max_parts, signature="【安居】")
+        bodies = [part.removesuffix("\n回复0继续") for part in parts]
+        for body in bodies[:-1]:
+            assert not body.rstrip().split("\n")[-1].rstrip(".").isdigit(), body   # no entry left as its bare number
+        whole_entries = [line for body in bodies for line in body.split("\n") if line.startswith(tuple("12345678"))]
+        assert whole_entries == entries
+
+
+def test_an_abbreviation_and_a_sentence_end_in_english() -> None:
+    text = ("Your application No. 5 is under review. " * 6).strip()
+    parts = split_for_sms(text, 1, signature="", language="en")
+    assert all(not part.split("\n")[0].endswith("No.") for part in parts)

@@ -9,6 +9,7 @@ The SMS channel renders replies (bot/channels/sms/render.py); notifications are 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from api.i18n import N_, translator
@@ -98,10 +99,22 @@ def _cut(text: str, budget: int, charset: str) -> int:
     for breaks in (_SENTENCE_ENDS, _SOFT_BREAKS):
         best = max(head.rfind(ch) for ch in breaks)
         if breaks == _SENTENCE_ENDS:  # a Latin full stop ends a sentence only before a space (not in 1.5)
-            best = max(best, head.rfind(". "))
+            best = max(best, _latin_stop(head))
         if best + 1 >= limit // 3 and best >= 0:
             return best + 1
     return max(1, limit)
+
+
+_LATIN_STOP = re.compile(r"(?<![\d\s])\. ")   # "done. Next", not a list's "3. 140621-…" nor "No. 5"
+
+
+def _latin_stop(head: str) -> int:
+    """Index of the last full stop that ends a Latin sentence in ``head``, or -1."""
+    found = -1
+    for match in _LATIN_STOP.finditer(head):
+        if not head[:match.start()].endswith(("No", "no")):
+            found = match.start()
+    return found
 
 
 def _signature(signature: str | None) -> str:
