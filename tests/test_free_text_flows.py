@@ -255,3 +255,12 @@ def test_say_again_however_put_gives_the_same_answer(engine: Engine, again: str)
 def test_later_and_other_words_with_say_in_them_are_no_repeat(later: str) -> None:
     from bot.engine.keywords import PLAINER, REPEAT
     assert not REPEAT.match(later) and not PLAINER.match(later)
+
+
+@pytest.mark.parametrize(("said", "reply"), [("好的 知道了", "好的。"), ("ok thx", "不客气"),
+                                             ("行 明白了 谢谢啦", "不客气"), ("네 알겠습니다", "")])
+def test_several_acknowledgements_in_one_message_are_acknowledged(engine: Engine, said: str, reply: str) -> None:
+    county_known(engine)
+    say(engine, "公示几天")
+    answer = say(engine, said)
+    assert reply in answer and "〔" not in answer                  # no policy answer with a citation

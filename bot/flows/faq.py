@@ -16,7 +16,17 @@ from api.i18n import N_
 from api.profiles import load_profiles
 from bot.engine import context
 from bot.engine.context import reply_language
-from bot.engine.keywords import DONE, PLAINER, WHAT_NOW, cancels, leaves_to_ask, repeats, split_aside
+from bot.engine.keywords import (
+    DONE,
+    PLAINER,
+    TAIL,
+    WHAT_NOW,
+    alternatives,
+    cancels,
+    leaves_to_ask,
+    repeats,
+    split_aside,
+)
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.faq.citation import checked_sources, compact_citation, short_name
@@ -39,6 +49,11 @@ ACKNOWLEDGED = frozenset({"谢谢", "多谢", "谢谢你", "谢谢您", "感谢"
                           "没有了", "没了", "没事", "没事了", "ok", "okay", "thanks", "thank you", "thx", "고마워요",
                           "감사합니다", "알겠습니다", "네"})
 THANKS = frozenset({"谢谢", "多谢", "谢谢你", "谢谢您", "感谢", "thanks", "thank you", "thx", "고마워요", "감사합니다"})
+# "好的 知道了", "ok thx", "行 明白了 谢谢啦": several of them in one message, with particles between.
+_ACK_WORDS = (*ACKNOWLEDGED, "好嘞", "好哒", "知道啦", "明白啦", "谢啦", "谢了", "got it", "i see", "알겠어요", "네네")
+_ACK_RUN = re.compile(r"^(?:(?:" + alternatives(*_ACK_WORDS) + r")" + TAIL + r"[啦嘞哦噢]*" + TAIL + r")+$",
+                      re.IGNORECASE)
+_THANKS_IN = re.compile(alternatives(*THANKS, "谢啦", "谢了"), re.IGNORECASE)
 PUZZLED = frozenset({"不知道", "不懂", "我不懂", "看不懂", "听不懂", "不明白", "没看懂", "啥意思", "什么意思", "啥",
                      "什么", "咋整", "怎么办", "不会", "모르겠어요", "무슨 뜻이에요", "i don't understand", "what"})
 ASIDE_MIN_CHARS = 4
@@ -183,11 +198,12 @@ class FaqFlow(Flow):
         if _closing(said):
             turn.finish()
             return [Reply(turn._("好的，不办了，什么也没有提交。有问题随时再问；回复0看菜单。"))]
-        if said in ACKNOWLEDGED or said in PUZZLED:
+        acknowledged = said in ACKNOWLEDGED or _ACK_RUN.match(said) is not None
+        if acknowledged or said in PUZZLED:
             turn.finish()
-            if said in THANKS:
+            if said in THANKS or (acknowledged and _THANKS_IN.search(said)):
                 return [Reply(turn._("不客气。还有问题可以直接问我，回复0看菜单。"))]
-            if said in ACKNOWLEDGED:
+            if acknowledged:
                 return [Reply(turn._("好的。还有问题可以直接问我，回复0看菜单。"))]
             return [Reply(turn._("没关系。您可以直接说想问什么，比如“补助多少钱”“怎么申请”“公示几天”；"
                                  "回复0看菜单。"))]
