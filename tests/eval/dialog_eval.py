@@ -115,8 +115,26 @@ class Talk:
     def __post_init__(self) -> None:
         from bot.channels.terminal import preset
 
+        self._fresh_sender()
         if self.county:
             preset(self.engine, self.channel, self.sender, county=self.county)
+
+    def _fresh_sender(self) -> None:
+        """WORLD.md: every conversation starts with nothing remembered, also for a phone that several
+        conversations use (13800138000, whose application stays): no dialog state, no earlier messages counted
+        against the flood limit or read as this conversation's replies, no subscription or opt-out."""
+        from sqlalchemy import delete, func
+
+        from api.db import transaction
+        from api.models.conversations import Conversation, InboundMessage
+        from api.models.messages import ChannelUser, OutboundMessage
+        from api.models.subscriptions import Subscription
+
+        with transaction(self.engine) as s:
+            for model in (Conversation, InboundMessage, ChannelUser, Subscription):
+                s.execute(delete(model).where(model.channel == self.channel, model.sender == self.sender))
+            self.seen = s.scalar(select(func.max(OutboundMessage.id))
+                                 .where(OutboundMessage.recipient == self.sender)) or 0
 
     def say(self, text: str) -> Said:
         from api.settings import get_settings
