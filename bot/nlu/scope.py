@@ -67,6 +67,7 @@ class ScopeRules:
     edge_words: frozenset[str] = frozenset()   # everyday words that unmake a bare name they cross (民政|和残联)
     ambiguous_spellings: frozenset[str] = frozenset()   # pinyin of a place that also spells a word of ours
     served: frozenset[str] = frozenset()       # the five counties' own names, with and without their suffix
+    not_anchors: tuple[str, ...] = ()          # English words that begin like an anchor: household, wallet
 
     def with_vocabulary(self, words: Iterable[str], pinyin: Mapping[str, str]) -> ScopeRules:
         """These rules, knowing the retriever's words: which pinyin spellings of places also spell words of ours
@@ -83,8 +84,12 @@ class ScopeRules:
         return found
 
     def anchored(self, text: str) -> bool:
-        """``text`` holds a word only our programme uses (危房, 改造, 公示…)."""
-        return any(anchor in text for anchor in self.anchors)
+        """``text`` holds a word only our programme uses (危房, 改造, 公示…). An English anchor is the start of a
+        word ("renovat…"), and a word that merely begins like one ("household", "wallet") is none."""
+        for word in self.not_anchors:
+            text = text.replace(word, " ")
+        return any((anchor in text) if not anchor.isascii() else re.search(rf"\b{re.escape(anchor)}", text) is not None
+                   for anchor in self.anchors)
 
     def topic(self, text: str) -> str | None:
         """The out-of-scope topic ``text`` is about, or None."""
@@ -222,6 +227,7 @@ def load_rules(places: Iterable[str], path: Path = OUT_OF_SCOPE) -> ScopeRules:
                if not any(name in mine or mine in name for mine in ours if len(mine) >= 2)
                or (name[-1] == "市" and name not in ours)}     # 길림시: the city, not the province of 延边
     return ScopeRules(anchors=tuple(raw.get("anchors", [])), topics=topics,
+                      not_anchors=tuple(str(w) for w in raw.get("not_anchors", []) or []),
                       other_places=frozenset(others - ours), our_places=frozenset(ours),
                       not_places=not_places, spelled_places=spelled, parents=frozenset(_parents()),
                       edge_words=edge_words(), served=frozenset(_served()))
