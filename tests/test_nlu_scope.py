@@ -71,7 +71,7 @@ def test_places_still_named(text: str, place: str) -> None:
     ("my employer has not paid my salary", "work"),
     ("where can I get a visa", "civil"),
     ("what is the mortgage rate for an apartment in town", "other_housing"),
-    ("为了宅基地边界跟邻居吵架了 谁来管", "land"),
+    ("为了宅基地边界跟邻居吵架了 谁来管", "land_dispute"),
     ("家里几只母鸡最近老不下蛋", "livestock"),
     ("侄子结婚 得随多少礼", "family"),
     ("县城的楼房现在啥价", "other_housing"),

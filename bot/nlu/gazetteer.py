@@ -11,6 +11,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from bot.faq.data import read_yaml
+from content import CONTENT_DIR
+
+LATER = CONTENT_DIR / "nlu" / "places_since_2013.yaml"   # divisions created or renamed after gb2260's last table
+
 SUFFIXES = ("朝鲜族自治州", "自治州", "自治县", "自治旗", "地区", "林区", "矿区", "新区",
             "省", "市", "县", "区", "州", "旗", "盟")
 # Division names that are everyday words, or shared by many places: never a place on their own.
@@ -20,15 +25,18 @@ RARE = 300                    # a word rarer than this in jieba's dictionary is 
 COMMON = 3000
 
 
-def _divisions() -> dict[int, str]:
+def _divisions() -> list[tuple[int, str]]:
+    """Every (code, name) any GB/T 2260 table has had: gb2260's tables to 2013, then content/nlu's later ones.
+    Old names stay (屯留县, 襄樊市): farmers go on using them."""
     from gb2260.data import data  # GB/T 2260, every year's table: read only when the place lists are built
 
-    merged: dict[int, str] = {}
-    for year in sorted(year for year in data if year is not None):   # the newest spelling wins
-        merged.update(data[year])
-    return merged
+    pairs = {(code, name) for year in data if year is not None for code, name in data[year].items()}
+    later = (read_yaml(LATER) or {}).get("divisions", {}) or {}
+    pairs |= {(int(code), str(name)) for code, name in later.items()}
+    return sorted(pairs)
 
 
+@lru_cache(maxsize=1)
 def _common_words() -> dict[str, tuple[int, str]]:
     """jieba's dictionary word → (frequency, part-of-speech tag), for the short-name test."""
     import jieba  # ~0.3 s to import; only when the place lists are built (then pickled with the retriever)
@@ -51,6 +59,22 @@ def _place_like(short: str, common: dict[str, tuple[int, str]]) -> bool:
             or (tag.startswith(NAME_TAGS) and frequency < COMMON))
 
 
+def prefecture(code: int) -> bool:
+    """A province or a prefecture-level division: its short name (保定, 孝感, 大理) is known all over China even
+    where jieba tags it as another word."""
+    return code % 100 == 0
+
+
+def _uncommon(short: str, common: dict[str, tuple[int, str]]) -> bool:
+    return common.get(short, (0, ""))[0] < COMMON
+
+
+def famous(codes: frozenset[int], name: str) -> bool:
+    """Is ``name`` a place before any word: a province's or prefecture's name (宁波, even where our documents
+    name it)?"""
+    return any(prefecture(code) for code in codes)
+
+
 def short_forms(name: str) -> list[str]:
     """The spellings without the suffix ("榆次区" → 榆次), two characters at least."""
     return [name[: -len(suffix)] for suffix in SUFFIXES
@@ -58,18 +82,24 @@ def short_forms(name: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def place_names() -> dict[str, int]:
-    """Name (full or short) → division code, for every province, prefecture and county-level division."""
+def place_codes() -> dict[str, frozenset[int]]:
+    """Name (full or short) → every division code it names: 南山区 is in 鹤岗 as well as in 深圳, 向阳区 in 鹤岗
+    and 佳木斯, and a name one of our counties holds must never be read as another place."""
     common = _common_words()
-    found: dict[str, int] = {}
-    for code, name in _divisions().items():
+    found: dict[str, set[int]] = {}
+    for code, name in _divisions():
         if name in GENERIC or len(name) < 2:
             continue
-        found.setdefault(name, code)
+        found.setdefault(name, set()).add(code)
         for short in short_forms(name):
-            if short not in GENERIC and _place_like(short, common):
-                found.setdefault(short, code)
-    return found
+            if short not in GENERIC and (_place_like(short, common) or (prefecture(code) and _uncommon(short, common))):
+                found.setdefault(short, set()).add(code)
+    return {name: frozenset(codes) for name, codes in found.items()}
+
+
+def place_names() -> dict[str, int]:
+    """Name (full or short) → one division code it names."""
+    return {name: min(codes) for name, codes in place_codes().items()}
 
 
 EDGE_FREQUENCY = 50       # a dictionary word at least this frequent, crossing a bare name's edge, unmakes it

@@ -28,6 +28,8 @@ TOWNSHIP_WORDS = ("镇", "乡", "村", "街道", "社区", "组", "屯")
 _CITY_PROPER = re.compile(r"([\u4e00-\u9fff]{2})市?(?:市区|城区|市里)")
 # After 到/去 ("嫁到怀仁了 她们那…"), a place is the subject again when the message goes on about "that place".
 _THERE = re.compile(r"^[了的]?\s*(?:她们|他们|她家|他家|人家|她|他|俺闺女|闺女)?(?:那边|那里|那儿|那块|那头|那)")
+# ... unless "that place" is where someone went to learn or work ("去宁波那边学习的"): a visit, not a home.
+_VISIT = re.compile(_THERE.pattern + r"\s*(?:学习|考察|参观|培训|打工|上班|开会|看看)")
 # A Hangul place name followed by a verb ending is a word ("통화하고 싶어요" = to phone), not a place.
 _HANGUL_VERB = ("하", "해", "했", "할", "한", "합", "됐", "되", "돼")
 # An ambiguous pinyin spelling is a place only as one: after "in/from/near…" or before "city/county…".
@@ -68,6 +70,7 @@ class ScopeRules:
     ambiguous_spellings: frozenset[str] = frozenset()   # pinyin of a place that also spells a word of ours
     served: frozenset[str] = frozenset()       # the five counties' own names, with and without their suffix
     not_anchors: tuple[str, ...] = ()          # English words that begin like an anchor: household, wallet
+    profile_places: frozenset[str] = frozenset()   # the five counties, their provinces and parents, by any name
 
     def with_vocabulary(self, words: Iterable[str], pinyin: Mapping[str, str]) -> ScopeRules:
         """These rules, knowing the retriever's words: which pinyin spellings of places also spell words of ours
@@ -105,30 +108,46 @@ class ScopeRules:
         return None
 
     def other_place(self, text: str) -> str | None:
-        """A county, city or province named in ``text`` that is none of ours (longest name first), or None."""
+        """A county, city or province named in ``text`` that is none of ours (longest name first), or None.
+        Names are read left to right, each the longest one starting there, so "浙江宁波" is 浙江 and 宁波, never
+        the 江宁 across them."""
         if any(word in text for word in AWAY_WORDS):
             return None
         best: str | None = None
-        for end in range(len(text)):
-            for size in range(2, 11):
-                start = end - size + 1
-                if start < 0:
-                    break
-                name = text[start : end + 1]
-                if name in self.our_places or name.endswith(self.not_places):
-                    continue
-                longer = best is None or len(name) > len(best)
-                township = text[end + 1:end + 3].startswith(TOWNSHIP_WORDS)   # 城关镇, 古城乡: a place of ours
-                if not (name in self.other_places and longer and not township
-                        and not self._elsewhere(text, start, end)):
-                    continue
-                if name[-1] not in _SUFFIXES and self._crossed(text, start, end + 1):
-                    continue             # a bare name inside everyday words: 民政|和残联 (政和), 上|高中 (上高)
-                best = name
-        if best and best[-1] not in _SUFFIXES and any(best in ours or ours in best for ours in self.our_places
+        chain = 0                   # where a run of names begins: "去浙江宁波" is one place, gone to
+        last_end = -2
+        for start, end in self._names_in(text):
+            chain = chain if start == last_end + 1 else start
+            last_end = end
+            name = text[start : end + 1]
+            if name in self.our_places or name.endswith(self.not_places):
+                continue
+            longer = best is None or len(name) > len(best)
+            township = text[end + 1:end + 3].startswith(TOWNSHIP_WORDS)   # 城关镇, 古城乡: a place of ours
+            if not (longer and not township and not self._elsewhere(text, chain, end)):
+                continue
+            if name[-1] not in _SUFFIXES and self._crossed(text, start, end + 1):
+                continue             # a bare name inside everyday words: 民政|和残联 (政和), 上|高中 (上高)
+            best = name
+        if best and best[-1] not in _SUFFIXES and any(best in ours or ours in best for ours in self.profile_places
                                                       if len(ours) >= 2):
             return None  # "山阴县" found inside a longer place of ours, or the other way round
         return best
+
+    def _names_in(self, text: str) -> list[tuple[int, int]]:
+        """The spans [start, end] of place names (ours or not) in ``text``, each the longest starting where the last
+        one ended. A name ending like a common word (朔城区 ends in 城区) is read as its shorter name (朔城)."""
+        spans: list[tuple[int, int]] = []
+        at = 0
+        while at < len(text):
+            size = next((size for size in range(min(10, len(text) - at), 1, -1) if self._a_name(text[at:at + size])), 0)
+            if size:
+                spans.append((at, at + size - 1))
+            at += size or 1
+        return spans
+
+    def _a_name(self, name: str) -> bool:
+        return name in self.our_places or (name in self.other_places and not name.endswith(self.not_places))
 
     def _crossed(self, text: str, start: int, end: int) -> bool:
         """Does an everyday word run across the start or the end of the name at [start, end)? A place suffix
@@ -145,7 +164,7 @@ class ScopeRules:
         before = text[:start].rstrip()
         after = text[end + 1:].lstrip()
         if before.endswith(LOCATIVE_ALWAYS):
-            return not (before.endswith(("到", "去")) and _THERE.match(after))
+            return not (before.endswith(("到", "去")) and _THERE.match(after) and not _VISIT.match(after))
         return before.endswith("在") and after.startswith(AWAY_AFTER)
 
     def without_our_places(self, text: str) -> str:
@@ -214,7 +233,8 @@ def load_rules(places: Iterable[str], path: Path = OUT_OF_SCOPE) -> ScopeRules:
     """The rules from ``path``; ``places`` are suffixed place names (from the lexicon) to treat as other
     places."""
     raw = read_yaml(path) or {}
-    ours = our_place_names() | {str(p) for p in raw.get("local_places", [])}
+    profiled = our_place_names()
+    ours = profiled | {str(p) for p in raw.get("local_places", [])}
     not_places = tuple(str(p) for p in raw.get("not_places", []))
     others = {p for p in places if p[-1] in _SUFFIXES} | {str(p) for p in raw.get("other_places", [])}
     gazetteer_ours, gazetteer_others = _gazetteer_split()
@@ -228,6 +248,7 @@ def load_rules(places: Iterable[str], path: Path = OUT_OF_SCOPE) -> ScopeRules:
                or (name[-1] == "市" and name not in ours)}     # 길림시: the city, not the province of 延边
     return ScopeRules(anchors=tuple(raw.get("anchors", [])), topics=topics,
                       not_anchors=tuple(str(w) for w in raw.get("not_anchors", []) or []),
+                      profile_places=frozenset(profiled),
                       other_places=frozenset(others - ours), our_places=frozenset(ours),
                       not_places=not_places, spelled_places=spelled, parents=frozenset(_parents()),
                       edge_words=edge_words(), served=frozenset(_served()))
@@ -260,19 +281,35 @@ def _parents() -> set[str]:
 
 
 def _gazetteer_split() -> tuple[set[str], set[str]]:
-    """The gazetteer's names as (ours: our counties, what lies inside them and what they lie in; the rest)."""
-    from bot.nlu.gazetteer import place_names, within  # gb2260's 3,000 divisions: built once, then pickled
+    """The gazetteer's names as (ours: our counties, what lies inside them and what they lie in; the rest). A name
+    that any division inside ours bears (南山区 is in 鹤岗 and in 深圳) is ours."""
+    from bot.nlu.gazetteer import edge_words, famous, place_codes, within  # gb2260's divisions: built once, then pickled
 
     codes = [profile.code for profile in load_profiles().values()]
     vocabulary = _our_vocabulary()
+    edges = edge_words()
     ours, others = set(), set()
-    for name, code in place_names().items():
-        if name in vocabulary and name[-1] not in _SUFFIXES:
+    for name, found in place_codes().items():
+        if name[-1] not in _SUFFIXES and not famous(found, name) and _a_word_of_ours(name, vocabulary, edges):
             continue                 # a word our own texts use (新建, 永和 …) is no place when written bare
-        inside = any(within(code, ours_code) for ours_code in codes)
-        above = any(within(int(ours_code), str(code)) for ours_code in codes)
+        inside = any(within(code, ours_code) for code in found for ours_code in codes)
+        above = any(within(int(ours_code), str(code)) for code in found for ours_code in codes)
         (ours if inside or above else others).add(name)
     return ours, others - ours
+
+
+def _a_word_of_ours(name: str, vocabulary: str, edges: frozenset[str]) -> bool:
+    """Do our texts use ``name`` as a word somewhere, not only inside other words (保定 sits only in 确保|定期, so
+    it stays a place; 新建 is a word of ours)?"""
+    start = vocabulary.find(name)
+    while start >= 0:
+        end = start + len(name)
+        crossed = any(vocabulary[at:at + size] in edges for edge in (start, end) for size in (2, 3, 4)
+                      for at in range(max(edge - size + 1, 0), edge))
+        if not crossed:
+            return True
+        start = vocabulary.find(name, start + 1)
+    return False
 
 
 def _our_vocabulary() -> str:
