@@ -9,6 +9,7 @@ village, which many counties share (scope.py checks that).
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from bot.faq.data import read_yaml
@@ -75,10 +76,23 @@ def famous(codes: frozenset[int], name: str) -> bool:
     return any(prefecture(code) for code in codes)
 
 
+# The peoples named in autonomous prefectures and counties: "大理白族自治州" is said 大理, "双江拉祜族佤族布朗族傣族
+# 自治县" 双江.
+PEOPLES = ("土家", "哈尼", "拉祜", "布朗", "布依", "仡佬", "傈僳", "景颇", "纳西", "普米", "独龙", "哈萨克", "柯尔克孜",
+           "锡伯", "达斡尔", "鄂温克", "鄂伦春", "朝鲜", "撒拉", "保安", "东乡", "裕固", "塔吉克", "仫佬", "毛南", "基诺",
+           "阿昌", "德昂", "蒙古", "白", "苗", "彝", "傣", "回", "满", "藏", "羌", "壮", "瑶", "侗", "水", "黎", "畲",
+           "佤", "怒", "土", "京", "各")
+_AUTONOMOUS = re.compile(r"^(.{2,}?)(?:(?:" + "|".join(PEOPLES) + r")族)+自治(?:州|县|旗)$")
+
+
 def short_forms(name: str) -> list[str]:
-    """The spellings without the suffix ("榆次区" → 榆次), two characters at least."""
-    return [name[: -len(suffix)] for suffix in SUFFIXES
-            if name.endswith(suffix) and len(name) - len(suffix) >= 2]
+    """The spellings without the suffix ("榆次区" → 榆次, "大理白族自治州" → 大理), two characters at least."""
+    found = [name[: -len(suffix)] for suffix in SUFFIXES
+             if name.endswith(suffix) and len(name) - len(suffix) >= 2]
+    autonomous = _AUTONOMOUS.match(name)
+    if autonomous:
+        found.append(autonomous.group(1))
+    return found
 
 
 @lru_cache(maxsize=1)

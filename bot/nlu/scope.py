@@ -23,6 +23,9 @@ AWAY_WORDS = ("打工", "在外", "外出", "外地", "务工", "上班")
 LOCATIVE_ALWAYS = ("到", "去", "从", "户口", "户籍", "户口在", "户籍在", "户口是", "户籍是")
 AWAY_AFTER = ("买", "有", "打工", "上班", "工作", "开", "租", "住楼", "的楼", "的房")
 _SUFFIXES = "省市县州区旗"
+# What follows a place name in a farmer's message; a word across the name's end then is chance (晋中|农村, 新乡|农村).
+AFTER_A_PLACE = ("农村", "农民", "农户", "乡下", "老家", "这边", "那边", "这里", "那里", "那块", "的", "人", "市", "县", "区",
+                 "城里", "一带", "附近")
 # A name followed by these is a township, village or street, which many counties share ("城关镇").
 TOWNSHIP_WORDS = ("镇", "乡", "村", "街道", "社区", "组", "屯")
 _CITY_PROPER = re.compile(r"([\u4e00-\u9fff]{2})市?(?:市区|城区|市里)")
@@ -30,6 +33,9 @@ _CITY_PROPER = re.compile(r"([\u4e00-\u9fff]{2})市?(?:市区|城区|市里)")
 _THERE = re.compile(r"^[了的]?\s*(?:她们|他们|她家|他家|人家|她|他|俺闺女|闺女)?(?:那边|那里|那儿|那块|那头|那)")
 # ... unless "that place" is where someone went to learn or work ("去宁波那边学习的"): a visit, not a home.
 _VISIT = re.compile(_THERE.pattern + r"\s*(?:学习|考察|参观|培训|打工|上班|开会|看看)")
+# A county of ours (written @ here) named only as the neighbour of the farmer's place.
+_NEIGHBOUR = re.compile(r"(跟|和|与|同|挨着|靠着|紧挨|离|比)@|@.{0,3}(挨着|相邻|交界|隔壁|旁边|边上|附近|接壤|挨|不远|那边)|"
+                        r"(隔壁|邻县|邻近|相邻|挨着|靠近).{0,2}@|(next to|near|beside|bordering|close to)\s+@|@\s*(옆|근처|이웃)")
 # A Hangul place name followed by a verb ending is a word ("통화하고 싶어요" = to phone), not a place.
 _HANGUL_VERB = ("하", "해", "했", "할", "한", "합", "됐", "되", "돼")
 # An ambiguous pinyin spelling is a place only as one: after "in/from/near…" or before "city/county…".
@@ -151,8 +157,9 @@ class ScopeRules:
 
     def _crossed(self, text: str, start: int, end: int) -> bool:
         """Does an everyday word run across the start or the end of the name at [start, end)? A place suffix
-        right after the name ("朔城区", cut 朔|城区) leaves its end alone."""
-        edges = (start,) if text[end:end + 1] in _SUFFIXES else (start, end)
+        right after the name ("朔城区", cut 朔|城区), or a word that follows places ("晋中农村", not 晋|中农), leaves
+        its end alone."""
+        edges = (start,) if text[end:end + 1] in _SUFFIXES or text[end:].startswith(AFTER_A_PLACE) else (start, end)
         return any(text[at:at + size] in self.edge_words
                    for edge in edges for size in (2, 3, 4) for at in range(max(edge - size + 1, 0), edge))
 
@@ -206,9 +213,11 @@ class ScopeRules:
 
     def _then_ours(self, text: str, place: str) -> bool:
         """After the other place, the message names a county we serve ("我是大同的…，那山阴县呢" read together
-        with the question before): it asks about ours."""
+        with the question before): it asks about ours. A county of ours named as the neighbour ("俺在应县 跟山阴挨着")
+        only says where the farmer's place is."""
         after = text[text.rfind(place) + len(place):] if place in text else ""
-        return any(name in after for name in self.served)
+        return any(name in after and not _NEIGHBOUR.search(after.replace(name, "@"))
+                   for name in sorted(self.served, key=len, reverse=True))
 
 
 def _name_variants(name: str) -> set[str]:
