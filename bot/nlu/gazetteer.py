@@ -150,8 +150,24 @@ SPELLINGS = {"harbin": "哈尔滨", "peking": "北京", "canton": "广州", "tsi
              "목단강": "牡丹江", "심양": "沈阳",
              "북경": "北京", "베이징": "北京", "상해": "上海", "상하이": "上海", "대련": "大连", "천진": "天津",
              "청도": "青岛", "통화": "通化", "사평": "四平", "백산": "白山", "송원": "松原", "백성": "白城",
-             "치치하얼": "齐齐哈尔", "가목사": "佳木斯", "대경": "大庆", "산동": "山东", "하북": "河北", "하남": "河南"}
-MIN_LATIN = 5        # letters: a shorter pinyin spelling is too often an English word
+             "치치하얼": "齐齐哈尔", "가목사": "佳木斯", "대경": "大庆", "산동": "山东", "하북": "河北", "하남": "河南",
+             # English exonyms
+             "qiqihar": "齐齐哈尔", "hohhot": "呼和浩特", "urumqi": "乌鲁木齐", "lhasa": "拉萨", "tibet": "西藏",
+             "macau": "澳门", "macao": "澳门", "kashgar": "喀什", "hongkong": "香港", "mongolia": "内蒙古", "xian": "西安",
+             # Sino-Korean readings, as Korean-speaking farmers of 延边 write them: Shanxi, Jilin and Heilongjiang
+             # first, then the provinces and the great cities (readings that are everyday Korean words are left out:
+             # 영하 is "below zero", 위해 "for", 소주 soju, 무한 "endless", 성도 "saint", 연대 "solidarity")
+             "태원": "太原", "대동": "大同", "양천": "阳泉", "진성": "晋城", "진중": "晋中", "흔주": "忻州", "임분": "临汾",
+             "운성": "运城", "려량": "吕梁", "여량": "吕梁", "평요": "平遥", "유차": "榆次", "응현": "应县", "회인": "怀仁",
+             "우옥": "右玉", "공주령": "公主岭", "매하구": "梅河口", "계서": "鸡西", "쌍압산": "双鸭山", "이춘": "伊春",
+             "칠대하": "七台河", "흑하": "黑河", "수화": "绥化", "대흥안령": "大兴安岭", "중경": "重庆", "심천": "深圳",
+             "항주": "杭州", "남경": "南京", "서안": "西安", "정주": "郑州", "제남": "济南", "석가장": "石家庄",
+             "내몽고": "内蒙古", "요녕": "辽宁", "료녕": "辽宁", "강소": "江苏", "절강": "浙江", "안휘": "安徽", "복건": "福建",
+             "호북": "湖北", "호남": "湖南", "광동": "广东", "광서": "广西", "운남": "云南", "귀주": "贵州", "섬서": "陕西",
+             "감숙": "甘肃", "청해": "青海", "신강": "新疆", "서장": "西藏", "대만": "台湾", "홍콩": "香港", "마카오": "澳门",
+             "광주": "广州"}
+MIN_LATIN = 5        # letters: a shorter pinyin spelling is too often an English word, and counts only as a place
+FRAMED_LATIN = 4     # ("in Wuxi", "Zibo city"); shorter ones never
 
 
 @lru_cache(maxsize=1)
@@ -161,10 +177,10 @@ def latin_names() -> dict[str, str]:
 
     found: dict[str, str] = {}
     for name in place_names():
-        if len(name) == 2 or (len(name) == 3 and name[-1] in "省市县区州"):
-            base = name if len(name) == 2 else name[:2]
+        base = name[:-1] if name[-1] in "省市县区州" and len(name) == 3 else name
+        if 2 <= len(base) <= 4 and base[-1] not in "省市县区旗盟":   # 石家庄, 齐齐哈尔 as well as 大同
             spelled = "".join(lazy_pinyin(base))
-            if len(spelled) >= MIN_LATIN and spelled.isascii() and spelled.isalpha():
+            if len(spelled) >= FRAMED_LATIN and spelled.isascii() and spelled.isalpha():
                 found.setdefault(spelled, base)
     found.update(SPELLINGS)
     return found

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from api.profiles import load_profiles
+from bot.nlu.gazetteer import MIN_LATIN
 from bot.faq.data import read_yaml
 from content import CONTENT_DIR
 
@@ -80,9 +81,10 @@ class ScopeRules:
 
     def with_vocabulary(self, words: Iterable[str], pinyin: Mapping[str, str]) -> ScopeRules:
         """These rules, knowing the retriever's words: which pinyin spellings of places also spell words of ours
-        ("weifang" is 潍坊 and 危房, "hukou" 湖口 and 户口)."""
+        ("weifang" is 潍坊 and 危房, "hukou" 湖口 and 户口), and short ones (wuxi, zibo) count only as places."""
         spelled = {"".join(pinyin.get(ch, "?") for ch in word) for word in words if len(word) >= 2}
-        ambiguous = frozenset(word for word in self.spelled_places if word.isascii() and word in spelled)
+        ambiguous = frozenset(word for word in self.spelled_places
+                              if word.isascii() and (word in spelled or len(word) < MIN_LATIN))
         return replace(self, ambiguous_spellings=ambiguous)
 
     def words(self) -> set[str]:
@@ -253,7 +255,7 @@ def load_rules(places: Iterable[str], path: Path = OUT_OF_SCOPE) -> ScopeRules:
     from bot.nlu.gazetteer import edge_words, latin_names  # pypinyin and jieba's table: built once, then pickled
 
     spelled = {word: name for word, name in latin_names().items()
-               if not any(name in mine or mine in name for mine in ours if len(mine) >= 2)
+               if name not in ours and not any(name in mine or mine in name for mine in profiled if len(mine) >= 2)
                or (name[-1] == "市" and name not in ours)}     # 길림시: the city, not the province of 延边
     return ScopeRules(anchors=tuple(raw.get("anchors", [])), topics=topics,
                       not_anchors=tuple(str(w) for w in raw.get("not_anchors", []) or []),
