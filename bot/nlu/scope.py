@@ -12,8 +12,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from api.profiles import load_profiles
-from bot.nlu.gazetteer import MIN_LATIN
 from bot.faq.data import read_yaml
+from bot.nlu.gazetteer import MIN_LATIN
 from content import CONTENT_DIR
 
 OUT_OF_SCOPE = CONTENT_DIR / "nlu" / "out_of_scope.yaml"
@@ -25,8 +25,8 @@ LOCATIVE_ALWAYS = ("到", "去", "从", "户口", "户籍", "户口在", "户籍
 AWAY_AFTER = ("买", "有", "打工", "上班", "工作", "开", "租", "住楼", "的楼", "的房")
 _SUFFIXES = "省市县州区旗"
 # What follows a place name in a farmer's message; a word across the name's end then is chance (晋中|农村, 新乡|农村).
-AFTER_A_PLACE = ("农村", "农民", "农户", "乡下", "老家", "这边", "那边", "这里", "那里", "那块", "的", "人", "市", "县", "区",
-                 "城里", "一带", "附近")
+AFTER_A_PLACE = ("农村", "农民", "农户", "乡下", "老家", "这边", "那边", "这里", "那里", "那块", "的", "人", "市",
+                 "县", "区", "城里", "一带", "附近")
 # A name followed by these is a township, village or street, which many counties share ("城关镇").
 TOWNSHIP_WORDS = ("镇", "乡", "村", "街道", "社区", "组", "屯")
 _CITY_PROPER = re.compile(r"([\u4e00-\u9fff]{2})市?(?:市区|城区|市里)")
@@ -35,8 +35,10 @@ _THERE = re.compile(r"^[了的]?\s*(?:她们|他们|她家|他家|人家|她|他
 # ... unless "that place" is where someone went to learn or work ("去宁波那边学习的"): a visit, not a home.
 _VISIT = re.compile(_THERE.pattern + r"\s*(?:学习|考察|参观|培训|打工|上班|开会|看看)")
 # A county of ours (written @ here) named only as the neighbour of the farmer's place.
-_NEIGHBOUR = re.compile(r"(跟|和|与|同|挨着|靠着|紧挨|离|比)@|@.{0,3}(挨着|相邻|交界|隔壁|旁边|边上|附近|接壤|挨|不远|那边)|"
-                        r"(隔壁|邻县|邻近|相邻|挨着|靠近).{0,2}@|(next to|near|beside|bordering|close to)\s+@|@\s*(옆|근처|이웃)")
+_NEIGHBOUR = re.compile(r"(跟|和|与|同|挨着|靠着|紧挨|离|比)@|"
+                        r"@.{0,3}(挨着|相邻|交界|隔壁|旁边|边上|附近|接壤|挨|不远|那边)|"
+                        r"(隔壁|邻县|邻近|相邻|挨着|靠近).{0,2}@|"
+                        r"(next to|near|beside|bordering|close to)\s+@|@\s*(옆|근처|이웃)")
 # A Hangul place name followed by a verb ending is a word ("통화하고 싶어요" = to phone), not a place.
 _HANGUL_VERB = ("하", "해", "했", "할", "한", "합", "됐", "되", "돼")
 # An ambiguous pinyin spelling is a place only as one: after "in/from/near…" or before "city/county…".
@@ -78,6 +80,8 @@ class ScopeRules:
     served: frozenset[str] = frozenset()       # the five counties' own names, with and without their suffix
     not_anchors: tuple[str, ...] = ()          # English words that begin like an anchor: household, wallet
     profile_places: frozenset[str] = frozenset()   # the five counties, their provinces and parents, by any name
+    sounded: Mapping[str, str] = field(default_factory=dict)   # "huairen县" → 怀仁县: names by their sound
+    pinyin: Mapping[str, str] = field(default_factory=dict)    # character → toneless pinyin
 
     def with_vocabulary(self, words: Iterable[str], pinyin: Mapping[str, str]) -> ScopeRules:
         """These rules, knowing the retriever's words: which pinyin spellings of places also spell words of ours
@@ -85,7 +89,26 @@ class ScopeRules:
         spelled = {"".join(pinyin.get(ch, "?") for ch in word) for word in words if len(word) >= 2}
         ambiguous = frozenset(word for word in self.spelled_places
                               if word.isascii() and (word in spelled or len(word) < MIN_LATIN))
-        return replace(self, ambiguous_spellings=ambiguous)
+        sounded: dict[str, str] = {}
+        for name in sorted(self.other_places | self.our_places, key=lambda name: name not in self.our_places):
+            if 3 <= len(name) <= 4 and name[-1] in _TYPED_SUFFIXES:     # ours first: a typo of 山阴县 is ours
+                sounded.setdefault(_sound(name[:-1], pinyin) + name[-1], name)
+        return replace(self, ambiguous_spellings=ambiguous, sounded=sounded, pinyin=pinyin)
+
+    def other_place_sounded(self, text: str) -> str | None:
+        """A county or city we do not serve, typed with a wrong character that sounds the same ("怀人县" for 怀仁县,
+        "榆此区" for 榆次区), read only before its suffix and with one character right. A typo of ours is ours."""
+        for at, char in enumerate(text):
+            if char not in _TYPED_SUFFIXES:
+                continue
+            for size in (2, 3):
+                base = text[max(at - size, 0):at]
+                if len(base) < size or base + char in self.other_places or base + char in self.our_places:
+                    continue
+                name = self.sounded.get(_sound(base, self.pinyin) + char)
+                if name and any(a == b for a, b in zip(base, name, strict=False)):
+                    return None if name in self.our_places else base + char
+        return None
 
     def words(self) -> set[str]:
         """Every listed word, so the segmenter and lexicon know them."""
@@ -208,7 +231,8 @@ class ScopeRules:
         return None
 
     def verdict(self, text: str) -> ScopeVerdict:
-        place = self.other_place(text) or self.other_place_spelled(text) or self.city_proper(text)
+        place = (self.other_place(text) or self.other_place_spelled(text) or self.city_proper(text)
+                 or self.other_place_sounded(text))
         if place and not self._then_ours(text, place):
             return ScopeVerdict(topic="place", place=place)
         return ScopeVerdict(topic=self.topic(text))
@@ -220,6 +244,13 @@ class ScopeRules:
         after = text[text.rfind(place) + len(place):] if place in text else ""
         return any(name in after and not _NEIGHBOUR.search(after.replace(name, "@"))
                    for name in sorted(self.served, key=len, reverse=True))
+
+
+_TYPED_SUFFIXES = "县市区旗"
+
+
+def _sound(word: str, pinyin: Mapping[str, str]) -> str:
+    return "".join(pinyin.get(char, char) for char in word)
 
 
 def _name_variants(name: str) -> set[str]:
@@ -255,7 +286,7 @@ def load_rules(places: Iterable[str], path: Path = OUT_OF_SCOPE) -> ScopeRules:
     from bot.nlu.gazetteer import edge_words, latin_names  # pypinyin and jieba's table: built once, then pickled
 
     spelled = {word: name for word, name in latin_names().items()
-               if name not in ours and not any(name in mine or mine in name for mine in profiled if len(mine) >= 2)
+               if (name not in ours and not any(name in mine or mine in name for mine in profiled if len(mine) >= 2))
                or (name[-1] == "市" and name not in ours)}     # 길림시: the city, not the province of 延边
     return ScopeRules(anchors=tuple(raw.get("anchors", [])), topics=topics,
                       not_anchors=tuple(str(w) for w in raw.get("not_anchors", []) or []),
@@ -275,7 +306,8 @@ def _topic(raw: Mapping[str, object]) -> Topic:
         patterns.append(re.compile(r"\b(?:" + "|".join(re.escape(word) for word in english) + r")s?\b", re.I))
     return Topic(id=str(raw["id"]), words=tuple(word for word in words if not word.isascii()),
                  beats_anchors=bool(raw.get("beats_anchors")), max_chars=raw.get("max_chars"),  # type: ignore[arg-type]
-                 patterns=tuple(patterns), keeps=tuple(str(k) for k in raw.get("keeps", []) or []))  # type: ignore[attr-defined]
+                 patterns=tuple(patterns), keeps=tuple(str(k) for k in raw.get("keeps",
+                 []) or []))  # type: ignore[attr-defined]
 
 
 def _served() -> set[str]:
@@ -294,7 +326,12 @@ def _parents() -> set[str]:
 def _gazetteer_split() -> tuple[set[str], set[str]]:
     """The gazetteer's names as (ours: our counties, what lies inside them and what they lie in; the rest). A name
     that any division inside ours bears (南山区 is in 鹤岗 and in 深圳) is ours."""
-    from bot.nlu.gazetteer import edge_words, famous, place_codes, within  # gb2260's divisions: built once, then pickled
+    from bot.nlu.gazetteer import (  # gb2260's divisions: built once, then pickled
+        edge_words,
+        famous,
+        place_codes,
+        within,
+    )
 
     codes = [profile.code for profile in load_profiles().values()]
     vocabulary = _our_vocabulary()
