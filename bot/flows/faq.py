@@ -266,8 +266,9 @@ class FaqFlow(Flow):
             return [Reply(turn._("我是安居，专门解答农村危房改造政策。请直接问，比如“补助多少钱”；回复0看菜单。"))]
         if result.topic == "place" and result.place:
             served = "、".join(short_name(p) for p in load_profiles().values())
+            place = result.place.title() if result.place.isascii() else result.place   # "Wuxi" as it is written
             text = turn._("抱歉，我只能回答{counties}的农村危房改造政策，回答不了“{place}”的问题，"
-                          "请向当地住建部门咨询。").format(counties=served, place=result.place)
+                          "请向当地住建部门咨询。").format(counties=served, place=place)
             turn.flow_data(NAME).update(asked=turn.text)    # "那山阴县呢" next is read against the question
             turn.enter(NAME, ANSWERED)
             return [Reply(text)]
