@@ -39,6 +39,20 @@ ACKNOWLEDGED = frozenset({"谢谢", "多谢", "谢谢你", "谢谢您", "感谢"
                           "没有了", "没了", "没事", "没事了", "ok", "okay", "thanks", "thank you", "thx", "고마워요",
                           "감사합니다", "알겠습니다", "네"})
 THANKS = frozenset({"谢谢", "多谢", "谢谢你", "谢谢您", "感谢", "thanks", "thank you", "thx", "고마워요", "감사합니다"})
+# "好 确认", "行 就这样", "ok sure", "네 확인": assent in a few words, right after a flow ended. Acknowledged, never
+# searched as a question (a policy answer to "好 确认" is noise).
+ASSENT_WORDS = frozenset({"确认", "确定", "对的", "没问题", "就这样", "就这样吧", "中", "妥", "成", "要得", "同意",
+                          "confirm", "confirmed", "yes", "sure", "fine", "great", "good", "확인", "좋아요", "그래요",
+                          "예", "알겠어요"})
+_PIECES = re.compile(r"[\s,，。.!！~～、]+")
+
+
+def assents(said: str) -> bool:
+    """Nothing but words of assent or thanks, two or more of them ("好 确认"; a single one is ACKNOWLEDGED)."""
+    pieces = [p for p in _PIECES.split(said.strip()) if p]
+    return bool(pieces) and all(p in ACKNOWLEDGED or p in ASSENT_WORDS for p in pieces)
+
+
 PUZZLED = frozenset({"不知道", "不懂", "我不懂", "看不懂", "听不懂", "不明白", "没看懂", "啥意思", "什么意思", "啥",
                      "什么", "咋整", "怎么办", "不会", "모르겠어요", "무슨 뜻이에요", "i don't understand", "what"})
 ASIDE_MIN_CHARS = 4
@@ -171,7 +185,7 @@ class FaqFlow(Flow):
         if filed and len(said) <= AFTER_FILING and (DONE.search(text) or FILED_Q.search(text)):
             turn.finish()
             return [Reply(turn._("已经提交了，编号{number}，不用再发。还有别的事可以直接说。").format(number=filed))]
-        subscribed = subscribe.after(turn, text)          # "订上了吗" right after subscribing
+        subscribed = subscribe.after(turn, text, assents(said))   # "订上了吗", "好 确认" right after subscribing
         if subscribed is not None:
             turn.finish()
             return subscribed
@@ -182,11 +196,11 @@ class FaqFlow(Flow):
         if _closing(said):
             turn.finish()
             return [Reply(turn._("好的，不办了，什么也没有提交。有问题随时再问；回复0看菜单。"))]
-        if said in ACKNOWLEDGED or said in PUZZLED:
+        if said in ACKNOWLEDGED or said in PUZZLED or assents(said):
             turn.finish()
             if said in THANKS:
                 return [Reply(turn._("不客气。还有问题可以直接问我，回复0看菜单。"))]
-            if said in ACKNOWLEDGED:
+            if said in ACKNOWLEDGED or assents(said):
                 return [Reply(turn._("好的。还有问题可以直接问我，回复0看菜单。"))]
             return [Reply(turn._("没关系。您可以直接说想问什么，比如“补助多少钱”“怎么申请”“公示几天”；"
                                  "回复0看菜单。"))]

@@ -3,7 +3,8 @@
 A flow that asks for the village should not make the farmer say it twice: the message is searched for
 "<name>村" (after an optional township), and a village the county's register finds in the message
 (``villages_in`` of the objection port) is taken only when one of those candidates is its name, so "村会计",
-"村里" and "俺村" name none.
+"村里" and "俺村" name none. A Korean or English message names the village by its reading (동촌, Dongcun), which
+the register matches itself.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import re
 from bot.engine.types import Turn
 
 _CANDIDATE = re.compile(r"(?:[\u4e00-\u9fff]{1,5}?(?:镇|乡|街道))?([\u4e00-\u9fff]{1,5}?村)")
+# Hangul or Latin letters: a Korean or English message names a village by its reading, not its characters.
+_SPOKEN_OTHERWISE = re.compile(r"[\uac00-\ud7a3A-Za-z]")
 _NOT_A_NAME = re.compile(r"^(?:俺|我|咱|你|他|她|本|这|那|哪|该|全|各|每|同|邻|在|是|的|里|就是|就|住)+")
 
 
@@ -22,6 +25,10 @@ def village_in(turn: Turn, text: str) -> int | None:
     villages_in = getattr(turn.services, "villages_in", None) if turn.services is not None else None
     if not county or villages_in is None:
         return None
+    if _SPOKEN_OTHERWISE.search(text):     # "동촌", "Dongcun": the register reads the name the farmer's way
+        named = {v.id for v in villages_in(county, text) if v.name not in text}
+        if len(named) == 1:
+            return named.pop()
     spoken = set()              # "订阅南村": 订阅南村, 阅南村, 南村 — what the register may hold
     for match in _CANDIDATE.finditer(text):
         name = _NOT_A_NAME.sub("", match.group(1))

@@ -1,0 +1,108 @@
+"""Conversations in the subscription, objection and pre-check flows, by class and in Chinese, Korean and English:
+the many ways of asking to be told of a village's next list, a village named with its township, by its Korean
+or pinyin reading or mistyped, an assent right after a flow ended, an objection in a county or village with
+no open list, and a free remark after a pre-check result.
+Lines are ``(said, [the reply holds], [the reply does not hold])``.
+
+The sentences are this file's own; none is taken from a measuring set.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine
+from test_dialog_repair import play, rows, say
+from test_households import build_world
+
+from api.db import transaction
+from api.models.subscriptions import Subscription
+from api.services.village_hangul import readings
+from bot.flows.faq import assents
+from bot.flows.subscribe import NOTIFY_ME
+
+KO, EN = "ko", "en"
+
+
+@pytest.fixture
+def villages(engine: Engine) -> None:
+    """山阴县: 岱岳镇 东村, 西村; 马营庄乡 南村."""
+    with transaction(engine) as s:
+        build_world(s)
+
+
+def county_known(engine: Engine, **kwargs: str) -> None:
+    say(engine, "山阴县", **kwargs)
+
+
+def subscribed_to(engine: Engine) -> list[int]:
+    return [row.village_id for row in rows(engine, Subscription)]
+
+
+# ------------------------------------------------------------------------------------------- subscribe wishes
+
+@pytest.mark.parametrize(("said", "hint", "village"), [
+    ("西村要是贴出名单了 给俺捎个信儿", None, "西村"),
+    ("南村有新公示了记得通知我一下", None, "南村"),
+    ("东村公布名单的时候跟我说一声", None, "东村"),
+    ("서촌 명단 나오면 연락 주세요", KO, "西村"),
+    ("남촌 공고 게시되면 문자 부탁해요", KO, "南村"),
+    ("Please text me when the Xicun list goes up", EN, "西村"),
+    ("keep me posted about notices for Nancun village", EN, "南村"),
+])
+def test_a_wish_to_be_told_of_a_villages_next_list_subscribes(engine: Engine, villages: None, said: str,
+                                                              hint: str | None, village: str) -> None:
+    county_known(engine)
+    reply = say(engine, said, hint=hint) if hint else say(engine, said)
+    assert village in reply
+    assert len(rows(engine, Subscription)) == 1
+
+
+@pytest.mark.parametrize("said", ["告诉我公示期多少天", "공시 며칠 동안 하는지 알려주세요",
+                                  "tell me how long the list is posted"])
+def test_tell_me_about_the_list_is_a_question_not_a_subscription(engine: Engine, villages: None, said: str) -> None:
+    county_known(engine)
+    say(engine, said)
+    assert rows(engine, Subscription) == []
+
+
+def test_the_notify_pattern_needs_the_list_beside_the_wish() -> None:
+    assert NOTIFY_ME.search("以后有公示了告诉俺一声") and NOTIFY_ME.search("공시 나오면 알려주세요")
+    assert NOTIFY_ME.search("let me know when the list is published")
+    assert not NOTIFY_ME.search("告诉俺补助多少钱") and not NOTIFY_ME.search("let me know the subsidy")
+
+
+@pytest.mark.parametrize(("script", "hint"), [
+    ([("我想订阅俺村的危房改造通知", ["村名"], ["没有找到"]), ("马营庄乡南村", ["已订阅", "南村"])], None),
+    ([("订阅", ["村名"]), ("岱岳镇西存", ["已订阅", "西村"])], None),        # a township, then a mistyped village
+    ([("마을 공시 알림 받고 싶어요", ["마을"]), ("마영장향 남촌", ["南村"])], KO),
+    ([("I want to subscribe", ["village"]), ("Mayingzhuang township, Nancun", ["南村"])], EN),
+])
+def test_no_village_named_is_asked_and_a_township_with_its_village_is_found(
+        engine: Engine, villages: None, script: list, hint: str | None) -> None:
+    county_known(engine)
+    play(engine, script, **({"hint": hint} if hint else {}))
+    assert len(rows(engine, Subscription)) == 1
+
+
+@pytest.mark.parametrize(("first", "assent", "hint", "told"), [
+    ("订阅东村", "行 确认", None, "已经订阅了"),
+    ("동촌 구독", "네 확인", KO, "이미"),
+    ("subscribe to Dongcun notices", "ok sure", EN, "already subscribed"),
+])
+def test_an_assent_right_after_subscribing_is_acknowledged_not_searched(
+        engine: Engine, villages: None, first: str, assent: str, hint: str | None, told: str) -> None:
+    county_known(engine)
+    kwargs = {"hint": hint} if hint else {}
+    play(engine, [(first, ["东村"]), (assent, [told, "东村"], ["依据"])], **kwargs)
+    assert len(rows(engine, Subscription)) == 1
+
+
+def test_an_assent_outside_any_flow_is_acknowledged(engine: Engine) -> None:
+    county_known(engine)
+    play(engine, [("好 确认", ["好的"], ["依据", "您想问的是哪一个"])])
+    assert assents("行 就这样") and assents("ok great thanks") and not assents("好 补助多少")
+
+
+def test_korean_readings_of_village_names() -> None:
+    assert readings("东村") == {"동촌"} and "이장촌" in readings("李庄村")
+    assert readings("𠮷村") == frozenset()          # a character outside the table: no reading, no guess
