@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import Engine
-from test_dialog_repair import play, rows, say
+from test_dialog_repair import DAY, play, rows, say
 from test_households import build_world
+from test_publicity import reviewed, village_notice
 
 from api.db import transaction
+from api.models import Objection
 from api.models.subscriptions import Subscription
 from api.services.village_hangul import readings
 from bot.flows.faq import assents
@@ -28,6 +30,16 @@ def villages(engine: Engine) -> None:
     """山阴县: 岱岳镇 东村, 西村; 马营庄乡 南村."""
     with transaction(engine) as s:
         build_world(s)
+
+
+@pytest.fixture
+def posted(engine: Engine) -> dict[str, object]:
+    """The villages above, and a list open in 东村 with two entries (report phone 0349-5021234)."""
+    with transaction(engine) as s:
+        w = build_world(s)
+        apps = reviewed(s, w, DAY, n=2)
+        village_notice(s, w, apps, DAY)
+        return {"numbers": [a.number for a in apps]}
 
 
 def county_known(engine: Engine, **kwargs: str) -> None:
@@ -106,3 +118,44 @@ def test_an_assent_outside_any_flow_is_acknowledged(engine: Engine) -> None:
 def test_korean_readings_of_village_names() -> None:
     assert readings("东村") == {"동촌"} and "이장촌" in readings("李庄村")
     assert readings("𠮷村") == frozenset()          # a character outside the table: no reading, no guess
+
+
+# ------------------------------------------------------------------------------------------------ objections
+
+@pytest.mark.parametrize(("said", "hint", "told"), [
+    ("西村公示俺要提个意见", None, "西村现在没有正在公示"),
+    ("俺对西村的名单不服", None, "西村现在没有正在公示"),
+    ("서촌 공시 명단에 이의가 있어요", KO, "西村"),
+    ("I disagree with the Xicun publicity list", EN, "no list under publicity"),
+])
+def test_an_objection_to_a_village_with_no_open_list_is_told_so_at_once(engine: Engine, posted: dict, said: str,
+                                                                        hint: str | None, told: str) -> None:
+    county_known(engine)
+    play(engine, [(said, [told], ["没有写", "请回复您所在的村"])], **({"hint": hint} if hint else {}))
+    assert rows(engine, Objection) == []
+
+
+def test_an_objection_in_a_county_with_no_open_list_names_the_village_said(engine: Engine, villages: None) -> None:
+    county_known(engine)
+    play(engine, [("南村危房改造的公示我想提意见", ["南村现在没有正在公示", "村委会"], ["YY-"])])
+
+
+@pytest.mark.parametrize(("script", "hint"), [
+    ([("俺对东村公示的{n}有意见", ["有什么异议"], ["已记下"]),        # no reason in it: asked, never invented
+      ("公示上的举报电话是多少", ["0349-5021234", "有什么异议"]),     # the list's own phone, then the question
+      ("他家在城里有门市房", ["书面答复"]),
+      ("儿子还在县上买了车", ["已补充到异议理由里", "书面答复"]),     # more reason, not a bad phone number
+      ("2", ["编号YY-"])], None),
+    ([("{n} 이 집 공시에 이의가 있어요", ["이의"]), ("읍내에 아파트가 있어요", []), ("2", ["YY-"])], KO),
+    ([("I object to {n}", ["on what grounds"]), ("He owns a car and a flat in town", ["in writing"]),
+      ("2", ["YY-", "no contact"])], EN),
+])
+def test_an_objection_by_the_number_on_the_notice_asks_the_reason_and_keeps_the_thread(
+        engine: Engine, posted: dict, script: list, hint: str | None) -> None:
+    county_known(engine)
+    number = posted["numbers"][0]
+    play(engine, [(line[0].format(n=number), *line[1:]) for line in script], **({"hint": hint} if hint else {}))
+    filed = rows(engine, Objection)
+    assert len(filed) == 1 and len(filed[0].reason) >= 5
+    if hint is None:
+        assert "门市房" in filed[0].reason and "买了车" in filed[0].reason

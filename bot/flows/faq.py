@@ -62,8 +62,13 @@ ASIDE_CLARIFY_SCORE = 0.5
 # What a farmer says who has something to report or to object to, rather than a question about the rule.
 REPORT_INTENT = re.compile(r"(我|俺|咱)(们)?(要|想)(举报|告|反映|投诉)|我要告")
 OBJECT_INTENT = re.compile(r"(我|俺|咱)(们)?(要|想)(对.{0,24}?)?(提|提出)?(个)?异议|对.{0,12}有意见|"
+                           r"(公示|名单).{0,12}(我|俺|咱)(们)?(要|想|得)(提|提出|反映)(个|点)?(意见|看法)|"
+                           r"(我|俺|咱)(们)?(要|想)(对|给)?.{0,12}(公示|名单).{0,6}(提|提出)(个|点)?(意见|看法)|"
+                           r"(公示|名单).{0,12}(不服|不同意|不认)|"
                            r"^(?!.*(咋|怎么|怎样|如何|啥|吗|么|[?？])).*((公示|名单).{0,6}有问题|不该评|不应该评|还评上了)|"
                            r"\b(i|we) (want|would like|wish|need) to (file |make |raise |lodge )?(an )?object|"
+                           r"\b(i|we) (disagree with|dispute|challenge) .{0,30}\b(list|publicity|notice)|"
+                           r"(공시|명단).{0,12}(이의|이견|의견|문제 ?(가|를)? ?(제기|있))|"
                            r"\bi object to\b|이의\s*(를|가)?\s*(제기|신청|있어요|있습니다|하고 싶)", re.IGNORECASE)
 # "举报冒领的咋处理", "举报电话多少": a question about reporting, even with an incident named in it.
 _HOW = re.compile(r"怎么|咋|如何|多少|哪里|哪儿|电话|吗|么|[?？]|有没有|能不能|可以.{0,4}不|\b(?:how|what|where)\b|\?|"

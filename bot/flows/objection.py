@@ -116,6 +116,10 @@ class ObjectionFlow(ListSteps, FilingSteps, Flow):
         open_lists = getattr(turn.services, "county_has_open_lists", None)
         if open_lists is not None and not open_lists(county, turn.now):
             refused(turn.state, instead)
+            named = self._villages_in(turn, turn.text)     # "南村公示我要提意见": that village is named
+            if len(named) == 1:
+                return turn._("{village}现在没有正在公示、可以提出异议的名单。").format(village=named[0].name) + \
+                    instead
             return turn._("本县现在没有正在公示、可以提异议的名单。") + instead
         return None
 

@@ -7,6 +7,7 @@ objection begun in the last minute and finished after midnight is refused with t
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from api.domain.phone import mask_phone
@@ -21,6 +22,15 @@ NO_CONTACT = {"不留", "不用", "不需要", "匿名"}
 YES_CONTACT = {"要", "要的", "需要", "好", "好的", "可以", "行", "是", "是的", "yes", "ok", "네", "예"}
 STATUS_TEXT = {"received": N_("已受理，正在调查核实"), "investigating": N_("正在调查核实"),
                "upheld": N_("异议成立"), "dismissed": N_("异议不成立")}
+
+
+# A reply at the contact question with no digit in it and this many letters is more of the reason.
+MORE_REASON = 5
+
+
+def more_reason(text: str) -> bool:
+    said = text.strip()
+    return not re.search(r"\d", said) and len(re.sub(r"[\W_]", "", said)) >= MORE_REASON
 
 
 class FilingSteps:
@@ -57,7 +67,11 @@ class FilingSteps:
         data["chosen"] = [entry.notice_id, entry.application_id, entry.name]
         if getattr(entry, "number", ""):
             data["chosen_number"] = entry.number
-        if len(reason) < 2:
+        if not turn.state.village_id and getattr(entry, "village", ""):   # its list's dates and phone, if asked
+            found = self._villages_in(turn, entry.village)
+            if len(found) == 1:
+                turn.state.village_id = found[0].id
+        if len(reason) < 2 or not self._gives_reason(turn, reason.replace(entry.name, "")):
             return self._ask_reason(turn, data)
         turn.text = reason
         return self._reason(turn, data, intro=intro)
@@ -123,6 +137,9 @@ class FilingSteps:
             contact = phone                                  # "是的 提交"
         elif closing.contact_said or closing.confirm:
             contact = self._contact_from(turn, closing)     # "电话就这个 就这些 确认提交"; "就这些": none
+        elif more_reason(turn.text):             # "她家在县城有楼房": more of the reason, not a phone
+            data["reason"] = f"{data.get('reason', '')}；{turn.text.strip()}".strip("；")
+            return [Reply(turn._("已补充到异议理由里。")), *self._ask_contact(turn)]
         else:
             contact = turn.text.strip()
         return self._file(turn, data, contact)

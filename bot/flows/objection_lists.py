@@ -24,6 +24,7 @@ REASON_IN_CHOICE = 6
 # A first message that names an entry carries a reason when this much is left besides places, names and fillers.
 REASON_IN_FIRST = 2
 _FILLERS = re.compile(r"[\W\d_]|俺们|我们|俺|我|是|的|那个|这个|这户|那户|这家|那家|公示|名单|上面|上|里|家|"
+                      r"有意见|有异议|提意见|意见|异议|不服|危改|危房|改造|对|要|想|"
                       r"村|镇|乡|县|那|这|他|她")
 
 
@@ -51,11 +52,15 @@ class ListSteps:
         if index < len(numbers) and numbers[index]:
             data["chosen_number"] = numbers[index]
         reason = cues.reason_in(text)
-        if len(_FILLERS.sub("", self._without_places(turn, reason.replace(entries[index][2], "")))) \
-                < REASON_IN_FIRST:
+        if not self._gives_reason(turn, reason.replace(entries[index][2], "")):
             return self._ask_reason(turn, data)
         turn.text = reason
         return self._reason(turn, data, intro=True)
+
+    def _gives_reason(self, turn: Turn, text: str) -> bool:
+        """Something is left besides places, the entry, the wish to object and fillers ("俺对东村公示的…有意见"
+        gives none)."""
+        return len(_FILLERS.sub("", self._without_places(turn, text))) >= REASON_IN_FIRST
 
     @staticmethod
     def _without_places(turn: Turn, text: str) -> str:
