@@ -159,3 +159,30 @@ def test_an_objection_by_the_number_on_the_notice_asks_the_reason_and_keeps_the_
     assert len(filed) == 1 and len(filed[0].reason) >= 5
     if hint is None:
         assert "门市房" in filed[0].reason and "买了车" in filed[0].reason
+
+
+# ------------------------------------------------------------------------------------------------- pre-check
+
+@pytest.mark.parametrize(("script", "hint", "kept"), [
+    ([("帮俺看看能不能申请危房改造", ["第1问"]), ("低保户", ["第2问"]), ("鉴定的是A级", ["不符合"]),
+      ("俺家就这一间屋", ["不符合", "说错了"], ["依据：", "没有讲"])], None, "请回复1同意"),
+    ([("우리 집 신청할 수 있는지 봐 주세요", ["질문 1"]), ("2", ["질문 2"]), ("3", []),
+      ("집이 이거 하나예요", ["说错了"], ["근거:"])], KO, "[1]"),
+    ([("please check whether we qualify", ["Question 1"]), ("2", ["Question 2"]), ("3", []),
+      ("we only have this one house", ["说错了"], ["Source"])], EN, "[1]"),
+])
+def test_a_remark_after_the_result_keeps_the_judgement_and_gets_no_policy_answer(
+        engine: Engine, script: list, hint: str | None, kept: str) -> None:
+    say(engine, "屯留区", channel="telegram")
+    replies = play(engine, script, channel="telegram", **({"hint": hint} if hint else {}))
+    assert kept in replies[-1]
+
+
+@pytest.mark.parametrize(("first", "yes", "hint", "asked"), [
+    ("帮俺看看能不能申请危房改造", "好的", None, "姓名"), ("우리 집 신청할 수 있는지 봐 주세요", "좋아요", KO, "성함"),
+    ("please check whether we qualify", "sure", EN, "name")])
+def test_consent_given_in_words(engine: Engine, first: str, yes: str, hint: str | None, asked: str) -> None:
+    say(engine, "屯留区", channel="telegram")
+    kwargs = {"hint": hint} if hint else {}
+    play(engine, [(first, []), ("2", []), ("3", [])], channel="telegram", **kwargs)
+    play(engine, [(yes, [asked])], channel="telegram", **kwargs)
