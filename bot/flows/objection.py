@@ -257,7 +257,8 @@ class ObjectionFlow(ListSteps, FilingSteps, Flow):
             if not turn.state.village_id:
                 return self._ask_village(turn)
             return self._show_lists(turn, data)
-        info = self._window_lines(turn, turn.services.open_lists(turn.state.village_id or 0, turn.now).entries)
+        village_id = turn.state.village_id or data.get("entry_village") or 0
+        info = self._window_lines(turn, turn.services.open_lists(village_id, turn.now).entries)
         again = self._ask_reason(turn, data) if step == "reason" else self._ask_contact(turn)
         return [Reply("\n".join(info)), *again] if info else again
 

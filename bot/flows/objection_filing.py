@@ -67,11 +67,11 @@ class FilingSteps:
         data["chosen"] = [entry.notice_id, entry.application_id, entry.name]
         if getattr(entry, "number", ""):
             data["chosen_number"] = entry.number
-        if not turn.state.village_id and getattr(entry, "village", ""):   # its list's dates and phone, if asked
-            found = self._villages_in(turn, entry.village)
-            if len(found) == 1:
-                turn.state.village_id = found[0].id
-        if len(reason) < 2 or not self._gives_reason(turn, reason.replace(entry.name, "")):
+        village = getattr(entry, "village", "") or ""
+        found = self._villages_in(turn, village) if village else []
+        if len(found) == 1:                  # its list's dates and phone, if asked while objecting
+            data["entry_village"] = found[0].id
+        if len(reason) < 2 or not self._gives_reason(turn, reason.replace(entry.name, "").replace(village, "")):
             return self._ask_reason(turn, data)
         turn.text = reason
         return self._reason(turn, data, intro=intro)
