@@ -58,6 +58,7 @@ def subscribed_to(engine: Engine) -> list[int]:
     ("东村公布名单的时候跟我说一声", None, "东村"),
     ("서촌 명단 나오면 연락 주세요", KO, "西村"),
     ("남촌 공고 게시되면 문자 부탁해요", KO, "南村"),
+    ("동촌 명단 올라오면 알려 줄 수 있어요?", KO, "东村"),
     ("Please text me when the Xicun list goes up", EN, "西村"),
     ("keep me posted about notices for Nancun village", EN, "南村"),
 ])
@@ -67,6 +68,15 @@ def test_a_wish_to_be_told_of_a_villages_next_list_subscribes(engine: Engine, vi
     reply = say(engine, said, hint=hint) if hint else say(engine, said)
     assert village in reply
     assert len(rows(engine, Subscription)) == 1
+
+
+@pytest.mark.parametrize(("said", "hint"), [("东村和西村的公示都通知俺", None), ("订阅 东村 西村", None),
+                                            ("동촌, 서촌 공시 나오면 알려 주세요", KO),
+                                            ("notify me when lists go up in Dongcun and Xicun", EN)])
+def test_two_villages_named_are_both_subscribed(engine: Engine, villages: None, said: str, hint: str | None) -> None:
+    county_known(engine)
+    play(engine, [(said, ["东村", "西村"])], **({"hint": hint} if hint else {}))
+    assert len(rows(engine, Subscription)) == 2
 
 
 @pytest.mark.parametrize("said", ["告诉我公示期多少天", "공시 며칠 동안 하는지 알려주세요",

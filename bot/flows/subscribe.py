@@ -14,7 +14,7 @@ from bot.engine.context import meta, refused
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.flows import county
-from bot.flows.village_words import village_in
+from bot.flows.village_words import village_in, villages_named
 
 NAME = "subscribe"
 WORDS = ("订阅", "subscribe", "구독")
@@ -34,7 +34,7 @@ _TELL_ME = (r"(?:告诉|通知|提醒|知会|通告|喊|叫)(?:一下)?(?:俺|�
             r"(?:发|说|打|捎|递|来)(?:个|一个|条|一条|一)?(?:短信|消息|信息|信儿|信|电话|声|下)|吱一声|言语一声|"
             r"(?:发|打|捎)(?:个|一个|条|一条)?(?:短信|消息|信息|电话)(?:给|跟)(?:俺|我|咱)")
 _KO_LIST = r"(?:공시|공고|명단|게시|발표)"
-_KO_TELL = r"(?:알려|알림|연락|문자|통지|통보)\s*(?:주|줘|해|을|를|받|부탁)"
+_KO_TELL = r"(?:알려|알림|연락|문자|통지|통보)\s*(?:주|줘|줄|드|해|을|를|받|부탁)"
 _EN_LIST = r"(?:list|notice|publicity|posted|published|put up|goes up|announced)"
 _EN_TELL = (r"(?:let me know|notify me|tell me|text me|message me|sms me|alert me|inform me|send me|"
             r"keep me (?:posted|updated|informed)|ping me|remind me)")
@@ -86,11 +86,12 @@ class SubscribeFlow(Flow):
             instead = turn._("公示名单会在村里和乡镇张贴，可以留意村委会的通知。")
             refused(turn.state, instead)
             return [Reply(turn._("本县的村还没有录入系统，所以现在还不能订阅村里的公示通知。") + instead)]
-        named = village_in(turn, turn.text)
-        if named is not None:
-            found = turn.services.village(named)
-            if found is not None:
-                return self._done(turn, {"id": found.id, "name": found.name, "township": found.township})
+        named = [v for v in map(turn.services.village, villages_named(turn, turn.text)) if v is not None]
+        if len(named) > 1:              # "订阅东村和西村": each of them
+            return [reply for v in named
+                    for reply in self._done(turn, {"id": v.id, "name": v.name, "township": v.township})]
+        if named:
+            return self._done(turn, {"id": named[0].id, "name": named[0].name, "township": named[0].township})
         village = _strip(turn.text)
         if len(village) < 2 or not any("\u4e00" <= ch <= "\u9fff" or ch.isalpha() for ch in village) \
                 or UNNAMED.search(village) or len(village) > LONGEST_NAME:

@@ -21,17 +21,22 @@ _NOT_A_NAME = re.compile(r"^(?:俺|我|咱|你|他|她|本|这|那|哪|该|全|�
 
 def village_in(turn: Turn, text: str) -> int | None:
     """The id of the one register village of the farmer's county that ``text`` names, else None."""
+    named = villages_named(turn, text)
+    return named[0] if len(named) == 1 else None
+
+
+def villages_named(turn: Turn, text: str) -> list[int]:
+    """The ids of every register village of the farmer's county that ``text`` names ("订阅东村和西村": two)."""
     county = turn.state.county
     villages_in = getattr(turn.services, "villages_in", None) if turn.services is not None else None
     if not county or villages_in is None:
-        return None
+        return []
     if _SPOKEN_OTHERWISE.search(text):     # "동촌", "Dongcun": the register reads the name the farmer's way
-        named = {v.id for v in villages_in(county, text) if v.name not in text}
-        if len(named) == 1:
-            return named.pop()
+        named = sorted({v.id for v in villages_in(county, text) if v.name not in text})
+        if named:
+            return named
     spoken = set()              # "订阅南村": 订阅南村, 阅南村, 南村 — what the register may hold
     for match in _CANDIDATE.finditer(text):
         name = _NOT_A_NAME.sub("", match.group(1))
         spoken.update(name[start:] for start in range(len(name) - 1))
-    found = {v.id for v in villages_in(county, text) if v.name in spoken}   # one look at the register
-    return found.pop() if len(found) == 1 else None
+    return sorted({v.id for v in villages_in(county, text) if v.name in spoken})   # one look at the register
