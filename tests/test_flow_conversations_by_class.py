@@ -196,3 +196,21 @@ def test_consent_given_in_words(engine: Engine, first: str, yes: str, hint: str 
     kwargs = {"hint": hint} if hint else {}
     play(engine, [(first, []), ("2", []), ("3", [])], channel="telegram", **kwargs)
     play(engine, [(yes, [asked])], channel="telegram", **kwargs)
+
+
+# ------------------------------------------------------------------------------------- status, questions in flow
+
+@pytest.mark.parametrize("said", ["我家申请批下来没有", "俺的申请审批通过没有", "俺家的补助批了没有"])
+def test_where_my_application_stands_ending_in_meiyou_is_a_status_question(engine: Engine, said: str) -> None:
+    county_known(engine)
+    play(engine, [(said, ["手机号"], ["依据"])])
+
+
+@pytest.mark.parametrize(("question", "hint"), [("订阅要花钱不", None), ("구독하면 뭐가 와요?", KO),
+                                                 ("what do I get if I subscribe?", EN)])
+def test_a_question_at_the_village_question_of_a_subscription_is_not_taken_for_a_village(
+        engine: Engine, villages: None, question: str, hint: str | None) -> None:
+    county_known(engine)
+    kwargs = {"hint": hint} if hint else {}
+    replies = play(engine, [("订阅", []), (question, [], ["没有找到这个村"]), ("东村", ["东村"])], **kwargs)
+    assert "东村" in replies[-1] and len(rows(engine, Subscription)) == 1

@@ -11,6 +11,7 @@ from typing import Any
 
 from api.i18n import N_
 from bot.engine.context import meta, refused
+from bot.engine.keywords import asks
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.flows import county
@@ -98,6 +99,9 @@ class SubscribeFlow(Flow):
             village = ""    # "中 订阅": assent; "俺想订阅村里的危改通知": the wish, with no village in it
         if not village:
             return self._ask_village(turn)
+        if asks(village, strong=True):       # "订阅要花钱不": a question about subscribing, not a village
+            turn.enter(self.name, "village")
+            return [Reply(self.explain(turn) or "")]
         return self._match(turn, village)
 
     def _ask_village(self, turn: Turn) -> list[Reply]:
