@@ -5,10 +5,13 @@ farmer types a village the way it is said, not the way the register spells it: w
 character dropped, a homophone from a pinyin keyboard. Two questions are answered: what a reply that should BE
 a village's name names (``match_villages``), and which villages a longer message names INSIDE it
 (``villages_in``), where loose spelling would find villages in ordinary words and is therefore not tried.
+A Korean-speaking farmer names a village by its Korean reading (东村: 동촌), an English one by its pinyin
+(Dongcun); both are found both ways.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -16,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from api.models import Area, AreaLevel
+from api.services.village_hangul import readings
 
 VILLAGE_SUFFIXES = ("村民委员会", "村委会", "村")
 MIN_SCORE = 70.0    # rapidfuzz ratio of the bare names: 东庄 ~ 东庄子, not 东村 ~ 西村
@@ -57,10 +61,11 @@ def match_villages(session: Session, county_code: str, text: str, limit: int = 5
     villages = county_villages(session, county_code)
     bare = {v.id: core(v.name) for v in villages}
     found = [v for v in villages if bare[v.id] == wanted or v.name == wanted]
+    found = found or [v for v in villages if wanted in readings(v.name) or wanted in readings(bare[v.id])]
     found = found or [v for v in villages if wanted in v.name or (len(bare[v.id]) >= 2 and bare[v.id] in wanted)]
     if not found:
         sound = _pinyin(wanted)
-        found = [v for v in villages if _pinyin(bare[v.id]) == sound]
+        found = [v for v in villages if sound in (_pinyin(bare[v.id]), _pinyin(v.name))]
     if not found:
         close = {key for _, _, key in process.extract(wanted, bare, scorer=fuzz.ratio, limit=limit,
                                                        score_cutoff=MIN_SCORE)}
@@ -75,12 +80,19 @@ def villages_in(session: Session, county_code: str, text: str) -> list[Village]:
     compact = "".join(text.split())
     if not compact:
         return []
+    latin = "".join(re.findall(r"[a-z]+", compact.casefold()))     # "Dongcun village": 东村 in pinyin
     named = [v for v in county_villages(session, county_code)
-             if v.name in compact or (len(core(v.name)) >= 2 and core(v.name) in compact)]
-    with_township = [v for v in named if v.township and v.township in compact]
+             if v.name in compact or (len(core(v.name)) >= 2 and core(v.name) in compact) or _read_in(v.name, compact)
+             or (latin and _pinyin(v.name).replace(" ", "") in latin)]
+    with_township = [v for v in named if v.township and (v.township in compact or _read_in(v.township, compact))]
     found = with_township or named
     longest = max((len(v.name) for v in found), default=0)
     return [v for v in found if len(v.name) == longest]
+
+
+def _read_in(name: str, compact: str) -> bool:
+    """A Korean message names the place by its Korean reading ("동촌 공시 나오면 알려주세요": 东村)."""
+    return any(reading in compact for reading in readings(name))
 
 
 def _pinyin(text: str) -> str:

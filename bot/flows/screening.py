@@ -20,13 +20,13 @@ from api.screening import evaluate, next_question
 from api.screening.questions import GROUP_OF, QUESTIONS
 from bot.engine.context import meta as meta_of
 from bot.engine.context import reply_language
+from bot.engine.keywords import asks
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.flows import county, faq
 from bot.flows import screening_cues as cues
-from bot.flows.screening_replies import question_reply, result_replies, sms_result
-from bot.flows.screening_words import NO, YES, parse_choice
-from bot.nlu.retriever import retriever
+from bot.flows.screening_replies import judgement_again, question_reply, result_replies, sms_result
+from bot.flows.screening_words import AGREE, DECLINE, NO, YES, parse_choice
 
 BACK = {"上一步", "返回", "上一题", "后退"}
 RESTART = {"重新", "重来", "重新开始", "从头开始"}
@@ -64,12 +64,7 @@ EXPLAIN = {
     "house_grade": N_("危房鉴定由住建部门组织，C级是局部危险，D级是整栋危险。没鉴定过就选“还没鉴定/不知道”。"),
 }
 SKIPPED = "不知道"
-
-
-def _elsewhere(text: str) -> bool:
-    """The message names a place the service does not cover."""
-    result = retriever().search(text)
-    return result.outcome == "out_of_scope" and result.topic == "place"
+_PUZZLED = re.compile(r"啥|什么|[吗么][\W]*$|[?？]|\bwhat\b|뭐|무슨", re.IGNORECASE)   # not a remark
 
 
 class ScreeningFlow(Flow):
@@ -127,7 +122,7 @@ class ScreeningFlow(Flow):
         heard = meta_of(turn.state).get(HEARD) or {}
         if match.re is FREE_TEXT and not cues.asks_to_be_checked(turn.text, heard):
             return None                  # "能申请不" alone is a question for the FAQ; with the household told, a check
-        if _elsewhere(turn.text):
+        if cues.names_elsewhere(turn.text):
             return None                  # "俺闺女在佳木斯 能申请不": a place we do not serve, said so by the FAQ
         if not turn.state.county:
             turn.state.county = county.find_in_text(turn.text)
@@ -323,18 +318,25 @@ class ScreeningFlow(Flow):
             answered = faq.aside(turn, turn.text)
             return [answered] if answered else [Reply(turn._("好的。有问题可以直接问我，回复0看菜单。"))]
         result = evaluate(data["answers"], turn.state.county or "", turn._, reply_language(turn))
-        return self._aside_or(turn, sms_result(result, turn._, offer_lead=self._can_lead(turn, data)))
+        said = sms_result(result, turn._, offer_lead=self._can_lead(turn, data))
+        remark = not (asks(turn.text) or _PUZZLED.search(turn.text))
+        return [said] if remark else self._aside_or(turn, said)     # a remark gets no policy answer
 
     def _consent(self, turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
-        if text in ("1", turn._("同意"), *YES):
+        if text in ("1", turn._("同意"), *YES, *AGREE):
             data["lead"] = {}
             self._enter(turn, data, "lead_name")
             return [Reply(turn._("请回复您的姓名。"))]
-        if text in ("2", turn._("不用了"), *NO):
+        if text in ("2", turn._("不用了"), *NO, *DECLINE):
             self._done(turn)
             return [Reply(turn._("好的。您的回答已匿名保存，没有保存姓名和电话。"))]
         options = tuple(Option(k, turn._(label)) for k, label in CONSENT)
-        return self._aside_or(turn, Reply(turn._("请回复1同意，或回复2不用了。"), options=options))
+        prompt = Reply(turn._("请回复1同意，或回复2不用了。"), options=options)
+        if asks(turn.text) or _PUZZLED.search(turn.text):
+            return self._aside_or(turn, prompt)
+        # "就一处房子": a remark, not a question — the judgement is kept and said again, never a policy answer
+        result = evaluate(data["answers"], turn.state.county or "", turn._, reply_language(turn))
+        return [judgement_again(result, turn._), prompt]
 
     # ------------------------------------------------------------------------------------------ the lead
 

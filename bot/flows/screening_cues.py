@@ -11,6 +11,7 @@ import re
 
 from api.screening.rules import Value
 from bot.engine import keywords
+from bot.nlu.retriever import retriever
 
 # "看看俺能申请不", "能不能办", "够不够条件", "신청할 수 있어요", "can I apply": the wish to be checked.
 WISH = re.compile(r"能不能申请|能申请不|能申请吗|可以申请不|可以申请吗|能不能办|能办不|够不够条件|够条件不|符合条件不|"
@@ -144,3 +145,9 @@ def asks_to_be_checked(text: str, heard: dict[str, Value] | None = None) -> bool
     if len({**(heard or {}), **facts_in(text)}) >= ENOUGH or bare_wish(text):
         return True
     return CHECK_ME.search(text) is not None and ELIGIBLE.search(text) is not None
+
+
+def names_elsewhere(text: str) -> bool:
+    """The message names a place the service does not cover."""
+    result = retriever().search(text)
+    return result.outcome == "out_of_scope" and result.topic == "place"

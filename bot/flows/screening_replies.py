@@ -25,6 +25,11 @@ HEADLINES = {
 }
 
 
+def judgement_again(result: Result, _: Translate) -> Reply:
+    """The judgement once more, in one line, after a remark that changed nothing; and how to change an answer."""
+    return Reply(_(HEADLINES[result.outcome]) + "\n" + _("情况和您说的不一样，可以回复“说错了”改回答。"))
+
+
 def question_reply(key: str, _: Translate, number: int) -> Reply:
     question = QUESTIONS[key]
     options = tuple(Option(str(i), _(label)) for i, (_value, label) in enumerate(question.choices, start=1))
@@ -67,7 +72,7 @@ def _numbered(title: str, items: list[tuple[str, str]], _: Translate) -> Reply:
 SMS_UNITS = 3 * 67 - 6        # three parts of a long UCS-2 message, less the signature (【安居】 and room)
 SHORT_HEADLINES = {
     "likely_eligible": N_("初步判断：您家符合申请条件，可以去申请。"),
-    "checked": N_("初步判断：值得去申请，下面几项要由有关部门核实。"),
+    "checked": N_("初步判断：按您已答的，您家符合条件，可以申请；下面几项由有关部门核实。"),
     "needs_appraisal": N_("初步判断：值得去申请，房子还要先鉴定危险等级。"),
     "not_eligible": N_("初步判断：按您的回答，您家不符合危房改造的条件。"),
     "refer": N_("初步判断：您家的住房问题另有安排。"),

@@ -13,6 +13,11 @@ from bot.engine.normalize import token
 
 YES = {"是", "是的", "对", "对的", "有", "嗯", "yes", "y"}
 NO = {"否", "不是", "不", "没有", "没", "无", "都没有", "no", "n"}
+# The answer to "shall the committee call you?": assent or refusal in the farmer's words, in each language.
+AGREE = {"好", "好的", "行", "可以", "要", "要的", "同意", "愿意", "中", "成", "麻烦了", "麻烦你了", "네", "예",
+         "좋아요", "그래요", "동의", "동의해요", "ok", "okay", "sure", "yes please", "please do", "agree"}
+DECLINE = {"不用", "不用了", "不要", "不要了", "不需要", "不了", "算了吧", "别", "别了", "아니요", "아뇨", "괜찮아요",
+           "필요 없어요", "no thanks", "no need", "not now", "don't"}
 UNSURE = {"不知道", "不清楚", "不晓得", "不确定", "说不清", "不懂"}
 # Words a farmer may type instead of a number for the category question, longest first.
 CATEGORY_WORDS = (

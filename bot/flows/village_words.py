@@ -3,7 +3,8 @@
 A flow that asks for the village should not make the farmer say it twice: the message is searched for
 "<name>村" (after an optional township), and a village the county's register finds in the message
 (``villages_in`` of the objection port) is taken only when one of those candidates is its name, so "村会计",
-"村里" and "俺村" name none.
+"村里" and "俺村" name none. A Korean or English message names the village by its reading (동촌, Dongcun), which
+the register matches itself.
 """
 
 from __future__ import annotations
@@ -13,18 +14,29 @@ import re
 from bot.engine.types import Turn
 
 _CANDIDATE = re.compile(r"(?:[\u4e00-\u9fff]{1,5}?(?:镇|乡|街道))?([\u4e00-\u9fff]{1,5}?村)")
+# Hangul or Latin letters: a Korean or English message names a village by its reading, not its characters.
+_SPOKEN_OTHERWISE = re.compile(r"[\uac00-\ud7a3A-Za-z]")
 _NOT_A_NAME = re.compile(r"^(?:俺|我|咱|你|他|她|本|这|那|哪|该|全|各|每|同|邻|在|是|的|里|就是|就|住)+")
 
 
 def village_in(turn: Turn, text: str) -> int | None:
     """The id of the one register village of the farmer's county that ``text`` names, else None."""
+    named = villages_named(turn, text)
+    return named[0] if len(named) == 1 else None
+
+
+def villages_named(turn: Turn, text: str) -> list[int]:
+    """The ids of every register village of the farmer's county that ``text`` names ("订阅东村和西村": two)."""
     county = turn.state.county
     villages_in = getattr(turn.services, "villages_in", None) if turn.services is not None else None
     if not county or villages_in is None:
-        return None
+        return []
+    if _SPOKEN_OTHERWISE.search(text):     # "동촌", "Dongcun": the register reads the name the farmer's way
+        named = sorted({v.id for v in villages_in(county, text) if v.name not in text})
+        if named:
+            return named
     spoken = set()              # "订阅南村": 订阅南村, 阅南村, 南村 — what the register may hold
     for match in _CANDIDATE.finditer(text):
         name = _NOT_A_NAME.sub("", match.group(1))
         spoken.update(name[start:] for start in range(len(name) - 1))
-    found = {v.id for v in villages_in(county, text) if v.name in spoken}   # one look at the register
-    return found.pop() if len(found) == 1 else None
+    return sorted({v.id for v in villages_in(county, text) if v.name in spoken})   # one look at the register

@@ -50,7 +50,7 @@ class EnglishGlossary:
     def is_english(self, text: str) -> bool:
         """Mostly Latin letters, and at least half the words are English (stopwords or in a glossary phrase)."""
         letters = sum(ch.isascii() and ch.isalpha() for ch in text)
-        if letters < 3 or letters * 2 < sum(not ch.isspace() for ch in text):
+        if letters < 3 or letters * 2 < sum(ch.isalpha() for ch in text):   # numbers ("异议 140621-…") aside
             return False
         words = self.words(text)
         english = sum(len(phrase) if phrase else word in self.stopwords for word, phrase in self._walk(words))

@@ -1,7 +1,9 @@
 """Which language to answer in: Korean input > chosen > Chinese input > the client's hint > Latin input.
 
 Hangul in a message means the sender reads Korean (延边), so that reply is in Korean; when the message is
-clearly Korean it is remembered. A Telegram language code only applies until the user chooses or is detected.
+clearly Korean it is remembered. A Telegram language code only applies until the user chooses or is detected. A
+message with no telling letters ("2", "1 2") is answered in the language of the sender's last one that had them,
+so an English farmer's option number does not get a Chinese reply.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from bot.engine.normalize import script_counts
 from bot.engine.types import ConversationState, Turn
 from bot.nlu.english import EnglishGlossary
 from bot.nlu.synonyms import load_synonyms
+
+HEARD = "heard_language"     # engine meta: the language of the sender's last message that had telling letters
 
 
 def detect(text: str) -> tuple[str | None, bool]:
@@ -45,9 +49,11 @@ def resolve(state: ConversationState, text: str, hint: str | None) -> str:
         return "ko"
     if state.language:
         return state.language
+    if detected is not None:   # what the sender last wrote in answers their "2" or "ok" next
+        meta(state)[HEARD] = detected
     if detected == "zh_Hans":  # Chinese text outranks an English phone setting
         return detected
-    return canonical_language(hint) or detected or DEFAULT_LANGUAGE
+    return detected or meta(state).get(HEARD) or canonical_language(hint) or DEFAULT_LANGUAGE
 
 
 def choose(turn: Turn, language: str) -> None:
