@@ -106,7 +106,7 @@ def test_complaint_over_telegram_in_english_cancel_and_back(engine: Engine, worl
         ("举报", ["county"]),
         ("山阴", []),
         ("1", []),
-        ("go back", ["back to the previous question", "Choose the problem"]),
+        ("go back", ["back to the previous question", "Which problem is it"]),
         ("never mind", ["Nothing was filed"]),
     ], **chat)
     assert rows(engine, Complaint) == []

@@ -9,6 +9,8 @@ a village's name names (``match_villages``), and which villages a longer message
 
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -75,8 +77,9 @@ def villages_in(session: Session, county_code: str, text: str) -> list[Village]:
     compact = "".join(text.split())
     if not compact:
         return []
-    named = [v for v in county_villages(session, county_code)
-             if v.name in compact or (len(core(v.name)) >= 2 and core(v.name) in compact)]
+    villages = county_villages(session, county_code)
+    named = [v for v in villages if v.name in compact or (len(core(v.name)) >= 2 and core(v.name) in compact)]
+    named = named or _spelled_in(villages, text)
     with_township = [v for v in named if v.township and v.township in compact]
     found = with_township or named
     longest = max((len(v.name) for v in found), default=0)
@@ -88,3 +91,17 @@ def _pinyin(text: str) -> str:
     from pypinyin import lazy_pinyin  # 600 ms to import; only a name matched neither exactly nor by containment
 
     return " ".join(lazy_pinyin(text))
+
+
+MIN_SPELLED = 5     # letters: "Dongcun" names 东村; a shorter spelling is too often an English word
+
+
+def _spelled_in(villages: list[Village], text: str) -> list[Village]:
+    """The villages an English or pinyin message spells ("Gucheng town, Dongcun village"), by the pinyin of the
+    whole name, written as one word or as its syllables."""
+    words = re.findall(r"[a-z]+", text.casefold())
+    if not words:
+        return []
+    spoken = set(words) | {a + b for a, b in itertools.pairwise(words)}
+    spelled = {v.id: _pinyin(v.name).replace(" ", "") for v in villages}
+    return [v for v in villages if len(spelled[v.id]) >= MIN_SPELLED and spelled[v.id] in spoken]

@@ -13,6 +13,7 @@ import re
 from bot.engine.types import Turn
 
 _CANDIDATE = re.compile(r"(?:[\u4e00-\u9fff]{1,5}?(?:镇|乡|街道))?([\u4e00-\u9fff]{1,5}?村)")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _NOT_A_NAME = re.compile(r"^(?:俺|我|咱|你|他|她|本|这|那|哪|该|全|各|每|同|邻|在|是|的|里|就是|就|住)+")
 
 
@@ -26,5 +27,6 @@ def village_in(turn: Turn, text: str) -> int | None:
     for match in _CANDIDATE.finditer(text):
         name = _NOT_A_NAME.sub("", match.group(1))
         spoken.update(name[start:] for start in range(len(name) - 1))
-    found = {v.id for v in villages_in(county, text) if v.name in spoken}   # one look at the register
+    spelled = _HAN.search(text) is None          # "Dongcun village": the register's matcher spelled it
+    found = {v.id for v in villages_in(county, text) if v.name in spoken or spelled}   # one look at the register
     return found.pop() if len(found) == 1 else None

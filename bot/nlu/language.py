@@ -15,6 +15,8 @@ from bot.engine.types import ConversationState, Turn
 from bot.nlu.english import EnglishGlossary
 from bot.nlu.synonyms import load_synonyms
 
+HEARD = "heard_language"   # the language the sender last wrote in, for a message that shows none
+
 
 def detect(text: str) -> tuple[str | None, bool]:
     """(language the text is written in, whether clearly so) — None when it has no telling letters."""
@@ -46,8 +48,13 @@ def resolve(state: ConversationState, text: str, hint: str | None) -> str:
     if state.language:
         return state.language
     if detected == "zh_Hans":  # Chinese text outranks an English phone setting
+        meta(state)[HEARD] = detected
         return detected
-    return canonical_language(hint) or detected or DEFAULT_LANGUAGE
+    if detected is not None:
+        meta(state)[HEARD] = detected
+        return canonical_language(hint) or detected
+    # "???", "1", "Dongcun village, 500 yuan": no telling words — the language of the conversation so far
+    return canonical_language(hint) or meta(state).get(HEARD) or DEFAULT_LANGUAGE
 
 
 def choose(turn: Turn, language: str) -> None:
