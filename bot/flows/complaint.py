@@ -402,9 +402,9 @@ class ComplaintFlow(Flow):
         phone = turn.inbound.known_phone
         said = turn.text if text not in ("1", "2") else text
         anonymous = text == "2" or text in ANONYMOUS or (text != "1" and cues.anonymous_wish(said))
+        if not anonymous and text not in ("1", "2"):
+            _read_contact(data, said)               # "可以留名 王大山 (电话…)": the name, and the phone if written
         typed = None if anonymous else mobile_in(said) or data.get("phone")
-        if not typed and text not in ("1", "2"):
-            _read_contact(data, said)               # "可以留名 王大山": the name, with the phone the message came from
         if not anonymous and phone and not typed and (cues.OWN_PHONE.search(said) or data.get("signed")):
             text = "1"                                   # "电话就这个": the phone the message came from
         done = DONE.search(said) is not None and text not in ("1", "2")
