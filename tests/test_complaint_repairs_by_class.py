@@ -185,8 +185,8 @@ def test_nonsense_at_the_village_question_is_no_try_and_the_way_out_follows(engi
 # --------------------------------------------------------------------------------------------------- a person
 
 @pytest.mark.parametrize(("said", "hint"), [
-    ("사람이랑 직접 통화하고 싶어요", "ko"), ("담당자랑 통화할 수 있나요", "ko"), ("I need to talk to a real person", None),
-    ("有人工没", None), ("能打个电话问问不", None)])
+    ("사람이랑 직접 통화하고 싶어요", "ko"), ("담당자랑 통화할 수 있나요", "ko"),
+    ("I need to talk to a real person", None), ("有人工没", None), ("能打个电话问问不", None)])
 def test_a_person_asked_for_in_many_words_gets_the_contact_points(engine: Engine, said: str,
                                                                    hint: str | None) -> None:
     county_known(engine)
