@@ -200,3 +200,34 @@ def test_a_story_about_a_phone_call_is_a_complaint_not_a_call_back(engine: Engin
     assert WISH.search("村主任打电话给我说要交钱")
     play(engine, [("我要举报 村主任打电话给我说要交钱才给评", ["好处费"], ["回电"])])
     assert rows(engine, CallbackRequest) == []
+
+
+# ------------------------------------------------------------------------------------------------ wishes
+
+@pytest.mark.parametrize(("said", "hint", "wanted"), [
+    ("俺想申请危改 可不想让全村都晓得 能不能不公示", None, "公示"),
+    ("신청하면 동네 사람들이 알게 되나요? 공시 안 하면 안 돼요?", "ko", "공시"),
+    ("can my application be kept private? I don't want my neighbours to know", None, "posted"),
+])
+def test_the_wish_that_the_village_not_know_an_application_gets_the_publicity_rule(
+        engine: Engine, said: str, hint: str | None, wanted: str) -> None:
+    county_known(engine)
+    reply = say(engine, said, hint=hint)
+    assert wanted in reply and "7" in reply and "〔" in reply, reply
+
+
+def test_where_the_document_states_no_publicity_the_wish_is_not_told_a_rule(engine: Engine) -> None:
+    say(engine, "武乡县")
+    assert "按规定" not in say(engine, "俺申请了危改 能不能别让村里人知道")
+
+
+@pytest.mark.parametrize(("said", "hint", "wanted"), [
+    ("房子快塌了 能不能快点给俺弄", None, "安全"),
+    ("집이 무너질 것 같아요 빨리 해 주세요", "ko", "안전"),
+    ("my house is about to fall down, please help quickly", None, "safe"),
+])
+def test_a_house_about_to_fall_and_a_wish_for_haste_is_told_to_get_safe_and_who_to_tell(
+        engine: Engine, said: str, hint: str | None, wanted: str) -> None:
+    county_known(engine)
+    reply = say(engine, said, hint=hint)
+    assert wanted in reply and "〔" in reply, reply
