@@ -231,3 +231,36 @@ def test_a_house_about_to_fall_and_a_wish_for_haste_is_told_to_get_safe_and_who_
     county_known(engine)
     reply = say(engine, said, hint=hint)
     assert wanted in reply and "〔" in reply, reply
+
+
+# ------------------------------------------------------------------------------------------------ fears and back
+
+@pytest.mark.parametrize(("fear", "hint", "said_back"), [
+    ("会不会被报复啊", None, "匿名"),
+    ("보복당하지 않나요?", "ko", "익명"),
+    ("will they find out it was me?", None, "anonymous"),
+])
+def test_a_fear_of_retaliation_asked_at_a_question_is_answered_and_never_taken_for_the_village(
+        engine: Engine, villages: None, fear: str, hint: str | None, said_back: str) -> None:
+    county_known(engine)
+    say(engine, "举报 镇上包村干部优亲厚友 把指标给了他小舅子", hint=hint)
+    reply = say(engine, fear, hint=hint)
+    assert said_back in reply, reply
+    play(engine, [("那就匿名吧", [], ["TS-"]), ("西村", ["TS-140621-"])], hint=hint)
+    [filed] = rows(engine, Complaint)
+    assert filed.anonymous and filed.village_id is not None
+
+
+def test_a_fear_at_the_contact_question_is_answered_and_the_question_asked_again(
+        engine: Engine, villages: None) -> None:
+    county_known(engine)
+    play(engine, [("我要举报 村会计把俺的补助扣了两千", ["哪个村"]), ("东村", ["答复"]),
+                  ("他们会知道是我举报的吗", ["可以匿名", "答复"], ["已补充", "TS-"]), ("2", ["TS-140621-"])])
+    [filed] = rows(engine, Complaint)
+    assert filed.anonymous and "知道是我" not in filed.text
+
+
+def test_several_back_words_in_korean_go_back(engine: Engine, villages: None) -> None:
+    county_known(engine)
+    play(engine, [("신고하고 싶어요", ["번호"]), ("3", ["마을"]), ("잘못했어요 이전", ["이전 질문", "번호"])],
+         hint="ko")

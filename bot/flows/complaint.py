@@ -147,8 +147,12 @@ class ComplaintFlow(Flow):
 
     def grant(self, turn: Turn) -> str | None:
         """"能匿名不", "能不能别让邻居知道是俺举报的": yes, and the flow takes it as the farmer's choice."""
-        if turn.state.step in ("contact", "text") or not cues.ASKS_MAY.search(turn.text):
+        if turn.state.step == "text" or not cues.ASKS_MAY.search(turn.text):
             return None
+        if turn.state.step == "contact" and cues.anonymous_wish(turn.text):
+            return None                      # "能不写名字不" here is the choice itself
+        if turn.state.step == "contact":     # "他们会知道是我吗": answered, and the question asked again
+            return turn._("可以匿名，不写您的名字和电话；想匿名请回复2。")
         turn.flow_data(self.name)["anonymous"] = True
         return turn._("可以匿名，不写您的名字和电话。")
 
@@ -328,10 +332,11 @@ class ComplaintFlow(Flow):
             self._more_said(data, turn.text)
             return self._ask_subject(turn)
         anonymous_before = bool(data.get("anonymous"))
-        if cues.anonymous_wish(turn.text) and cues.category_in(turn.text) is None and not DONE.search(turn.text):
+        if cues.anonymous_wish(turn.text) and cues.category_in(turn.text) is None and not DONE.search(turn.text) \
+                and not cues.account_in(cues.ANONYMOUS_WISH.sub("", turn.text)):
             data["anonymous"] = True                   # only the wish: the village is still to be said
-            if not anonymous_before:
-                return self._ask_village(turn)
+            again = turn._("好的，匿名举报，不留您的名字和电话。") if anonymous_before else None
+            return self._ask_village(turn, again)
         if self._more_said(data, turn.text):
             # not a village but the rest of the story, or "就这些": the county routes it without the village
             data["village_named"] = turn._("（未说明）")

@@ -48,7 +48,11 @@ _NOT_A_NAME = re.compile(r"确认|确定|提交|可以|就行|没问题|电话|�
 ASKS_MAY = re.compile(r"(?:能|可以|可不可以|能不能|行不行).{0,6}(?:匿名|不写|不留)|"
                       r"(?:匿名|不留名|不写名字).{0,4}(?:吗|么|不|行不|[?？])|"
                       r"(?:能|可以|能不能)(?:不|别)让.{0,6}知道|익명.{0,6}(?:되나요|돼요|가능)|이름.{0,6}(?:돼요|되나요)|"
-                      r"can i .{0,20}anonymous", re.IGNORECASE)
+                      r"can i .{0,20}anonymous|"
+                      # the fear: "会不会被报复", "他们会知道是我吗", "보복당하지 않나요", "will they find out"
+                      r"(?:会不会|会|怕不怕).{0,4}(?:被)?(?:报复|打击报复|穿小鞋|知道是我|知道是俺)|"
+                      r"知道是(?:我|俺).{0,6}(?:吗|么|不|[?？])|보복.{0,8}(?:않|없|까요|나요|[?？])|"
+                      r"(?:retaliat|revenge|find out it was me|know it was me|know who reported)", re.IGNORECASE)
 # "电话就这个", "就用这个号", "use this number": the phone the message came from.
 OWN_PHONE = re.compile(r"(?:电话|号码|手机|号)(?:就|也)?(?:是|用)?(?:这个|这)|就用这个|用这个(?:号|电话|手机)|本机|"
                        r"this (?:number|phone)|use this|my number|이 번호", re.IGNORECASE)
