@@ -159,7 +159,7 @@ def test_a_village_or_a_phone_at_the_category_question_is_kept(engine: Engine, v
 
 def test_a_story_no_category_names_starts_the_complaint_as_other(engine: Engine, villages: None) -> None:
     county_known(engine)
-    play(engine, [("举报 东村有人把俺家的砖拉走了 一直不给说法", ["其他问题"], ["请选择"])])
+    play(engine, [("举报 东村有人把俺家的砖拉走了 一直不给说法", ["其他问题", "东村"], ["请选择", "哪个村"])])
 
 
 def test_misconduct_in_english_with_a_village_in_pinyin(engine: Engine, villages: None) -> None:

@@ -317,7 +317,11 @@ class ComplaintFlow(Flow):
     def _noted(self, turn: Turn, data: dict[str, Any]) -> str:
         """What the farmer's own words already told us, so they see it was understood."""
         label = dict(CATEGORIES)[data["category"]]
-        return turn._("已记下：{category}。").format(category=turn._(label))
+        noted = turn._("已记下：{category}。").format(category=turn._(label))
+        known = turn.services.village(turn.state.village_id) if turn.state.village_id else None
+        if known is not None and known.county_code == turn.state.county:   # "举报东村…": said back, not asked
+            noted += turn._("事情发生在{village}。").format(village=f"{known.township}{known.name}")
+        return noted
 
     def _village(self, turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
         if not has_content(turn.text):                 # "？？？": no village and no try at one
