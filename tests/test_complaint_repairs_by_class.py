@@ -264,3 +264,18 @@ def test_several_back_words_in_korean_go_back(engine: Engine, villages: None) ->
     county_known(engine)
     play(engine, [("신고하고 싶어요", ["번호"]), ("3", ["마을"]), ("잘못했어요 이전", ["이전 질문", "번호"])],
          hint="ko")
+
+
+@pytest.mark.parametrize(("script", "hint"), [
+    ([("我要举报 补助被克扣了", []), ("东村", []), ("村干部", []),
+      ("说错了 不是村干部 是乡镇的人", ["已改正", "乡镇工作人员"]), ("他扣了俺两千块", ["答复"])], None),
+    ([("I want to report that my subsidy was paid late", ["paid late"]), ("Dongcun", ["Who"]),
+      ("the village committee", []), ("sorry, wrong, it was the township staff", ["Corrected", "Township staff"])],
+     None),
+])
+def test_who_it_is_about_corrected_in_place(engine: Engine, villages: None, script: list, hint: str | None) -> None:
+    county_known(engine)
+    play(engine, script, hint=hint)
+    say(engine, "2", hint=hint)
+    [filed] = rows(engine, Complaint)
+    assert filed.subject.value == "township"

@@ -128,6 +128,11 @@ class ComplaintFlow(Flow):
             known = turn.services.village(village)
             name = known.name if known is not None else right.strip()
             return [Reply(turn._("已改正：{village}。").format(village=name)), *self._repeat(turn, data)]
+        subject = cues.subject_in(right) if turn.state.step != "subject" else None
+        if subject is not None and subject != data.get("subject") and cues.category_in(right) is None:
+            data["subject"] = subject               # "说错了 不是村干部 是乡镇的人", "wrong, it was the township"
+            label = turn._(dict(SUBJECTS)[subject])
+            return [Reply(turn._("已改正：{category}。").format(category=label)), *self._repeat(turn, data)]
         category = cues.category_in(right)
         if turn.state.step == "category" or category is None or category == data.get("category"):
             return None
