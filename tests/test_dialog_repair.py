@@ -106,7 +106,7 @@ def test_complaint_over_telegram_in_english_cancel_and_back(engine: Engine, worl
         ("举报", ["county"]),
         ("山阴", []),
         ("1", []),
-        ("go back", ["back to the previous question", "Choose the problem"]),
+        ("go back", ["back to the previous question", "Which problem is it"]),
         ("never mind", ["Nothing was filed"]),
     ], **chat)
     assert rows(engine, Complaint) == []
@@ -120,7 +120,7 @@ def test_objection_village_not_found_twice_then_the_way_out(engine: Engine, worl
         ("山阴县", ["您所在的村"]),
         ("火星村", ["没有找到这个村"]),
         ("月亮村", ["没有找到这个村"]),
-        ("太阳村", ["没对上", "[1]接着回答", "[2]退出"], ["没有找到这个村"]),   # no third loop
+        ("太阳村", ["没对上", "[1]接着回答", "[2]不办了，退出"], ["没有找到这个村"]),   # no third loop
         ("2", ["没有提交任何内容"]),
     ])
     assert rows(engine, Objection) == []

@@ -25,7 +25,7 @@ from typing import Any
 from api.i18n import translator
 from bot.dialog import repair
 from bot.engine import context
-from bot.engine.keywords import global_command, matches
+from bot.engine.keywords import asks, global_command, matches
 from bot.engine.normalize import has_content, normalize, token
 from bot.engine.types import ConversationState, Flow, Inbound, Reply, Turn
 from bot.flows import county, fallback, menu, registry
@@ -115,6 +115,8 @@ class _Router:
             if replies is not None:
                 return replies
         for flow in self.flows.values():
+            if flow.name == self.state.flow and flow.repairable and asks(turn.text):
+                continue        # "他们会知道是我举报的吗" inside the complaint: a question to it, not a fresh start
             if flow.keywords and matches(tok, flow.keywords):
                 return self.start(flow, turn.text)
         if self.state.flow == menu.NAME:

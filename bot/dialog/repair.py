@@ -38,9 +38,12 @@ _BACK_WORDS = ("上一步", "上一题", "后退", "回到上一步", "返回上
                "错了", "选错了", "刚才那个选错了", "刚才选错了", "刚才说错了", "刚才那个不对", "写错了", "我写错了",
                "改一下", "重新选", "이전", "뒤로", "이전 단계", "잘못 했어요", "잘못했어요", "잘못 눌렀어요",
                "틀렸어요", "back", "go back", "previous", "wrong", "that's wrong", "i made a mistake", "undo")
-BACK = re.compile(r"^(?:" + alternatives(*_BACK_WORDS) + r")" + TAIL + r"$", re.IGNORECASE)
+# What may come before a back word without changing it: "sorry, wrong", "哎呀 说错了", "아 잘못했어요".
+_BACK_LEAD = r"(?:(?:sorry|oops|oh|ah|no|对不起|不好意思|哎呀|哎|唉|啊|아|아이고|죄송해요|미안해요)[\s,，。.!！]+)*"
+BACK = re.compile(r"^" + _BACK_LEAD + r"(?:(?:" + alternatives(*_BACK_WORDS) + r")" + TAIL + r")+$",
+                  re.IGNORECASE)   # "잘못했어요 이전"
 # "说错了，是李庄村" / "不对，应该是2" / "wrong, it's 2": back, then the remainder answers that question.
-CORRECTION = re.compile(r"^(?:" + alternatives(*_BACK_WORDS) + r")[\s,，。.:：!！]+"
+CORRECTION = re.compile(r"^" + _BACK_LEAD + r"(?:" + alternatives(*_BACK_WORDS) + r")[\s,，。.:：!！]+"
                         r"(?:应该是|应该选|改成|改为|是|选|it's|it is|아니라)?\s*(?P<rest>\S.*)$",
                         re.IGNORECASE | re.DOTALL)
 INSTEAD = re.compile(r"^(?:不是|并不是)\S{0,20}?[\s,，。]*(?:而)?(?:是|应该是|应是|改成|改为)\s*(?P<right>\S.*)$",
@@ -251,7 +254,7 @@ def _run(router: _Router, flow: Flow) -> list[Reply]:
         return replies
     memory.pop(MISSES, None)
     memory[STUCK] = True
-    options = (Option("1", turn._("接着回答")), Option("2", turn._("退出")))
+    options = (Option("1", turn._("接着回答")), Option("2", turn._("不办了，退出")))
     return [Reply(turn._("这一步好像没对上。回复1接着回答这个问题，回复2退出（不会提交任何内容），"
                          "也可以回复“人工”找工作人员。"), options=options)]
 

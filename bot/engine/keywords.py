@@ -144,14 +144,26 @@ CANCEL_WORDS = (
     "不举报了", "不投诉了", "不订阅了", "不查了", "不测了", "不问了", "先不弄了", "先不办了", "以后再说",
     "改天再说", "结束", "不弄", "不办", "我不弄了", "我不办了", "我不想弄了", "我不想办了", "那算了", "不整了",
     "不申请了", "不异议了", "不告了", "不看了",
+    "不想举报了", "不想投诉了", "我不举报了", "我不想举报了", "还是算了", "那就算了", "就算了", "不报了", "不告状了",
+    "不反映了", "撤回", "撤销", "撤了吧", "不搞了", "拉倒", "拉倒吧", "不折腾了",
     "취소", "그만", "그만할래요", "그만할게요", "안 할래요", "안할래요", "됐어요", "종료", "나갈래요", "취소할게요",
-    "취소해 주세요", "그만둘게요",
+    "취소해 주세요", "그만둘게요", "취소할래요", "취소하고 싶어요", "취소해요", "취소요", "취소해줘", "취소합니다",
+    "안 할게요", "안할게요", "그만 둘래요", "그만둘래요", "그만두겠습니다", "하지 않을래요", "신고 안 할래요",
+    "신고 안 할게요", "신고 취소", "신고 안 해요", "됐습니다", "필요 없어요", "그냥 둘게요",
     "cancel", "quit", "exit", "never mind", "nevermind", "forget it", "abort", "i changed my mind",
-    "i don't want to do this", "stop this", "stop", "forget about it", "cancel it", "cancel that", "no thanks")
-CANCEL = re.compile(r"^(?:(?:" + alternatives(*CANCEL_WORDS) + r")" + TAIL + r")+$", re.IGNORECASE)
+    "i don't want to do this", "stop this", "stop", "forget about it", "cancel it", "cancel that", "no thanks",
+    "cancel please", "please cancel", "cancel this", "cancel the report", "cancel my report", "don't bother",
+    "i don't want to report", "i don't want to report anymore", "i don't want to continue", "let's stop",
+    "drop it", "leave it")
+# What may come before a leave word without changing it: "아니에요 취소할게요", "不了 算了", "no, cancel", "哎 算了".
+_LEAVE_LEAD = (r"(?:(?:아니에요|아니요|아뇨|아니|음|그냥|저기|不了|不|唉|哎|嗯|那|还是|那还是|其实|no|nah|actually|"
+               r"oh|um|ok|okay|sorry|please|hmm)[\s,，。.!！~～…]+)*")
+CANCEL = re.compile(r"^" + _LEAVE_LEAD + r"(?:(?:" + alternatives(*CANCEL_WORDS) + r")" + TAIL + r")+$",
+                    re.IGNORECASE)
 # "算了 还是不举报了 怕得罪人": a leave word first, then why; but not "算了 还是举报吧" (go on after all).
-CANCEL_FIRST = re.compile(r"^(?:算了|取消|退出|不弄了|不办了|不要了|不想弄了|不想办了|不举报了|不投诉了|不提了|"
-                          r"不订阅了|不查了|不测了|不申请了|不整了|그만|취소|cancel|never mind|forget it)"
+CANCEL_FIRST = re.compile(r"^" + _LEAVE_LEAD + r"(?:算了|取消|退出|不弄了|不办了|不要了|不想弄了|不想办了|不举报了|"
+                          r"不投诉了|不提了|不订阅了|不查了|不测了|不申请了|不整了|不想举报了|그만|취소|cancel|"
+                          r"never mind|forget it)"
                           r"(?:[\s,，。.!！]|$)", re.IGNORECASE)
 GO_ON_AFTER_ALL = re.compile(r"还是(?:要|想|得)?(?:举报|投诉|提|办|弄|订|查|测|继续)|继续|接着")
 
@@ -185,7 +197,8 @@ DONE_ANYWHERE = (
     "그게 다", "그게 다예요", "이게 다예요", "더 없어요", "이상입니다", "이상이에요", "제출해 주세요",
     "접수해 주세요", "접수해주세요", "접수해 줘", "접수할게요",
     "that's all", "that is all", "nothing else", "please submit", "file it")
-DONE_AT_END = ("确认", "提交", "说完了", "제출", "submit", "send it", "go ahead")
+DONE_AT_END = ("确认", "提交", "说完了", "确定", "交了吧", "发吧", "제출", "제출할게요", "접수", "submit",
+               "send it", "go ahead", "confirm", "confirmed", "i confirm", "submit it", "send it in", "file it please")
 DONE_WORDS = DONE_ANYWHERE + DONE_AT_END
 # Inside a longer message: a Chinese done word is not followed by what it would be asking about (提交什么材料).
 DONE = re.compile(r"(?:" + alternatives(*DONE_ANYWHERE).replace("\\'", "'") + r")(?!什么|啥|哪|材料|多少|几)|"
@@ -193,7 +206,7 @@ DONE = re.compile(r"(?:" + alternatives(*DONE_ANYWHERE).replace("\\'", "'") + r"
                   r")[\s,，。.!！吧了啊呀]*$",
                   re.IGNORECASE)
 # The words a farmer types between spaces (Korean, English), which a Chinese piece-splitter leaves whole.
-DONE_FOREIGN = re.compile(r"\bthat(?:'s| is) all\b|\bsubmit\b|\bnothing else\b|\bfile it\b|제출|이상입니다|"
+DONE_FOREIGN = re.compile(r"\bthat(?:'s| is) all\b|\bsubmit\b|\bconfirm\b|\bnothing else\b|\bfile it\b|제출|이상입니다|"
                           r"그게 다|이게 다|접수해", re.IGNORECASE)
 
 # "对了 补助给多少", "先问一下 公示几天", "by the way, …": what follows is a question beside the matter in hand.

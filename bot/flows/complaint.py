@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from api.domain.phone import mask_phone
+from api.domain.phone import mask_phone, mobile_in
 from api.i18n import N_, format_date
 from api.profiles import load_profiles
 from bot.engine.context import meta, reply_language
 from bot.engine.keywords import DONE
-from bot.engine.normalize import token
+from bot.engine.normalize import has_content, token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.flows import complaint_after as after
 from bot.flows import complaint_cues as cues
@@ -32,6 +32,10 @@ CATEGORIES = (("资金-挪用", N_("补助资金被挪用")), ("资金-冒领", 
 SUBJECTS = (("village_committee", N_("村委会或村干部")), ("township", N_("乡镇工作人员")),
             ("county", N_("县里工作人员")), ("builder", N_("施工方")), ("other", N_("其他人")))
 ANONYMOUS = {"匿名", "不留"}
+# A reply that tries to be a phone number (digits, perhaps mistyped), not more of the story ("he asked 500 yuan").
+_TRIES_A_NUMBER = re.compile(r"^\D{0,8}[\d\s+()-]{7,}\D{0,4}$|^\+?\d[\d\s-]*$")
+# What a village's name is written in: Chinese characters or Hangul (a Latin word is a name only if it spells one).
+_NAMES_A_PLACE = re.compile(r"[\u4e00-\u9fff\uac00-\ud7a3]")
 
 
 def _options(turn: Turn, table: tuple[tuple[str, str], ...]) -> tuple[Option, ...]:
@@ -48,15 +52,38 @@ def _lines(*parts: str | None) -> str:
 
 
 def _read_cues(data: dict[str, Any], text: str) -> None:
-    """Category, subject and account from the farmer's own words, where they are not known yet."""
+    """Category, subject, account and how to be reached, from the farmer's own words, where not known yet."""
     data["category"] = data.get("category") or cues.category_in(text)
     data["subject"] = data.get("subject") or cues.subject_in(text)
+    _read_contact(data, text)
+    account = cues.account_in(text) if not data.get("text") else None
+    if account and not data["category"]:
+        data["category"] = CATEGORIES[-1][0]   # a story no category names: 其他, never a list to decode first
     if not data.get("text") and data["category"]:
-        account = cues.account_in(text)
         if account:
             data["text"] = account
         elif text.strip() and not text.strip().isdigit():
             data["opening"] = text.strip()     # too short to stand alone; it heads the account given next
+
+
+def _read_contact(data: dict[str, Any], text: str) -> bool:
+    """Anonymity, a name to sign with or a phone, said before being asked ("怕被报复 别让人知道是我", "俺叫王大山
+    电话139…"): kept, so the contact question is not asked for what was said. True when it told anything."""
+    if cues.anonymous_wish(text):
+        data["anonymous"] = True
+        data.pop("phone", None)
+        data.pop("signed", None)
+        return True
+    phone = mobile_in(text) if cues.OWN_CONTACT.search(text) else None
+    name = cues.signed_name(text)
+    if phone:
+        data["phone"] = phone
+    if name:
+        data["signed"] = name
+    if phone or name or cues.NAMED_WISH.search(text):
+        data["anonymous"] = False
+        return True
+    return False
 
 
 def documented_deadline(county_code: str | None) -> bool:
@@ -101,6 +128,11 @@ class ComplaintFlow(Flow):
             known = turn.services.village(village)
             name = known.name if known is not None else right.strip()
             return [Reply(turn._("已改正：{village}。").format(village=name)), *self._repeat(turn, data)]
+        subject = cues.subject_in(right) if turn.state.step != "subject" else None
+        if subject is not None and subject != data.get("subject") and cues.category_in(right) is None:
+            data["subject"] = subject               # "说错了 不是村干部 是乡镇的人", "wrong, it was the township"
+            label = turn._(dict(SUBJECTS)[subject])
+            return [Reply(turn._("已改正：{category}。").format(category=label)), *self._repeat(turn, data)]
         category = cues.category_in(right)
         if turn.state.step == "category" or category is None or category == data.get("category"):
             return None
@@ -120,8 +152,12 @@ class ComplaintFlow(Flow):
 
     def grant(self, turn: Turn) -> str | None:
         """"能匿名不", "能不能别让邻居知道是俺举报的": yes, and the flow takes it as the farmer's choice."""
-        if turn.state.step in ("contact", "text") or not cues.ASKS_MAY.search(turn.text):
+        if turn.state.step == "text" or not cues.ASKS_MAY.search(turn.text):
             return None
+        if turn.state.step == "contact" and cues.anonymous_wish(turn.text):
+            return None                      # "能不写名字不" here is the choice itself
+        if turn.state.step == "contact":     # "他们会知道是我吗": answered, and the question asked again
+            return turn._("可以匿名，不写您的名字和电话；想匿名请回复2。")
         turn.flow_data(self.name)["anonymous"] = True
         return turn._("可以匿名，不写您的名字和电话。")
 
@@ -162,12 +198,11 @@ class ComplaintFlow(Flow):
         named = village_in(turn, turn.text)
         if named is not None:
             turn.state.village_id = named
-        if cues.anonymous_wish(turn.text):
-            data["anonymous"] = True
+        unnamed = turn._("好的，匿名举报，不留您的名字和电话。") if data.get("anonymous") else None
         if data.get("category"):
-            return self._ask_village(turn, noted=self._noted(turn, data))
+            return self._ask_village(turn, noted=_lines(unnamed, self._noted(turn, data)))
         turn.enter(self.name, "category")
-        return [Reply(turn._("举报可以实名，也可以匿名。请选择要反映的问题："),
+        return [Reply(_lines(unnamed, turn._("举报可以实名，也可以匿名。请选择要反映的问题：")),
                       options=_options(turn, CATEGORIES))]
 
     def start_from_match(self, turn: Turn, match: re.Match[str]) -> list[Reply] | None:
@@ -209,9 +244,12 @@ class ComplaintFlow(Flow):
             category = _pick(text, CATEGORIES)
             if category is None:
                 # Words instead of a number: what they say, or 其他 with the words kept as the account.
-                category = cues.category_in(turn.text) or ("其他" if len(text) >= cues.MIN_ACCOUNT else None)
+                category = cues.category_in(turn.text) or ("其他" if cues.account_in(turn.text) else None)
                 if category is None:
-                    return [Reply(turn._("请回复选项前面的数字。"), options=_options(turn, CATEGORIES))]
+                    # "东村", "村会计", "俺电话139…": kept for later, and the question asked again
+                    noted = self._early(turn, data)
+                    return [Reply(_lines(noted, turn._("是哪一类事？请回复选项前面的数字。")),
+                                  options=_options(turn, CATEGORIES))]
                 data["category"] = category
                 _read_cues(data, turn.text)
                 return self._ask_village(turn, noted=self._noted(turn, data))
@@ -242,10 +280,8 @@ class ComplaintFlow(Flow):
         subject = cues.subject_in(text)
         if subject and not data.get("subject"):
             data["subject"], told = subject, True
-        if cues.anonymous_wish(text):
-            data["anonymous"], told = True, True
-        elif cues.NAMED_WISH.search(text):
-            data["anonymous"], told = False, True
+        if _read_contact(data, text):
+            told = True
         account = cues.account_in(text)
         if account and account not in data.get("text", ""):
             data["text"] = (data.get("text", "") + "\n" + account).strip()
@@ -263,12 +299,38 @@ class ComplaintFlow(Flow):
         ask = turn._("请回复事情发生在哪个村（例如：张庄村）。")
         return [Reply(_lines(noted, intro, ask))]
 
+    def _early(self, turn: Turn, data: dict[str, Any]) -> str | None:
+        """A village, who it is about or how to be reached, said before the question that asks it: kept, and
+        said back, so it is not asked again."""
+        heard = []
+        village = village_in(turn, turn.text)
+        if village is None:
+            found = turn.services.villages(turn.state.county or "", turn.text) if turn.state.county else []
+            village = found[0].id if len(found) == 1 else None
+        if village is not None:
+            turn.state.village_id = village
+            known = turn.services.village(village)
+            heard.append(known.name if known is not None else turn.text.strip())
+        subject = cues.subject_in(turn.text)
+        if subject and not data.get("subject"):
+            data["subject"] = subject
+            heard.append(turn._(dict(SUBJECTS)[subject]))
+        if _read_contact(data, turn.text):
+            heard.append(turn._("匿名") if data.get("anonymous") else turn._("联系方式"))
+        return turn._("已记下：{category}。").format(category="、".join(heard)) if heard else None
+
     def _noted(self, turn: Turn, data: dict[str, Any]) -> str:
         """What the farmer's own words already told us, so they see it was understood."""
         label = dict(CATEGORIES)[data["category"]]
-        return turn._("已记下：{category}。").format(category=turn._(label))
+        noted = turn._("已记下：{category}。").format(category=turn._(label))
+        known = turn.services.village(turn.state.village_id) if turn.state.village_id else None
+        if known is not None and known.county_code == turn.state.county:   # "举报东村…": said back, not asked
+            noted += turn._("事情发生在{village}。").format(village=f"{known.township}{known.name}")
+        return noted
 
     def _village(self, turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
+        if not has_content(turn.text):                 # "？？？": no village and no try at one
+            return self._ask_village(turn)
         offered: list[int] = data.get("offered") or []
         if offered and text.isdigit() and 1 <= int(text) <= len(offered):
             turn.state.village_id = offered[int(text) - 1]
@@ -279,10 +341,11 @@ class ComplaintFlow(Flow):
             self._more_said(data, turn.text)
             return self._ask_subject(turn)
         anonymous_before = bool(data.get("anonymous"))
-        if cues.anonymous_wish(turn.text) and cues.category_in(turn.text) is None and not DONE.search(turn.text):
+        if cues.anonymous_wish(turn.text) and cues.category_in(turn.text) is None and not DONE.search(turn.text) \
+                and not cues.account_in(cues.ANONYMOUS_WISH.sub("", turn.text)):
             data["anonymous"] = True                   # only the wish: the village is still to be said
-            if not anonymous_before:
-                return self._ask_village(turn)
+            again = turn._("好的，匿名举报，不留您的名字和电话。") if anonymous_before else None
+            return self._ask_village(turn, again)
         if self._more_said(data, turn.text):
             # not a village but the rest of the story, or "就这些": the county routes it without the village
             data["village_named"] = turn._("（未说明）")
@@ -291,6 +354,8 @@ class ComplaintFlow(Flow):
         if len(found) == 1:
             turn.state.village_id = found[0].id
             return self._ask_subject(turn)
+        if not found and not _NAMES_A_PLACE.search(turn.text):
+            return self._ask_village(turn)            # "asdf jkl": no village and no try at one — a miss
         if not found:
             named = turn.text.strip()[:40]
             if data.get("village_tried") and named:
@@ -335,6 +400,8 @@ class ComplaintFlow(Flow):
         data = turn.flow_data(self.name)
         if data.get("anonymous"):              # said already: "不留名", "匿名"
             return self._contact(turn, data, "2", noted)
+        if data.get("phone"):                  # a number written before it was asked for
+            return self._contact(turn, data, data["phone"], noted)
         if turn.inbound.known_phone and cues.OWN_PHONE.search(turn.text):   # "电话就这个", said already
             return self._contact(turn, data, "1", noted)
         phone = turn.inbound.known_phone
@@ -347,16 +414,28 @@ class ComplaintFlow(Flow):
     def _contact(self, turn: Turn, data: dict[str, Any], text: str, noted: str | None = None) -> list[Reply]:
         data.setdefault("attachments", []).extend(turn.inbound.attachments)
         phone = turn.inbound.known_phone
-        anonymous = text == "2" or text in ANONYMOUS or (text != "1" and cues.anonymous_wish(turn.text))
-        if not anonymous and phone and text != "1" and cues.OWN_PHONE.search(turn.text):
+        said = turn.text if text not in ("1", "2") else text
+        anonymous = text == "2" or text in ANONYMOUS or (text != "1" and cues.anonymous_wish(said))
+        if not anonymous and text not in ("1", "2"):
+            _read_contact(data, said)               # "可以留名 王大山 (电话…)": the name, and the phone if written
+        typed = None if anonymous else mobile_in(said) or data.get("phone")
+        if not anonymous and phone and not typed and (cues.OWN_PHONE.search(said) or data.get("signed")):
             text = "1"                                   # "电话就这个": the phone the message came from
-        if not anonymous and text != "1" and not any(ch.isdigit() for ch in text) and turn.text.strip():
+        done = DONE.search(said) is not None and text not in ("1", "2")
+        if done and not typed and not anonymous and text != "1":
+            # "确认 提交" without a choice: filed, with the phone the message came from if there is one, else
+            # anonymous — never asked the same question again.
+            text, anonymous = ("1", False) if phone else ("2", True)
+        if not anonymous and not typed and text != "1" and not _TRIES_A_NUMBER.search(text) and turn.text.strip():
             # More of the story, not a phone number: keep it with the account and ask again.
             data["text"] = (data.get("text", "") + "\n" + turn.text.strip()).strip()
             return self._ask_contact(turn, turn._("已补充到举报内容里。"))
-        contact = None if anonymous else (phone if text == "1" and phone else turn.text.strip())
+        contact = None if anonymous else (typed or (phone if text == "1" and phone else turn.text.strip()))
         named = data.get("village_named")
+        signed = None if anonymous else data.get("signed")
         account = "\n".join(part for part in (data.get("opening"), data["text"]) if part)
+        if signed:
+            account += "\n" + turn._("（署名：{name}）").format(name=signed)
         receipt = turn.services.file_complaint(
             county_code=turn.state.county or "", category=data["category"],
             village_id=None if named else turn.state.village_id, subject=data["subject"],

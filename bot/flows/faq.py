@@ -9,6 +9,7 @@ number a farmer reads comes from the FAQ text of the county it names.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -31,8 +32,20 @@ from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.faq.citation import checked_sources, compact_citation, short_name
 from bot.faq.loader import Answer, Cite, FaqEntry
-from bot.flows import complaint, complaint_cues, followup, menu, objection, screening_cues, status, subscribe
+from bot.flows import (
+    complaint,
+    complaint_cues,
+    followup,
+    handoff,
+    menu,
+    objection,
+    screening_cues,
+    status,
+    subscribe,
+    wishes,
+)
 from bot.flows import county as county_flow
+from bot.flows.wishes import PUBLICITY_TOPIC
 from bot.nlu import grounding
 from bot.nlu.clauses import Clause, with_continuation
 from bot.nlu.retriever import Result, retriever
@@ -248,6 +261,9 @@ class FaqFlow(Flow):
         if previous and followup.reads_as_followup(text, result):
             text = followup.joined(previous, text)
             result = retriever().search(text)
+        wished = self._wish(turn, text, county)
+        if wished is not None:
+            return wished
         if result.outcome == "out_of_scope":
             return self._out_of_scope(turn, result, county)
         handed = self._hand_over(turn, text, result)
@@ -260,6 +276,20 @@ class FaqFlow(Flow):
         if result.outcome == "clarify" and len(set(result.tokens)) <= 1 and len(said) <= BARE_WORD:
             return self._clarify(turn, result, county, text)   # one bare word ("房子"): truly ambiguous
         return self._answer(turn, result.top.faq_id if result.top else "", county, text, result)
+
+    def _wish(self, turn: Turn, text: str, county: str | None) -> list[Reply] | None:
+        """"能不公示不", "能不能快点 房子快塌了": a wish, answered as what happens (bot.flows.wishes)."""
+        entry = _entries().get(PUBLICITY_TOPIC)
+        rule = entry.answer_for(county) if entry is not None and county else None
+        if county and wishes.hides_application(text) and rule is not None and not rule.is_default:
+            # only where the county's own document says the list is posted; elsewhere retrieval answers
+            replies = self._answer(turn, PUBLICITY_TOPIC, county, text)
+            first = replies[0]
+            return [dataclasses.replace(first, text=wishes.publicity_intro(turn) + "\n" + first.text), *replies[1:]]
+        if county and wishes.urgent_danger(text):
+            turn.finish()
+            return [wishes.danger_first(turn), handoff.contacts(turn)]
+        return None
 
     @staticmethod
     def _hand_over(turn: Turn, text: str, result: Result) -> list[Reply] | None:

@@ -17,7 +17,7 @@ from bot.engine.context import meta, reply_language
 from bot.engine.normalize import token
 from bot.engine.types import Flow, Option, Reply, Turn
 from bot.faq.citation import checked_sources
-from bot.flows import county
+from bot.flows import complaint_cues, county
 
 NAME = "handoff"
 _END = r"[\s?？!！。.~～吧呀啊呢]*$"
@@ -46,11 +46,23 @@ WISH = re.compile(r"(?:回个?电话|回电话?|回拨|(?:给|跟)(?:我|俺|咱
                   r"机器(?:人)?.{0,4}(?:说不明白|说不清|讲不清|不明白|听不懂|不懂)|"
                   r"(?:跟|和)(?:人|真人|工作人员)(?:说|聊|讲)|转人工|人工客服|不会打字|打字.{0,3}(?:费劲|麻烦|说不清|"
                   r"不方便|太慢|不会)|看不清字|(?:有|有没有)电话(?:吗|么|没|不)|"
-                  r"전화(?:해|주|좀)|상담원|사람(?:이랑|과) (?:통화|얘기)|"
+                  r"(?:找|要|转|接)(?:个)?(?:人工|真人|客服|接线员)|(?:有|有没有)(?:人工|真人|客服)|人工服务|"
+                  r"(?:能|可以|想|我想|要)(?:打|拨)(?:个)?电话(?:问|咨询|说)|(?:咨询|办事|联系|你们的?)电话(?:是)?多少|"
+                  r"전화(?:해|주|좀)|상담원|담당자|"
+                  r"직원(?:분)?(?:이랑|과|하고|한테|을|를)? ?(?:직접 )?(?:통화|연결|얘기|상담)|"
+                  r"사람(?:이랑|과|하고|한테)? ?(?:직접 )?(?:통화|얘기|이야기|상담|말하)|"
+                  r"전화(?:로)? ?(?:상담|문의|통화)|"
+                  r"통화(?:하고 싶|할 수|가능|하고싶)|연락처|전화번호|"
+                  r"(?:talk|speak|chat) (?:to|with) (?:a |an |some )?(?:one|human|person|people|staff|officer|agent|"
+                  r"operator|somebody|official)|(?:someone|somebody|a person|staff) (?:to )?call me|"
+                  r"(?:phone|contact) number|who (?:can|should) i call|number i can call|operator|"
                   r"call me|call back|phone me|ring me|(?:talk|speak) (?:to|with) (?:a |an )?(?:human|person|"
                   r"someone|officer|real person)|(?:a |an )?(?:real person|human being) (?:please|instead)|"
                   r"사람(?:이|하고) ?(?:얘기|상담|통화))", re.IGNORECASE)
 PATTERNS = (*PATTERNS, re.compile(r"^.*?" + WISH.pattern, re.IGNORECASE | re.DOTALL))
+# The wish for a person in words no story uses for something else.
+PLAIN_WISH = re.compile(r"转人工|人工|真人|客服|工作人员.{0,4}(?:联系|回电)|回电|回个电话|상담원|담당자|직원|"
+                        r"human|real person|agent|operator|call me back", re.IGNORECASE)
 OFFER = (("1", N_("要，请回电")), ("2", N_("不用了")))
 SAME_PHONE = (("1", N_("可以")), ("2", N_("换一个号码")))
 YES = {"1", "要", "好", "好的", "可以", "行", "是", "是的", "yes", "y", "ok", "네", "예"}
@@ -85,6 +97,13 @@ class HandoffFlow(Flow):
     needs_county = True
     repairable = True
     free_text_steps = frozenset({"note"})
+
+    def start_from_match(self, turn: Turn, match: re.Match[str]) -> list[Reply] | None:
+        """"村主任打电话给我说要交钱" tells of misconduct, it asks for no one: left to the complaint; a plain
+        "转人工" inside the story still reaches a person."""
+        if complaint_cues.category_in(turn.text) is not None and not PLAIN_WISH.search(turn.text):
+            return None
+        return self.start(turn)
 
     def start(self, turn: Turn) -> list[Reply]:
         turn.flow_data(NAME).clear()

@@ -53,7 +53,10 @@ def resolve(state: ConversationState, text: str, hint: str | None) -> str:
         meta(state)[HEARD] = detected
     if detected == "zh_Hans":  # Chinese text outranks an English phone setting
         return detected
-    return detected or meta(state).get(HEARD) or canonical_language(hint) or DEFAULT_LANGUAGE
+    if detected is not None:
+        return canonical_language(hint) or detected
+    # "???", "1", "Dongcun village, 500 yuan": no telling words — the language of the conversation so far
+    return meta(state).get(HEARD) or canonical_language(hint) or DEFAULT_LANGUAGE
 
 
 def choose(turn: Turn, language: str) -> None:
