@@ -52,3 +52,29 @@ def test_rules_asked_in_the_farmers_words_meet_the_documents_words() -> None:
     assert "书面" in chat.say("口头跟村里讲一下行不行")                 # 口头 ↔ 书面申请
     assert "视为" in Chat(county="140621").say("那几个部门老没回音 咋算")  # 回音 ↔ 不做回复视为…合格
     assert "三级财政" in Chat(county="140621").say("这补助到底谁出的钱")   # 谁出的钱 ↔ 省、市、县三级财政分担
+
+
+def test_the_sentence_giving_the_kind_of_fact_asked_wins_over_one_that_shares_more_words() -> None:
+    # "几天" asks for a period: the township's publicity sentence ("不得少于七日") answers, not the sentence on
+    # the township's list that shares more of the question's other words, nor the summary's review period.
+    text = Chat(county="140621").say("乡里审查过了 在镇上还要贴出来几天")
+    first = text.partition("\n")[0]
+    assert first.startswith("山阴县文件原文：") and "七日" in first
+
+
+def test_a_follow_up_on_the_same_topic_still_asks_what_the_question_before_asked() -> None:
+    chat = Chat(county="140621")
+    assert "7个工作日" in chat.say("乡镇审核要几天")
+    again = chat.say("审完了镇上贴不贴出来")           # names no period, but the farmer is still asking how long
+    assert again.startswith("山阴县文件原文：") and "七日" in again.partition("\n")[0]
+
+
+def test_what_a_question_word_asks_for() -> None:
+    from bot.nlu.grounding import holds_asked
+    from bot.nlu.retriever import Result
+
+    period, amount = Result("answer", asks=("期限",)), Result("answer", asks=("多少",))
+    assert holds_asked(period, "公示期限不得少于七日") and holds_asked(period, "10个工作日内反馈")
+    assert not holds_asked(period, "2021年印发的文件")                  # a document's year is no period
+    assert holds_asked(amount, "发放技术指导2800册") and not holds_asked(amount, "公示期限不得少于七日")
+    assert not holds_asked(Result("answer"), "不得少于七日")             # nothing asked, nothing held

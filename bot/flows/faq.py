@@ -153,12 +153,15 @@ class FaqFlow(Flow):
         answered = turn.state.step == ANSWERED
         if answered and data.get("asked") and REPEAT.match(token(turn.text)):
             return self._ask(turn, data["asked"])         # "再说一遍": the same answer again
-        return self._ask(turn, turn.text, previous=data.get("asked") if answered else None)
+        return self._ask(turn, turn.text, previous=data.get("asked") if answered else None,
+                         previous_topic=data.get("topic") if answered else None)
 
     # ---------------------------------------------------------------------------------------------- asking
 
-    def _ask(self, turn: Turn, text: str, previous: str | None = None) -> list[Reply]:
-        """``previous``: the question just answered, against which a short follow-up is read."""
+    def _ask(self, turn: Turn, text: str, previous: str | None = None,
+             previous_topic: str | None = None) -> list[Reply]:
+        """``previous``: the question just answered (on ``previous_topic``), against which a short follow-up is
+        read."""
         data = turn.flow_data(NAME)
         data.clear()
         said = token(text)
@@ -222,6 +225,10 @@ class FaqFlow(Flow):
             return county_flow.ask(turn)
         if result.outcome == "clarify" and len(set(result.tokens)) <= 1 and len(said) <= BARE_WORD:
             return self._clarify(turn, result, county, text)   # one bare word ("房子"): truly ambiguous
+        if previous and result.top and result.top.faq_id == previous_topic:
+            # the same topic again ("乡镇审核得多久" → "审完了镇上还公示不"): still asking how long, so the
+            # document's sentence that gives the period leads instead of the summary just sent
+            result = followup.with_asks_of(result, retriever().search(previous))
         return self._answer(turn, result.top.faq_id if result.top else "", county, text, result)
 
     @staticmethod

@@ -37,6 +37,19 @@ QUOTE_CHARS = 90           # a longer clause is quoted from the phrases that hol
 LEAD_SHARE = 0.6          # a quote that holds this much of the question and a figure the summary lacks leads
 FIGURE = re.compile(r"\d+(?:\.\d+)?")
 YEAR = re.compile(r"(?:19|20)\d{2}(?=年)")
+# A figure written in Chinese numerals, with its unit ("七日", "两个月"): a document's way of giving a period.
+HAN_FIGURE = re.compile(r"[一二三四五六七八九十百千万两]+(?=个?(?:工作|自然)?(?:日|天|月|年|周|元|户|人|类|度))")
+# What a question word asks for, and how a sentence that gives it reads. "公示几天" wants a period, "补多少"
+# an amount or a count, "啥时候" a date: of two sentences on the topic, the one that states that kind of fact
+# answers, even if the other shares more of the question's words (the question word itself is in neither).
+_NUMBER = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两半]+)"
+ASKED = {
+    "期限": re.compile(rf"{_NUMBER}\s*个?\s*(?:工作|自然)?(?:日|天|月|年|周|小时)(?!.{{0,2}}[元户])|即时|随时"),
+    "什么时候": re.compile(rf"{_NUMBER}\s*(?:月|日|号)|年底|月底|年初|之前|以前|即时|随时|竣工后|验收后"),
+    "多少": re.compile(rf"{_NUMBER}\s*(?:元|万|亿|户|人|个|家|类|名|项|次|平方|%|％|度|层|间"
+                     r"|册|份|本|套|张|处|座|所|栋|期|批|场|篇|余)"),
+}
+TYPED_MIN = 0.3            # a sentence holding the kind of fact asked answers if it holds this much of the question
 
 
 @lru_cache(maxsize=4096)
@@ -102,22 +115,32 @@ def supporting_clause(result: Result, county: str, faq_id: str, summary: str) ->
     weights = _weights(county, set(result.tokens))
     topics = [topic for topic in _cited_sections(result, county, entries) if topic[0] == faq_id]
     floor = _coverage(weights, summary)
-    best: tuple[float, Clause] | None = None
-    elsewhere: tuple[float, Clause] | None = None
+    best: tuple[bool, float, Clause] | None = None
+    elsewhere: tuple[bool, float, Clause] | None = None
     for rank, found in enumerate(index.search(_query(result), limit=TOP_CLAUSES)):
         if found.clause.text in summary:
             continue
         owner, _bonus = _topic_of(found.clause, topics)
         covered = _coverage(weights, found.clause.text)
+        # the kind of fact asked, with a figure the summary does not already give
+        typed = holds_asked(result, found.clause.text) and (
+            not holds_asked(result, summary) or bool(_figures(found.clause.text) - _figures(summary)))
         if owner != faq_id:
             if rank == 0 and covered >= floor:
-                elsewhere = (covered, found.clause)
+                elsewhere = (typed, covered, found.clause)
             continue
-        if covered >= floor and covered > 0 and (best is None or covered > best[0]):
-            best = (covered, found.clause)
-    if elsewhere is not None and (best is None or elsewhere[0] >= best[0] + ELSEWHERE_MARGIN):
-        return elsewhere[1]
-    return best[1] if best else None
+        eligible = covered >= floor or (typed and covered >= TYPED_MIN)
+        if eligible and covered > 0 and (best is None or (typed, covered) > best[:2]):
+            best = (typed, covered, found.clause)
+    if elsewhere is not None and (best is None or (elsewhere[0] >= best[0]
+                                                   and elsewhere[1] >= best[1] + ELSEWHERE_MARGIN)):
+        return elsewhere[2]
+    return best[2] if best else None
+
+
+def holds_asked(result: Result, text: str) -> bool:
+    """Does ``text`` state the kind of fact the question word asks for (a period, a date, an amount)?"""
+    return any(ASKED[word].search(YEAR.sub("", text)) for word in result.asks if word in ASKED)
 
 
 def _query(result: Result) -> list[str]:
@@ -198,9 +221,14 @@ def quote(result: Result, county: str, faq_id: str, summary: str) -> Quote | Non
     quoted = excerpt(text, result, county)
     weights = _weights(county, set(result.tokens))
     held = _coverage(weights, quoted)
-    return Quote(quoted, clause, leads=bool(_figures(quoted) - _figures(summary)) and held >= LEAD_SHARE)
+    # It leads when it states a figure the summary lacks and holds most of the question, or states the kind
+    # of fact asked ("几天" → "不得少于七日") that the summary does not.
+    new_figure = bool(_figures(quoted) - _figures(summary))
+    typed = holds_asked(result, quoted) and (new_figure or not holds_asked(result, summary))
+    return Quote(quoted, clause, leads=new_figure and (held >= LEAD_SHARE or typed))
 
 
 def _figures(text: str) -> set[str]:
-    """The figures a text states, a document's year ("2021年") aside."""
-    return set(FIGURE.findall(YEAR.sub("", text)))
+    """The figures a text states, in digits or Chinese numerals, a document's year ("2021年") aside."""
+    text = YEAR.sub("", text)
+    return set(FIGURE.findall(text)) | set(HAN_FIGURE.findall(text))
