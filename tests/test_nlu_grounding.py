@@ -78,3 +78,11 @@ def test_what_a_question_word_asks_for() -> None:
     assert not holds_asked(period, "2021年印发的文件")                  # a document's year is no period
     assert holds_asked(amount, "发放技术指导2800册") and not holds_asked(amount, "公示期限不得少于七日")
     assert not holds_asked(Result("answer"), "不得少于七日")             # nothing asked, nothing held
+
+
+def test_a_figure_in_chinese_numerals_is_the_same_figure_in_digits() -> None:
+    from bot.nlu.grounding import _figures
+
+    assert _figures("公示期限不得少于七日") == _figures("公示不少于7天") == {"7日"}
+    assert _figures("7个工作日内审查完毕") == {"7工作日"}                     # another period than 7 days
+    assert _figures("按照“四议两公开”的方式进行评议") == set()             # numerals in a name state no figure

@@ -37,8 +37,11 @@ QUOTE_CHARS = 90           # a longer clause is quoted from the phrases that hol
 LEAD_SHARE = 0.6          # a quote that holds this much of the question and a figure the summary lacks leads
 FIGURE = re.compile(r"\d+(?:\.\d+)?")
 YEAR = re.compile(r"(?:19|20)\d{2}(?=年)")
-# A figure written in Chinese numerals, with its unit ("七日", "两个月"): a document's way of giving a period.
-HAN_FIGURE = re.compile(r"[一二三四五六七八九十百千万两]+(?=个?(?:工作|自然)?(?:日|天|月|年|周|元|户|人|类|度))")
+# A figure with its unit, in digits or Chinese numerals ("7天" and "七日" are one figure, "7个工作日" another).
+UNIT_FIGURE = re.compile(r"(\d+(?:\.\d+)?|[一二三四五六七八九十两]+)\s*个?\s*"
+                         r"(工作日|自然日|日|天|月|年|周|元|万|%|％|平方米|户|人|类|度|次)?")
+UNIT_SAME = {"天": "日", "自然日": "日", "％": "%"}
+HAN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 # What a question word asks for, and how a sentence that gives it reads. "公示几天" wants a period, "补多少"
 # an amount or a count, "啥时候" a date: of two sentences on the topic, the one that states that kind of fact
 # answers, even if the other shares more of the question's words (the question word itself is in neither).
@@ -229,6 +232,22 @@ def quote(result: Result, county: str, faq_id: str, summary: str) -> Quote | Non
 
 
 def _figures(text: str) -> set[str]:
-    """The figures a text states, in digits or Chinese numerals, a document's year ("2021年") aside."""
-    text = YEAR.sub("", text)
-    return set(FIGURE.findall(text)) | set(HAN_FIGURE.findall(text))
+    """The figures a text states with their units, Chinese numerals read as digits, a document's year aside."""
+    found = set()
+    for number, unit in UNIT_FIGURE.findall(YEAR.sub("", text)):
+        value = _han_number(number)
+        if value is not None and (unit or number[0].isdigit()):   # "四议两公开" states no figure
+            found.add(value + UNIT_SAME.get(unit, unit))
+    return found
+
+
+def _han_number(number: str) -> str | None:
+    """"七" → "7", "十五" → "15", "二十" → "20"; digits as they are; a lone "十" or anything odder → None."""
+    if number[0].isdigit():
+        return number
+    tens, mark, ones = number.partition("十")
+    if not mark:
+        return str(HAN_DIGITS[number]) if number in HAN_DIGITS else None
+    if (tens and tens not in HAN_DIGITS) or (ones and ones not in HAN_DIGITS) or not (tens or ones):
+        return None
+    return str(HAN_DIGITS.get(tens, 1) * 10 + HAN_DIGITS.get(ones, 0))
