@@ -86,3 +86,16 @@ def test_a_figure_in_chinese_numerals_is_the_same_figure_in_digits() -> None:
     assert _figures("公示期限不得少于七日") == _figures("公示不少于7天") == {"7日"}
     assert _figures("7个工作日内审查完毕") == {"7工作日"}                     # another period than 7 days
     assert _figures("按照“四议两公开”的方式进行评议") == set()             # numerals in a name state no figure
+
+
+def test_the_specific_a_question_names_is_in_the_sentence_quoted() -> None:
+    # 交警 and 市场监管 are rare in the county's document; the sentence listing every department shares more
+    # common words ("危房", "改造") with the question but is not what each department checks.
+    assert "机动车" in Chat(county="140621").say("搞危改咋还让交警查 查个啥")
+    assert "工商企业" in Chat(county="140621").say("市场监管那头审核危改是查啥")
+
+
+def test_a_long_sentence_is_indexed_whole_in_pieces_not_cut_off() -> None:
+    texts = [clause.text for clause in load_clauses()]
+    assert any("28403户建档立卡贫困户" in text for text in texts)     # the end of a 190-character sentence
+    assert all(len(text) <= 160 for text in texts)

@@ -52,6 +52,7 @@ ASKED = {
     "多少": re.compile(rf"{_NUMBER}\s*(?:元|万|亿|户|人|个|家|类|名|项|次|平方|%|％|度|层|间"
                      r"|册|份|本|套|张|处|座|所|栋|期|批|场|篇|余)"),
 }
+SPECIFIC_IDF = 2.5        # rarer than this in the county's document, a word names the specific asked about
 TYPED_MIN = 0.3            # a sentence holding the kind of fact asked answers if it holds this much of the question
 
 
@@ -118,7 +119,8 @@ def supporting_clause(result: Result, county: str, faq_id: str, summary: str) ->
     weights = _weights(county, set(result.tokens))
     topics = [topic for topic in _cited_sections(result, county, entries) if topic[0] == faq_id]
     floor = _coverage(weights, summary)
-    best: tuple[bool, float, Clause] | None = None
+    specific = _specific(weights)
+    best: tuple[tuple[bool, bool, float], float, Clause] | None = None
     elsewhere: tuple[bool, float, Clause] | None = None
     for rank, found in enumerate(index.search(_query(result), limit=TOP_CLAUSES)):
         if found.clause.text in summary:
@@ -133,12 +135,23 @@ def supporting_clause(result: Result, county: str, faq_id: str, summary: str) ->
                 elsewhere = (typed, covered, found.clause)
             continue
         eligible = covered >= floor or (typed and covered >= TYPED_MIN)
-        if eligible and covered > 0 and (best is None or (typed, covered) > best[:2]):
-            best = (typed, covered, found.clause)
-    if elsewhere is not None and (best is None or (elsewhere[0] >= best[0]
+        rank_key = (typed, specific is None or specific in _tokens(found.clause.text), found.score)
+        if eligible and covered > 0 and (best is None or rank_key > best[0]):
+            best = (rank_key, covered, found.clause)
+    if elsewhere is not None and (best is None or (elsewhere[0] >= best[0][0]
                                                    and elsewhere[1] >= best[1] + ELSEWHERE_MARGIN)):
         return elsewhere[2]
     return best[2] if best else None
+
+
+def _specific(weights: dict[str, float]) -> str | None:
+    """The question's rarest word in the county's document, when it is rare there ("交警", "合作社"): the
+    specific asked about. A sentence without it answers a neighbouring question, however many of the common
+    words ("危房", "改造") it shares."""
+    if not weights:
+        return None
+    word = max(weights, key=lambda w: (weights[w], w))
+    return word if weights[word] >= SPECIFIC_IDF else None
 
 
 def holds_asked(result: Result, text: str) -> bool:
