@@ -119,7 +119,8 @@ def supporting_clause(result: Result, county: str, faq_id: str, summary: str) ->
     weights = _weights(county, set(result.tokens))
     topics = [topic for topic in _cited_sections(result, county, entries) if topic[0] == faq_id]
     floor = _coverage(weights, summary)
-    specific = _specific(weights)
+    specific = _specific({word: weight for word, weight in weights.items()
+                          if len(word) > 1 and word in index.bm25.idf})   # "头" of 那头 is no word
     best: tuple[tuple[bool, bool, float], float, Clause] | None = None
     elsewhere: tuple[bool, float, Clause] | None = None
     for rank, found in enumerate(index.search(_query(result), limit=TOP_CLAUSES)):
@@ -145,7 +146,7 @@ def supporting_clause(result: Result, county: str, faq_id: str, summary: str) ->
 
 
 def _specific(weights: dict[str, float]) -> str | None:
-    """The question's rarest word in the county's document, when it is rare there ("交警", "合作社"): the
+    """The question's rarest word of the county's document, when it is rare there ("交警", "合作社"): the
     specific asked about. A sentence without it answers a neighbouring question, however many of the common
     words ("危房", "改造") it shares."""
     if not weights:
