@@ -119,8 +119,7 @@ def supporting_clause(result: Result, county: str, faq_id: str, summary: str) ->
     weights = _weights(county, set(result.tokens))
     topics = [topic for topic in _cited_sections(result, county, entries) if topic[0] == faq_id]
     floor = _coverage(weights, summary)
-    specific = _specific({word: weight for word, weight in weights.items()
-                          if len(word) > 1 and word in index.bm25.idf})   # "头" of 那头 is no word
+    specific = _specific({word: weight for word, weight in weights.items() if word in index.bm25.idf})
     best: tuple[tuple[bool, bool, float], float, Clause] | None = None
     elsewhere: tuple[bool, float, Clause] | None = None
     for rank, found in enumerate(index.search(_query(result), limit=TOP_CLAUSES)):
