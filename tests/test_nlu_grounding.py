@@ -99,3 +99,20 @@ def test_a_long_sentence_is_indexed_whole_in_pieces_not_cut_off() -> None:
     texts = [clause.text for clause in load_clauses()]
     assert any("28403户建档立卡贫困户" in text for text in texts)     # the end of a 190-character sentence
     assert all(len(text) <= 160 for text in texts)
+
+
+def test_households_with_no_will_or_no_means_hear_the_documents_ways() -> None:
+    # 000 补短板 and 001 name them: no will to renovate, the will but no means; each county's own ways follow.
+    import re
+
+    korean = Chat(county="222400", language="ko").say("고치고 싶은데 돈이 없어요 어떻게 하죠")
+    assert re.search(r"공공\s*임대|임대|교환|행복|公租房|置换|租赁", korean)
+    assert re.search(r"租赁|子女|安置", Chat(county="140429").say("老人不愿意改房子咋整"))
+
+
+def test_renting_and_empty_houses_in_farmers_words() -> None:
+    from bot.nlu.synonyms import load_synonyms
+
+    synonyms = load_synonyms()
+    assert synonyms.apply(["租别人家", "闲房子"]) == ["租房", "闲置"]
+    assert synonyms.apply(["不愿意", "没钱"]) == ["意愿", "筹资"]
