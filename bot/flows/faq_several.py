@@ -42,13 +42,17 @@ class Asked:
 
 def asked_topics(text: str) -> list[Asked]:
     """The distinct entries the message's asking parts land on, in the order asked (empty unless two or more)."""
-    found: list[Asked] = []
     spaced = len(HAN.findall(text)) < len(text.replace(" ", "")) / 2
+    asking: list[str] = []
     before = ""
     for part in (p.strip() for p in (PARTS_SPACED if spaced else PARTS).split(text)):
         said, before = (f"{before} {part}" if GOES_ON.match(part) else part), part
-        if len(part) < MIN_PART or not ASKS.search(part):
-            continue
+        if len(part) >= MIN_PART and ASKS.search(part):
+            asking.append(said)
+    if len(asking) < 2:                  # one question (the common case): no retrieval spent on its parts
+        return []
+    found: list[Asked] = []
+    for said in asking:
         result = retriever().search(said)
         top = result.top
         sure = result.outcome == "answer" or (result.outcome == "clarify" and top is not None
