@@ -241,7 +241,13 @@ def quote(result: Result, county: str, faq_id: str, summary: str) -> Quote | Non
     # of fact asked ("几天" → "不得少于七日") that the summary does not.
     new_figure = bool(_figures(quoted) - _figures(summary))
     typed = holds_asked(result, quoted) and (new_figure or not holds_asked(result, summary))
-    return Quote(quoted, clause, leads=new_figure and (held >= LEAD_SHARE or typed))
+    return Quote(quoted, clause, leads=(bool(_digits(quoted) - _digits(summary)) and held >= LEAD_SHARE) or (
+        typed and new_figure))
+
+
+def _digits(text: str) -> set[str]:
+    """The figures in digits a text states, a document's year ("2021年") aside."""
+    return set(FIGURE.findall(YEAR.sub("", text)))
 
 
 def _figures(text: str) -> set[str]:
