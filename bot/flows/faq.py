@@ -356,10 +356,7 @@ class FaqFlow(Flow):
     def _answer_several(self, turn: Turn, several: list[Asked], county: str,
                         asked: str) -> list[Reply] | None:
         """One reply with the answer to each thing the message asked; the first topic stays for follow-ups."""
-        language = _language(turn)
-        profile = load_profiles().get(county)
-        prefix = turn._("{county}：").format(county=short_name(profile)) if profile and language == "zh_Hans" else ""
-        composed = compose(several, _entries(), county, language, prefix)
+        composed = compose(several, _entries(), county, _language(turn))
         if composed is None:
             return None
         text, answers = composed

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from bot.faq.loader import Answer, FaqEntry
-from bot.nlu.brief import brief
+from bot.nlu.brief import PLACE, brief
 from bot.nlu.retriever import Result, retriever
 
 # Chinese farmers separate what they ask by spaces; English and Korean put spaces between words, so there only
@@ -65,10 +65,10 @@ def asked_topics(text: str) -> list[Asked]:
     return found if len(found) >= 2 else []
 
 
-def compose(asked: list[Asked], entries: dict[str, FaqEntry], county: str | None, language: str,
-            prefix: str) -> tuple[str, list[Answer]] | None:
-    """Each entry's answer for the county, the county's name (``prefix``, "山阴县：") said once; None when
-    fewer than two of them have an answer of the county's own."""
+def compose(asked: list[Asked], entries: dict[str, FaqEntry], county: str | None,
+            language: str) -> tuple[str, list[Answer]] | None:
+    """Each entry's answer for the county, the county's name that opens a Chinese answer ("山阴县：") said
+    once; None when fewer than two of them have an answer of the county's own."""
     answers: list[tuple[Answer, Result]] = []
     for item in asked:
         entry = entries.get(item.faq_id)
@@ -81,9 +81,11 @@ def compose(asked: list[Asked], entries: dict[str, FaqEntry], county: str | None
     if sum(len(text) for text in texts) > BUDGET:
         share = BUDGET // len(texts)
         texts = [brief(text, result, share) for text, (_, result) in zip(texts, answers, strict=True)]
-    texts = [text[len(prefix):] if prefix and text.startswith(prefix) else text for text in texts]
-    texts[1:] = [_without_place(text) for text in texts[1:]]
-    return prefix + "\n".join(texts), [answer for answer, _ in answers]
+    named = PLACE.match(texts[0])
+    prefix = named.group(0) if named else ""
+    texts[1:] = [_without_place(text[len(prefix):] if prefix and text.startswith(prefix) else text)
+                 for text in texts[1:]]
+    return "\n".join(texts), [answer for answer, _ in answers]
 
 
 ENGLISH_PLACE = re.compile(r"^(…?)In [A-Z][a-z]+(?: [A-Z][a-z]+)?,? (\w)")
