@@ -43,6 +43,26 @@ def test_synonym_file_is_consistent() -> None:
     assert "条件" in synonyms.korean_tokens("신청 자격이 뭐예요")     # eligibility, not a builder's 资质
 
 
+def test_a_korean_term_in_two_groups_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The later line used to win silently; the loader now refuses the file, naming the term."""
+    path = tmp_path / "synonyms.yaml"
+    path.write_text("korean:\n  - {canonical: 节能, ko: [단열]}\n  - {canonical: 保温, ko: [보온, 단열]}\n",
+                    encoding="utf-8")
+    with pytest.raises(ValueError, match="단열"):
+        load_synonyms(path)
+    path.write_text("korean:\n  - {canonical: 施工, ko: [공사, 시공]}\n  - {canonical: 施工, ko: [공사]}\n",
+                    encoding="utf-8")
+    with pytest.raises(ValueError, match="공사"):
+        load_synonyms(path)                                   # listed twice, even for the same group
+
+
+@pytest.mark.parametrize(("korean", "canonical"), [("단열", "保温"), ("보온", "保温"), ("점검", "排查"),
+                                                   ("기술자", "工匠"), ("감독", "监督")])
+def test_the_settled_korean_terms(korean: str, canonical: str) -> None:
+    """The six terms once in two groups: each reads as the token the Chinese side uses for the same thing."""
+    assert load_synonyms().korean_tokens(korean) == [canonical]
+
+
 def test_normal_form() -> None:
     assert fold("  公示，几天？１２３ ") == "公示 几天 123"
     assert fold("新建补1.4万") == "新建补1.4万"                        # a decimal point is not punctuation

@@ -45,8 +45,9 @@ from bot.flows import (
     wishes,
 )
 from bot.flows import county as county_flow
+from bot.flows.faq_several import Asked, asked_topics, compose
 from bot.flows.wishes import PUBLICITY_TOPIC
-from bot.nlu import grounding
+from bot.nlu import brief, grounding
 from bot.nlu.clauses import Clause, with_continuation
 from bot.nlu.retriever import Result, retriever
 
@@ -113,6 +114,7 @@ CLOSING = frozenset({"不用了", "没事了", "没事", "stop asking", "no need
 FILED_Q = re.compile(r"(?:提交|记下|收到|登记|受理|报上去)(?:了)?(?:吗|没|没有|不)|有编号(?:吗|没)|접수(?:됐|되었)|"
                      r"was it (?:filed|submitted)", re.IGNORECASE)
 AFTER_FILING = 20    # characters: "就这些 确认提交" right after a filing is about that filing
+LEAD_CHARS = 120     # characters: a longer summary leads with its sentence that holds the question
 BARE_WORD = 4        # characters: a one-word message this short ("房子") gets the nearest topics to pick from
 
 
@@ -169,6 +171,17 @@ def _citation_with(answer: Answer, clause: Clause) -> str | None:
     return compact_citation(Cite(doc=clause.doc, section="; ".join([*sections, clause.section])))
 
 
+def _citations(turn: Turn, answers: list[Answer], county: str | None) -> str | None:
+    """The sources of several answers: their sections together when they cite one document, else each one."""
+    cites = [answer.cite for answer in answers if answer.cite is not None]
+    if not cites:
+        return _citation(turn, answers[0], county)
+    if all(cite.doc == cites[0].doc for cite in cites):
+        sections = list(dict.fromkeys(part.strip() for cite in cites for part in cite.section.split(";")))
+        return compact_citation(Cite(doc=cites[0].doc, section="; ".join(sections)))
+    return "；".join(dict.fromkeys(filter(None, (compact_citation(cite) for cite in cites))))
+
+
 class FaqFlow(Flow):
     name = NAME
     keywords = ()
@@ -202,12 +215,15 @@ class FaqFlow(Flow):
         said = token(turn.text)
         if answered and data.get("asked") and (repeats(said) or PLAINER.match(said)):
             return self._ask(turn, data["asked"])         # "再说一遍", "听不懂": the same answer again
-        return self._ask(turn, turn.text, previous=data.get("asked") if answered else None)
+        return self._ask(turn, turn.text, previous=data.get("asked") if answered else None,
+                         previous_topic=data.get("topic") if answered else None)
 
     # ---------------------------------------------------------------------------------------------- asking
 
-    def _ask(self, turn: Turn, text: str, previous: str | None = None) -> list[Reply]:
-        """``previous``: the question just answered, against which a short follow-up is read."""
+    def _ask(self, turn: Turn, text: str, previous: str | None = None,
+             previous_topic: str | None = None) -> list[Reply]:
+        """``previous``: the question just answered (on ``previous_topic``), against which a short follow-up is
+        read."""
         data = turn.flow_data(NAME)
         data.clear()
         said = token(text)
@@ -275,6 +291,15 @@ class FaqFlow(Flow):
             return county_flow.ask(turn)
         if result.outcome == "clarify" and len(set(result.tokens)) <= 1 and len(said) <= BARE_WORD:
             return self._clarify(turn, result, county, text)   # one bare word ("房子"): truly ambiguous
+        several = asked_topics(text) if not previous else []
+        if several:                      # "能补多少钱 啥时候给": each asked fact, briefly, in the order asked
+            answered = self._answer_several(turn, several, county, text)
+            if answered is not None:
+                return answered
+        if previous and result.top and result.top.faq_id == previous_topic:
+            # the same topic again ("乡镇审核得多久" → "审完了镇上还公示不"): still asking how long, so the
+            # document's sentence that gives the period leads instead of the summary just sent
+            result = followup.with_asks_of(result, retriever().search(previous))
         return self._answer(turn, result.top.faq_id if result.top else "", county, text, result)
 
     def _wish(self, turn: Turn, text: str, county: str | None) -> list[Reply] | None:
@@ -364,6 +389,8 @@ class FaqFlow(Flow):
             return self._quote_clause(turn, own, county or "", result, answer.text_in(language),
                                       _citation(turn, answer, county))
         text = answer.text_in(language)
+        if result is not None:                # the sentence asked for before the first SMS page ends
+            text = brief.lead(text, result, LEAD_CHARS)
         profile = load_profiles().get(county or "")
         if profile is not None and county != turn.state.county:
             text = turn._("【{county}的规定】").format(county=short_name(profile)) + text
@@ -393,6 +420,19 @@ class FaqFlow(Flow):
             data.update(also=runner_up.id)
         turn.enter(NAME, ANSWERED)
         return [Reply(text, options=tuple(options), citation=citation)]
+
+    def _answer_several(self, turn: Turn, several: list[Asked], county: str,
+                        asked: str) -> list[Reply] | None:
+        """One reply with the answer to each thing the message asked; the first topic stays for follow-ups."""
+        composed = compose(several, _entries(), county, _language(turn))
+        if composed is None:
+            return None
+        text, answers = composed
+        data = turn.flow_data(NAME)
+        data.clear()
+        data.update(asked=asked, topic=several[0].faq_id, county=county)
+        turn.enter(NAME, ANSWERED)
+        return [Reply(text, citation=_citations(turn, answers, county))]
 
     def _quote_clause(self, turn: Turn, clause: Clause, county: str, result: Result | None, said: str,
                       citation: str | None) -> list[Reply]:

@@ -7,6 +7,8 @@ stands on its own (a new, clear question) is left alone.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.engine.normalize import token
 from bot.nlu.retriever import Result
 
@@ -29,3 +31,9 @@ def reads_as_followup(text: str, result: Result) -> bool:
 def joined(previous: str, text: str) -> str:
     """The question to retrieve with: the last question, then the follow-up (which the focus rule favours)."""
     return f"{previous}，{text}"
+
+
+def with_asks_of(result: Result, previous: Result) -> Result:
+    """``result`` also asking what the previous question asked: "审完了镇上还公示不" right after "乡镇审核得多久"
+    still wants a period, though it names none."""
+    return replace(result, asks=tuple(dict.fromkeys(result.asks + previous.asks)))

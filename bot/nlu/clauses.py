@@ -119,7 +119,23 @@ def _sentences(paragraph: str) -> Iterator[str]:
         if len(sentence) <= 14 and sentence.endswith("。"):
             continue                                  # a heading ("补助标准。"), not a rule
         if len(sentence) >= MIN_CHARS and not BOILERPLATE.search(sentence):
-            yield sentence if len(sentence) <= MAX_CHARS else sentence[:MAX_CHARS - 1] + "…"
+            yield from _pieces(sentence)
+
+
+def _pieces(sentence: str) -> Iterator[str]:
+    """A sentence too long to quote whole, in runs of its comma-separated phrases of at most MAX_CHARS, so no
+    part of it is lost to the index ("…全州28403户建档立卡贫困户住房安全得到了有效保障" ends a long one)."""
+    if len(sentence) <= MAX_CHARS:
+        yield sentence
+        return
+    piece = ""
+    for phrase in (part for part in re.split(r"(?<=[，、])", sentence) if part):
+        if piece and len(piece) + len(phrase) > MAX_CHARS:
+            yield piece.rstrip("，、") + "…"
+            piece = "…"
+        piece += phrase
+    if piece:
+        yield piece if len(piece) <= MAX_CHARS else piece[:MAX_CHARS - 1] + "…"
 
 
 def load_clauses() -> list[Clause]:

@@ -37,6 +37,23 @@ QUOTE_CHARS = 90           # a longer clause is quoted from the phrases that hol
 LEAD_SHARE = 0.6          # a quote that holds this much of the question and a figure the summary lacks leads
 FIGURE = re.compile(r"\d+(?:\.\d+)?")
 YEAR = re.compile(r"(?:19|20)\d{2}(?=年)")
+# A figure with its unit, in digits or Chinese numerals ("7天" and "七日" are one figure, "7个工作日" another).
+UNIT_FIGURE = re.compile(r"(\d+(?:\.\d+)?|[一二三四五六七八九十两]+)\s*个?\s*"
+                         r"(工作日|自然日|日|天|月|年|周|元|万|%|％|平方米|户|人|类|度|次)?")
+UNIT_SAME = {"天": "日", "自然日": "日", "％": "%"}
+HAN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+# What a question word asks for, and how a sentence that gives it reads. "公示几天" wants a period, "补多少"
+# an amount or a count, "啥时候" a date: of two sentences on the topic, the one that states that kind of fact
+# answers, even if the other shares more of the question's words (the question word itself is in neither).
+_NUMBER = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两半]+)"
+ASKED = {
+    "期限": re.compile(rf"{_NUMBER}\s*个?\s*(?:工作|自然)?(?:日|天|月|年|周|小时)(?!.{{0,2}}[元户])|即时|随时"),
+    "什么时候": re.compile(rf"{_NUMBER}\s*(?:月|日|号)|年底|月底|年初|之前|以前|即时|随时|竣工后|验收后"),
+    "多少": re.compile(rf"{_NUMBER}\s*(?:元|万|亿|户|人|个|家|类|名|项|次|平方|%|％|度|层|间"
+                     r"|册|份|本|套|张|处|座|所|栋|期|批|场|篇|余)"),
+}
+SPECIFIC_IDF = 2.5        # rarer than this in the county's document, a word names the specific asked about
+TYPED_MIN = 0.3            # a sentence holding the kind of fact asked answers if it holds this much of the question
 
 
 @lru_cache(maxsize=4096)
@@ -102,22 +119,44 @@ def supporting_clause(result: Result, county: str, faq_id: str, summary: str) ->
     weights = _weights(county, set(result.tokens))
     topics = [topic for topic in _cited_sections(result, county, entries) if topic[0] == faq_id]
     floor = _coverage(weights, summary)
-    best: tuple[float, Clause] | None = None
-    elsewhere: tuple[float, Clause] | None = None
+    specific = _specific({word: weight for word, weight in weights.items() if word in index.bm25.idf})
+    best: tuple[tuple[bool, bool, float], float, Clause] | None = None
+    elsewhere: tuple[bool, float, Clause] | None = None
     for rank, found in enumerate(index.search(_query(result), limit=TOP_CLAUSES)):
         if found.clause.text in summary:
             continue
         owner, _bonus = _topic_of(found.clause, topics)
         covered = _coverage(weights, found.clause.text)
+        # the kind of fact asked, with a figure the summary does not already give
+        typed = holds_asked(result, found.clause.text) and (
+            not holds_asked(result, summary) or bool(_figures(found.clause.text) - _figures(summary)))
         if owner != faq_id:
             if rank == 0 and covered >= floor:
-                elsewhere = (covered, found.clause)
+                elsewhere = (typed, covered, found.clause)
             continue
-        if covered >= floor and covered > 0 and (best is None or covered > best[0]):
-            best = (covered, found.clause)
-    if elsewhere is not None and (best is None or elsewhere[0] >= best[0] + ELSEWHERE_MARGIN):
-        return elsewhere[1]
-    return best[1] if best else None
+        eligible = covered >= floor or (typed and covered >= TYPED_MIN)
+        rank_key = (typed, specific is None or specific in _tokens(found.clause.text), found.score)
+        if eligible and covered > 0 and (best is None or rank_key > best[0]):
+            best = (rank_key, covered, found.clause)
+    if elsewhere is not None and (best is None or (elsewhere[0] >= best[0][0]
+                                                   and elsewhere[1] >= best[1] + ELSEWHERE_MARGIN)):
+        return elsewhere[2]
+    return best[2] if best else None
+
+
+def _specific(weights: dict[str, float]) -> str | None:
+    """The question's rarest word of the county's document, when it is rare there ("交警", "合作社"): the
+    specific asked about. A sentence without it answers a neighbouring question, however many of the common
+    words ("危房", "改造") it shares."""
+    if not weights:
+        return None
+    word = max(weights, key=lambda w: (weights[w], w))
+    return word if weights[word] >= SPECIFIC_IDF else None
+
+
+def holds_asked(result: Result, text: str) -> bool:
+    """Does ``text`` state the kind of fact the question word asks for (a period, a date, an amount)?"""
+    return any(ASKED[word].search(YEAR.sub("", text)) for word in result.asks if word in ASKED)
 
 
 def _query(result: Result) -> list[str]:
@@ -198,9 +237,36 @@ def quote(result: Result, county: str, faq_id: str, summary: str) -> Quote | Non
     quoted = excerpt(text, result, county)
     weights = _weights(county, set(result.tokens))
     held = _coverage(weights, quoted)
-    return Quote(quoted, clause, leads=bool(_figures(quoted) - _figures(summary)) and held >= LEAD_SHARE)
+    # It leads when it states a figure the summary lacks and holds most of the question, or states the kind
+    # of fact asked ("几天" → "不得少于七日") that the summary does not.
+    new_figure = bool(_figures(quoted) - _figures(summary))
+    typed = holds_asked(result, quoted) and (new_figure or not holds_asked(result, summary))
+    return Quote(quoted, clause, leads=(bool(_digits(quoted) - _digits(summary)) and held >= LEAD_SHARE) or (
+        typed and new_figure))
+
+
+def _digits(text: str) -> set[str]:
+    """The figures in digits a text states, a document's year ("2021年") aside."""
+    return set(FIGURE.findall(YEAR.sub("", text)))
 
 
 def _figures(text: str) -> set[str]:
-    """The figures a text states, a document's year ("2021年") aside."""
-    return set(FIGURE.findall(YEAR.sub("", text)))
+    """The figures a text states with their units, Chinese numerals read as digits, a document's year aside."""
+    found = set()
+    for number, unit in UNIT_FIGURE.findall(YEAR.sub("", text)):
+        value = _han_number(number)
+        if value is not None and (unit or number[0].isdigit()):   # "四议两公开" states no figure
+            found.add(value + UNIT_SAME.get(unit, unit))
+    return found
+
+
+def _han_number(number: str) -> str | None:
+    """"七" → "7", "十五" → "15", "二十" → "20"; digits as they are; a lone "十" or anything odder → None."""
+    if number[0].isdigit():
+        return number
+    tens, mark, ones = number.partition("十")
+    if not mark:
+        return str(HAN_DIGITS[number]) if number in HAN_DIGITS else None
+    if (tens and tens not in HAN_DIGITS) or (ones and ones not in HAN_DIGITS) or not (tens or ones):
+        return None
+    return str(HAN_DIGITS.get(tens, 1) * 10 + HAN_DIGITS.get(ones, 0))

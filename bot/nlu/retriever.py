@@ -71,6 +71,7 @@ class Result:
     place: str | None = None      # the other place named, when topic == "place"
     tokens: tuple[str, ...] = ()  # the question's content words as retrieval read them (question words aside)
     focus: tuple[str, ...] = ()   # those of the long message's last clause, where the question usually is
+    asks: tuple[str, ...] = ()    # the question words read (期限, 多少, 什么时候…): what kind of fact is asked
 
     @property
     def top(self) -> Hit | None:
@@ -206,8 +207,9 @@ class Retriever:
                                                  hits[0].faq_id))
         sure = hits[0].confidence >= ANSWER_CONFIDENCE and covered >= MIN_COVERAGE
         focused = tuple(t for t in focus or () if t not in self.analyzer.synonyms.question_words)
+        asks = tuple(dict.fromkeys(t for t in tokens if t in self.analyzer.synonyms.question_words))
         return Result("answer" if sure else "clarify", hits=tuple(hits[:MAX_HITS]),
-                      tokens=tuple(t for t in tokens if t in content), focus=focused)
+                      tokens=tuple(t for t in tokens if t in content), focus=focused, asks=asks)
 
     def _strange(self, content: set[str], folded: str) -> bool:
         """More words the FAQ never uses than words it does (single characters aside), and none of ours:

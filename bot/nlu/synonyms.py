@@ -62,7 +62,7 @@ class Synonyms:
 
 
 def load_synonyms(path: Path = SYNONYMS) -> Synonyms:
-    """Read and check the synonym file: a variant may belong to one group only."""
+    """Read and check the synonym file: a variant (Chinese, Korean or English) may belong to one group only."""
     raw = read_yaml(path) or {}
     mapping: dict[str, tuple[str, ...]] = {}
     for group in raw.get("groups", []):
@@ -78,8 +78,12 @@ def load_synonyms(path: Path = SYNONYMS) -> Synonyms:
     korean: dict[str, tuple[str, ...]] = {}
     for group in raw.get("korean", []):
         canonical = tuple(str(group["canonical"]).casefold().split())
-        for term in group.get("ko", []):
-            korean[str(term)] = canonical
+        for term in _strings(group.get("ko", []), path):
+            # A term listed twice is refused even with the same canonical form: the later line used to win
+            # silently, so the glossary said one thing and the matcher did another (단열: 节能 or 保温?).
+            if term in korean:
+                raise ValueError(f"{path.name}: Korean {term!r} is listed twice ({korean[term]} and {canonical})")
+            korean[term] = canonical
     english: dict[str, tuple[str, ...]] = {}
     for group in raw.get("english", []):
         canonical = tuple(str(group["canonical"]).casefold().split())
