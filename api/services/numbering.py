@@ -68,12 +68,13 @@ def placeholder() -> str:
 def number_at_commit(session: Session, row: Any, column: InstrumentedAttribute[str], head: str,
                      entry: AuditEntry) -> None:
     """Give ``row`` (written with a ``placeholder``) the series' next number when the transaction commits,
-    once the audit chain's head is held (``audit.under_head``), and put it in the staged ``entry`` too.
+    just before its audit entries are sealed (``audit.at_commit``), and put it in the staged ``entry`` too
+    (the entry's MAC covers it).
 
-    The counter row is then locked only for the commit's last statements, and never while its holder waits
-    for the head: on PostgreSQL a filing used to hold the county's counter from its number to its COMMIT,
-    and the other filings of the county queued behind it (issue 13). Gap-free as before: the number is taken
-    in the transaction that uses it.
+    The counter row is then locked only for the commit's last statements: the number, the entries' append
+    (one statement holding the chain's head) and the COMMIT. On PostgreSQL a filing used to hold the county's
+    counter from its number to its COMMIT, and the other filings of the county queued behind it (issue 13).
+    Gap-free as before: the number is taken in the transaction that uses it.
     """
     def settle() -> None:
         number = f"{head}{next_serial(session, column, head):0{DIGITS}d}"
@@ -81,4 +82,4 @@ def number_at_commit(session: Session, row: Any, column: InstrumentedAttribute[s
         entry.after = {**(entry.after or {}), column.key: number}
         session.flush()
 
-    audit.under_head(session, settle)
+    audit.at_commit(session, settle)
