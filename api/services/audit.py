@@ -107,7 +107,8 @@ def append_pending(session: Session) -> list[AuditEntry]:
     audit_append.seal_entries(pending)
     last = audit_append.append(session, pending)
     if session.get_bind().dialect.name == "postgresql":
-        session.info[TO_SIGN] = max(last, session.info.get(TO_SIGN, 0))
+        # signed after the commit, on the transaction's own connection (no second checkout and its ping)
+        session.info[TO_SIGN] = (max(last, session.info.get(TO_SIGN, (0, None))[0]), session.connection())
     return pending
 
 
@@ -128,15 +129,19 @@ def _drop_on_rollback(session: Session, previous_transaction: object) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _sign_after_commit(session: Session) -> None:
-    """Sign the head this transaction's append made, on a connection of its own (the commit is done; a
-    signature that fails is logged and left to the next write, whose signature covers these entries)."""
-    last = session.info.pop(TO_SIGN, None)
-    if last is None:
+    """Sign the head this transaction's append made, in a short transaction of its own on the connection the
+    committed one used, before the session gives it back (a signature that fails is logged and left to the
+    next write, whose signature covers these entries)."""
+    to_sign = session.info.pop(TO_SIGN, None)
+    if to_sign is None:
         return
+    last, connection = to_sign
     try:
-        audit_append.sign_through(session.get_bind(), last)  # type: ignore[arg-type]
+        audit_append.sign_through(connection, last)
     except Exception:  # the entries are committed; the next signature covers them
         audit_append.log.exception("audit chain: signing the head at entry %s failed", last)
+        if connection.in_transaction():
+            connection.rollback()
 
 
 @event.listens_for(Session, "do_orm_execute")

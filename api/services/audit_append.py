@@ -19,7 +19,7 @@ import json
 import logging
 import secrets
 
-from sqlalchemy import Engine, and_, bindparam, select, text, update
+from sqlalchemy import Connection, Engine, and_, bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -166,7 +166,7 @@ def _ensure_tip(session: Session) -> None:
                                              mac="", at=utcnow(), base_id=head.last_id).on_conflict_do_nothing())
 
 
-def sign_through(engine: Engine, last_id: int) -> bool:
+def sign_through(bind: Engine | Connection, last_id: int) -> bool:
     """Sign the chain's head at ``last_id`` (PostgreSQL, after the commit that wrote it), once the entries
     from the last signed head to it check out; nothing to do when a later writer has signed past it.
 
@@ -174,8 +174,12 @@ def sign_through(engine: Engine, last_id: int) -> bool:
     vouches for the chain from the one before, so relinking entries the service signed earlier cannot be made
     to look signed again. A refusal is logged as an error; ``anju audit verify`` says where the chain broke.
     """
+    if isinstance(bind, Engine):
+        with bind.connect() as conn:
+            return sign_through(conn, last_id)
+    conn = bind
     ring = keys()[1]
-    with engine.connect() as conn:
+    with conn.begin():  # commits on leaving; nothing is written when the checks fail
         rows = conn.execute(SEGMENT, {"mine": last_id}).all()
         if not rows:
             log.error("audit chain: the signed head is missing; not signing entry %s", last_id)
@@ -200,6 +204,5 @@ def sign_through(engine: Engine, last_id: int) -> bool:
         (_, key) = keys()[0]
         conn.execute(SIGN, {"id": last_id, "hash": prev, "mac": head_mac(key, MAIN_CHAIN, last_id, prev),
                             "at": utcnow(), "chain": MAIN_CHAIN})
-        conn.commit()
     return True
 
