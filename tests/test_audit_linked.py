@@ -199,3 +199,24 @@ def test_the_service_refuses_to_sign_over_a_relinked_chain(engine: Engine, caplo
         assert head is not None and head.last_id == 4
     assert not _verify(engine).ok
     assert audit_append.sign_through(engine, 5) is False
+
+
+def test_a_vanished_tip_fails_the_write_rather_than_committing_it_without_entries(engine: Engine) -> None:
+    """On PostgreSQL the append and the COMMIT go out together once the process has seen the tip; if the tip
+    is gone by then (deleted by hand), the whole transaction rolls back. Either way, no change is committed
+    without its audit entries."""
+    _write(engine, 2)
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_heads WHERE chain = 'main:tip'"))
+        conn.execute(text("CREATE TABLE IF NOT EXISTS probe (n int)"))
+    try:
+        with transaction(engine) as s:
+            s.execute(text("INSERT INTO probe VALUES (1)"))
+            audit.record(s, "x", "thing.change", "thing", 9, None, {"n": 9})
+    except Exception:  # the PostgreSQL path refuses (division by zero in the guard); SQLite recreates the tip
+        pass
+    with engine.begin() as conn:
+        probes = conn.scalar(text("SELECT count(*) FROM probe"))
+        entries = conn.scalar(text("SELECT count(*) FROM audit_entries WHERE entity_id = '9'"))
+        conn.execute(text("DROP TABLE probe"))
+    assert (probes, entries) == ((0, 0) if engine.dialect.name == "postgresql" else (1, 1))

@@ -94,7 +94,7 @@ def at_commit(session: Session, step: Callable[[], None]) -> None:
     session.info.setdefault(AT_COMMIT, []).append(step)
 
 
-def append_pending(session: Session) -> list[AuditEntry]:
+def append_pending(session: Session, *, commit: bool = False) -> list[AuditEntry]:
     """Seal, chain and write the transaction's staged entries. Idempotent; cheap when none.
 
     On PostgreSQL the new head is signed after the commit (``_sign_after_commit``); on SQLite at once.
@@ -104,8 +104,10 @@ def append_pending(session: Session) -> list[AuditEntry]:
         return []
     for step in session.info.pop(AT_COMMIT, []):
         step()
+    if commit:
+        session.flush()  # nothing may be left for after the COMMIT that may go out with the append
     audit_append.seal_entries(pending)
-    last = audit_append.append(session, pending)
+    last = audit_append.append(session, pending, commit=commit and not session.in_nested_transaction())
     if session.get_bind().dialect.name == "postgresql":
         # signed after the commit, on the transaction's own connection (no second checkout and its ping)
         session.info[TO_SIGN] = (max(last, session.info.get(TO_SIGN, (0, None))[0]), session.connection())
@@ -114,7 +116,7 @@ def append_pending(session: Session) -> list[AuditEntry]:
 
 @event.listens_for(Session, "before_commit")
 def _append_before_commit(session: Session) -> None:
-    append_pending(session)
+    append_pending(session, commit=True)
 
 
 @event.listens_for(Session, "after_soft_rollback")

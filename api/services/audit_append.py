@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import secrets
+import weakref
 
 from sqlalchemy import Connection, Engine, and_, bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -45,7 +47,7 @@ log = logging.getLogger(__name__)
 
 # The one statement that holds the chain's head on PostgreSQL. ``rows`` is a JSON array of the entries, each
 # with its MAC already computed; the ids come from the sequence in link order, under the tip's row lock.
-APPEND_PG = text("""
+APPEND_SQL = """
 WITH RECURSIVE
 tip AS (SELECT last_id, last_hash FROM audit_heads WHERE chain = :tip FOR UPDATE),
 new AS (SELECT * FROM json_to_recordset(CAST(:rows AS json)) AS r(
@@ -62,13 +64,18 @@ ins AS (
     SELECT n.at, n.actor, n.action, n.entity, n.entity_id, n.before, n.after, c.prev, c.hash, n.scheme,
            n.area_id, n.county_code, n.nonce, n.mac
     FROM new n JOIN chain c ON c.i = n.i ORDER BY n.i
-    RETURNING id, prev_hash, hash)
-UPDATE audit_heads h
-SET base_id = h.last_id, last_id = (SELECT max(id) FROM ins),
-    last_hash = (SELECT hash FROM chain ORDER BY i DESC LIMIT 1), at = now()
-WHERE h.chain = :tip
-RETURNING (SELECT json_agg(json_build_array(id, prev_hash, hash) ORDER BY id) FROM ins) AS made
-""")
+    RETURNING id, prev_hash, hash),
+moved AS (
+    UPDATE audit_heads h
+    SET base_id = h.last_id, last_id = (SELECT max(id) FROM ins),
+        last_hash = (SELECT hash FROM chain ORDER BY i DESC LIMIT 1), at = now()
+    WHERE h.chain = :tip RETURNING 1)
+SELECT (SELECT json_agg(json_build_array(id, prev_hash, hash) ORDER BY id) FROM ins) AS made,
+       CASE WHEN :guard THEN 1 / (SELECT count(*)::int FROM moved) END AS tip_present
+"""
+APPEND_PG = text(APPEND_SQL)
+# The same for psycopg itself, sent with the COMMIT in one round trip (``_append_and_commit_pg``).
+APPEND_RAW = re.sub(r"(?<!:):(\w+)", r"%(\1)s", APPEND_SQL)
 
 # After the commit: the signed head and every entry after it up to the writer's own last one.
 SEGMENT = (select(AuditHead.last_id.label("signed_id"), AuditHead.last_hash.label("signed_hash"),
@@ -96,16 +103,25 @@ def seal_entries(pending: list[AuditEntry]) -> None:
                            county_code=e.county_code)
 
 
-def append(session: Session, pending: list[AuditEntry]) -> int:
+def append(session: Session, pending: list[AuditEntry], *, commit: bool = False) -> int:
     """Link and write ``pending`` (sealed) at the chain's tip; returns the last entry's id.
 
     On SQLite the head is signed here; on PostgreSQL the caller signs it after the commit (``sign_through``).
+    ``commit`` (PostgreSQL, the session's whole transaction is committing and is flushed): send the COMMIT
+    with the append in one round trip, so the tip is released when the database has run them rather than
+    when the thread comes back to send COMMIT (on a busy worker that wait was half the tip's held time).
     """
-    if session.get_bind().dialect.name == "postgresql":
-        made = _append_pg(session, pending)
-        if made is None:  # no tip yet: the first append after the upgrade (or into an empty log)
-            _ensure_tip(session)
-            made = _append_pg(session, pending)
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        params = _params(pending)
+        if commit and bind in _TIP_SEEN:
+            made = _append_and_commit_pg(session, params)
+        else:
+            made = session.execute(APPEND_PG, {**params, "guard": False}).scalar()
+            if made is None:  # no tip yet: the first append after the upgrade (or into an empty log)
+                _ensure_tip(session)
+                made = session.execute(APPEND_PG, {**params, "guard": False}).scalar()
+            _TIP_SEEN.add(bind)  # type: ignore[arg-type]
         assert made is not None
         for e, (entry_id, prev, hash_) in zip(pending, made, strict=True):
             e.id, e.prev_hash, e.hash = entry_id, prev, hash_
@@ -113,13 +129,32 @@ def append(session: Session, pending: list[AuditEntry]) -> int:
     return _append_here(session, pending)
 
 
-def _append_pg(session: Session, pending: list[AuditEntry]) -> list[list[object]] | None:
+def _params(pending: list[AuditEntry]) -> dict[str, object]:
     rows = [{"i": i, "at": e.at.isoformat(), "actor": e.actor, "action": e.action, "entity": e.entity,
              "entity_id": e.entity_id, "before": e.before, "after": e.after, "area_id": e.area_id,
              "county_code": e.county_code, "scheme": e.scheme, "nonce": e.nonce, "mac": e.mac}
             for i, e in enumerate(pending, start=1)]
-    made = session.execute(APPEND_PG, {"tip": TIP_CHAIN, "rows": json.dumps(rows, ensure_ascii=False)}).scalar()
-    return made  # type: ignore[no-any-return]
+    return {"tip": TIP_CHAIN, "rows": json.dumps(rows, ensure_ascii=False)}
+
+
+def _append_and_commit_pg(session: Session, params: dict[str, object]) -> list[list[object]]:
+    """The append and the COMMIT in one round trip (psycopg's pipeline mode). The tip is known to exist (this
+    process has appended to it); should it have vanished, the statement's guard divides by zero and the whole
+    transaction rolls back rather than committing without its entries. SQLAlchemy's own COMMIT then finds the
+    connection idle, which psycopg treats as nothing to do."""
+    dbapi = session.connection().connection.dbapi_connection
+    assert dbapi is not None
+    with dbapi.pipeline():  # type: ignore[attr-defined]
+        cursor = dbapi.cursor()
+        cursor.execute(APPEND_RAW, {**params, "guard": True})
+        dbapi.commit()
+    row = cursor.fetchone()
+    assert row is not None and row[0] is not None
+    return row[0]  # type: ignore[no-any-return]
+
+
+# Engines whose database this process has seen a tip in; only those take the one-round-trip commit.
+_TIP_SEEN: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 def _append_here(session: Session, pending: list[AuditEntry]) -> int:
