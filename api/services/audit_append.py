@@ -86,10 +86,12 @@ SEGMENT = (select(AuditHead.last_id.label("signed_id"), AuditHead.last_hash.labe
 
 # The signature needs no wait for the disk (a crash loses it, and the next write signs past it), so the head
 # row is released at once; it only ever moves forward.
-SIGN = text("""
+SIGN_SQL = """
 UPDATE audit_heads SET last_id = :id, last_hash = :hash, mac = :mac, at = :at
 WHERE chain = :chain AND last_id < :id AND (SELECT set_config('synchronous_commit', 'off', true)) = 'off'
-""")
+"""
+# Sent with its COMMIT in one round trip, so the row is not held while the thread comes back to commit.
+SIGN_RAW = re.sub(r"(?<!:):(\w+)", r"%(\1)s", SIGN_SQL)
 
 
 def seal_entries(pending: list[AuditEntry]) -> None:
@@ -237,7 +239,11 @@ def sign_through(bind: Engine | Connection, last_id: int) -> bool:
             log.error("audit chain: entry %s is missing after the commit that wrote it; not signing", last_id)
             return False
         (_, key) = keys()[0]
-        conn.execute(SIGN, {"id": last_id, "hash": prev, "mac": head_mac(key, MAIN_CHAIN, last_id, prev),
-                            "at": utcnow(), "chain": MAIN_CHAIN})
+        dbapi = conn.connection.dbapi_connection
+        assert dbapi is not None
+        with dbapi.pipeline():  # type: ignore[attr-defined]
+            dbapi.cursor().execute(SIGN_RAW, {"id": last_id, "hash": prev, "at": utcnow(), "chain": MAIN_CHAIN,
+                                              "mac": head_mac(key, MAIN_CHAIN, last_id, prev)})
+            dbapi.commit()
     return True
 
