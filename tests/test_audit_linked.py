@@ -220,3 +220,18 @@ def test_a_vanished_tip_fails_the_write_rather_than_committing_it_without_entrie
         entries = conn.scalar(text("SELECT count(*) FROM audit_entries WHERE entity_id = '9'"))
         conn.execute(text("DROP TABLE probe"))
     assert (probes, entries) == ((0, 0) if engine.dialect.name == "postgresql" else (1, 1))
+
+
+def test_a_savepoint_released_mid_transaction_signs_nothing_until_the_commit(engine: Engine,
+                                                                              caplog: pytest.LogCaptureFixture
+                                                                              ) -> None:
+    """Releasing a savepoint runs the commit hooks (the staged entries are appended there), but nothing is
+    committed yet: the head is signed at the outer commit, and no signature is attempted before it."""
+    _write(engine, 1)
+    with transaction(engine) as s:
+        with s.begin_nested():
+            audit.record(s, "x", "thing.change", "thing", 7, None, {"n": 7})
+        audit.record(s, "x", "thing.change", "thing", 8, None, {"n": 8})
+    assert "not signing" not in caplog.text and "failed" not in caplog.text
+    result = _verify(engine)
+    assert (result.ok, result.count, result.unsigned) == (True, 3, 0)

@@ -127,6 +127,7 @@ def _drop_on_rollback(session: Session, previous_transaction: object) -> None:
     session.info.pop(PENDING, None)
     session.info.pop(AT_COMMIT, None)
     session.info.pop(TO_SIGN, None)
+    session.info.pop(audit_append.TIP_SEEN, None)
 
 
 @event.listens_for(Session, "after_commit")
@@ -134,16 +135,20 @@ def _sign_after_commit(session: Session) -> None:
     """Sign the head this transaction's append made, in a short transaction of its own on the connection the
     committed one used, before the session gives it back (a signature that fails is logged and left to the
     next write, whose signature covers these entries)."""
+    if session.in_nested_transaction():
+        return  # a savepoint released: nothing is committed yet, the outer transaction's commit signs
+    audit_append.tip_committed(session)
     to_sign = session.info.pop(TO_SIGN, None)
     if to_sign is None:
         return
     last, connection = to_sign
+    # The committed transaction's connection, unless something has already begun another transaction on it
+    # (then a connection of its own: never touch a transaction that is not the signature's).
+    bind = connection if not connection.closed and not connection.in_transaction() else connection.engine
     try:
-        audit_append.sign_through(connection, last)
+        audit_append.sign_through(bind, last)
     except Exception:  # the entries are committed; the next signature covers them
         audit_append.log.exception("audit chain: signing the head at entry %s failed", last)
-        if connection.in_transaction():
-            connection.rollback()
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -123,7 +123,7 @@ def append(session: Session, pending: list[AuditEntry], *, commit: bool = False)
             if made is None:  # no tip yet: the first append after the upgrade (or into an empty log)
                 _ensure_tip(session)
                 made = session.execute(APPEND_PG, {**params, "guard": False}).scalar()
-            _TIP_SEEN.add(bind)  # type: ignore[arg-type]
+            session.info[TIP_SEEN] = bind  # trusted once this transaction commits (``tip_committed``)
         assert made is not None
         for e, (entry_id, prev, hash_) in zip(pending, made, strict=True):
             e.id, e.prev_hash, e.hash = entry_id, prev, hash_
@@ -155,8 +155,17 @@ def _append_and_commit_pg(session: Session, params: dict[str, object]) -> list[l
     return row[0]  # type: ignore[no-any-return]
 
 
-# Engines whose database this process has seen a tip in; only those take the one-round-trip commit.
+# Engines whose database this process has seen a tip in, in a committed transaction; only those take the
+# one-round-trip commit.
 _TIP_SEEN: weakref.WeakSet[Engine] = weakref.WeakSet()
+TIP_SEEN = "anju.audit.tip_seen"
+
+
+def tip_committed(session: Session) -> None:
+    """After a commit: a tip this transaction read (or created) now exists for every later transaction."""
+    bind = session.info.pop(TIP_SEEN, None)
+    if bind is not None:
+        _TIP_SEEN.add(bind)
 
 
 def _append_here(session: Session, pending: list[AuditEntry]) -> int:
@@ -246,4 +255,3 @@ def sign_through(bind: Engine | Connection, last_id: int) -> bool:
                                               "mac": head_mac(key, MAIN_CHAIN, last_id, prev)})
             dbapi.commit()
     return True
-
