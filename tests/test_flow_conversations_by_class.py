@@ -214,3 +214,9 @@ def test_a_question_at_the_village_question_of_a_subscription_is_not_taken_for_a
     kwargs = {"hint": hint} if hint else {}
     replies = play(engine, [("订阅", []), (question, [], ["没有找到这个村"]), ("东村", ["东村"])], **kwargs)
     assert "东村" in replies[-1] and len(rows(engine, Subscription)) == 1
+
+
+@pytest.mark.parametrize("said", ["给俺订上东村的公示通知", "俺想收东村的危改通知", "还是订上吧 东村的"])
+def test_subscribe_said_with_other_verbs(engine: Engine, villages: None, said: str) -> None:
+    say(engine, "山阴县")
+    assert "已订阅" in say(engine, said)

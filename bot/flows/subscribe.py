@@ -21,9 +21,10 @@ NAME = "subscribe"
 WORDS = ("订阅", "subscribe", "구독")
 # "俺想收古城镇西村的公示通知", "我又想收了 订阅南村的通知", "公示了能通知我不": the wish in the farmer's words.
 # Also "订阅南村" after other words ("俺又想收了 订阅南村") and "공지 구독하고 싶어요".
-WISH = re.compile(r"^(?:(?:俺|我|咱)(?:们)?)?(?:又|还|也|还是)?(?:想|要|想要)?(?:收|接收|订阅|订)(?:了)?[\s,，]*"
-                  r".{0,14}?(?:公示|村)的?(?:通知|消息|提醒)|^.{0,12}公示.{0,6}(?:通知我|告诉我|发给我|提醒我)|"
-                  r"(?:^|[\s,，。])(?:订阅|我要订|想订)\s*[\u4e00-\u9fff]{1,6}村|"
+WISH = re.compile(r"^(?:(?:给|帮)?(?:俺|我|咱)(?:们)?)?(?:又|还|也|还是)?(?:想|要|想要)?(?:收|接收|订阅|订上|订)(?:了)?"
+                  r"[\s,，]*.{0,14}?(?:公示|村|危改|危房|改造)的?(?:通知|消息|提醒)|"
+                  r"^.{0,12}公示.{0,6}(?:通知我|告诉我|发给我|提醒我)|"
+                  r"(?:^|[\s,，。]|还是|那就?)(?:订阅|我要订|想订|订上)(?:吧|了)?[\s,，]*[\u4e00-\u9fff]{1,6}村|"
                   r"^(?:i want to |please )?(?:get|receive|subscribe to) .{0,30}(?:notices|notifications|publicity)|"
                   r"^(?:i(?: want|'d like| would like) to |please |can you |could you )?subscribe(?: me)?\b|"
                   r"(?:notify|tell|text) me when .{0,30}(?:list|notice|publicity)|"
