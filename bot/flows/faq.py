@@ -20,9 +20,7 @@ from bot.engine.context import reply_language
 from bot.engine.keywords import (
     DONE,
     PLAINER,
-    TAIL,
     WHAT_NOW,
-    alternatives,
     cancels,
     leaves_to_ask,
     repeats,
@@ -46,6 +44,17 @@ from bot.flows import (
 )
 from bot.flows import county as county_flow
 from bot.flows.faq_several import Asked, asked_topics, compose
+from bot.flows.faq_words import (
+    ACK_RUN,
+    ACKNOWLEDGED,
+    OBJECT_INTENT,
+    PUZZLED,
+    REPORT_INTENT,
+    THANKS,
+    THANKS_IN,
+    asks_how,
+    assents,
+)
 from bot.flows.wishes import PUBLICITY_TOPIC
 from bot.nlu import brief, grounding
 from bot.nlu.clauses import Clause, with_continuation
@@ -56,57 +65,10 @@ DETAIL_KEY = "1"
 ALSO_KEY = "2"
 MENU_SIZE = 3
 ASK, ANSWERED, CHOOSE = "ask", "answered", "choose"
-# What farmers send between questions. Matched whole (after normalize.token), and only here, where no flow
-# took the message: inside screening 没有 and 不知道 are answers.
-ACKNOWLEDGED = frozenset({"谢谢", "多谢", "谢谢你", "谢谢您", "感谢", "好的", "好", "好吧", "好滴", "行", "行吧", "嗯",
-                          "嗯嗯", "哦", "噢", "知道了", "明白了", "明白", "懂了", "收到", "可以", "是的", "对", "没有",
-                          "没有了", "没了", "没事", "没事了", "ok", "okay", "thanks", "thank you", "thx", "고마워요",
-                          "감사합니다", "알겠습니다", "네"})
-THANKS = frozenset({"谢谢", "多谢", "谢谢你", "谢谢您", "感谢", "thanks", "thank you", "thx", "고마워요", "감사합니다"})
-# "好 确认", "行 就这样", "ok sure", "네 확인": assent in a few words, right after a flow ended. Acknowledged, never
-# searched as a question (a policy answer to "好 确认" is noise).
-ASSENT_WORDS = frozenset({"确认", "确定", "对的", "没问题", "就这样", "就这样吧", "中", "妥", "成", "要得", "同意",
-                          "confirm", "confirmed", "yes", "sure", "fine", "great", "good", "확인", "좋아요", "그래요",
-                          "예", "알겠어요"})
-_PIECES = re.compile(r"[\s,，。.!！~～、]+")
-
-
-def assents(said: str) -> bool:
-    """Nothing but words of assent or thanks, two or more of them ("好 确认"; a single one is ACKNOWLEDGED)."""
-    pieces = [p for p in _PIECES.split(said.strip()) if p]
-    return bool(pieces) and all(p in ACKNOWLEDGED or p in ASSENT_WORDS for p in pieces)
-
-
-# "好的 知道了", "ok thx", "行 明白了 谢谢啦": several of them in one message, with particles between.
-_ACK_WORDS = (*ACKNOWLEDGED, *ASSENT_WORDS, "好嘞", "好哒", "知道啦", "明白啦", "谢啦", "谢了", "got it", "i see",
-              "네네")
-_ACK_RUN = re.compile(r"^(?:(?:" + alternatives(*_ACK_WORDS) + r")" + TAIL + r"[啦嘞哦噢]*" + TAIL + r")+$",
-                      re.IGNORECASE)
-_THANKS_IN = re.compile(alternatives(*THANKS, "谢啦", "谢了"), re.IGNORECASE)
-PUZZLED = frozenset({"不知道", "不懂", "我不懂", "看不懂", "听不懂", "不明白", "没看懂", "啥意思", "什么意思", "啥",
-                     "什么", "咋整", "怎么办", "不会", "모르겠어요", "무슨 뜻이에요", "i don't understand", "what"})
 ASIDE_MIN_CHARS = 4
 # An aside retrieval is unsure of is still answered with its best topic when it scores this well (as a question
 # outside a flow is: "decide, don't deflect"); below it the flow's question is asked again.
 ASIDE_CLARIFY_SCORE = 0.5
-# What a farmer says who has something to report or to object to, rather than a question about the rule.
-REPORT_INTENT = re.compile(r"(我|俺|咱)(们)?(要|想)(举报|告|反映|投诉)|我要告")
-OBJECT_INTENT = re.compile(r"(我|俺|咱)(们)?(要|想)(对.{0,24}?)?(提|提出)?(个)?异议|对.{0,12}有意见|"
-                           r"(公示|名单).{0,12}(我|俺|咱)(们)?(要|想|得)(提|提出|反映)(个|点)?(意见|看法)|"
-                           r"(我|俺|咱)(们)?(要|想)(对|给)?.{0,12}(公示|名单).{0,6}(提|提出)(个|点)?(意见|看法)|"
-                           r"(公示|名单).{0,12}(不服|不同意|不认)|"
-                           r"^(?!.*(咋|怎么|怎样|如何|啥|吗|么|[?？])).*((公示|名单).{0,6}有问题|不该评|不应该评|还评上了)|"
-                           r"\b(i|we) (want|would like|wish|need) to (file |make |raise |lodge )?(an )?object|"
-                           r"\b(i|we) (disagree with|dispute|challenge) .{0,30}\b(list|publicity|notice)|"
-                           r"(공시|명단).{0,12}(이의|이견|의견|문제 ?(가|를)? ?(제기|있))|"
-                           r"\bi object to\b|이의\s*(를|가)?\s*(제기|신청|있어요|있습니다|하고 싶)", re.IGNORECASE)
-# "举报冒领的咋处理", "举报电话多少": a question about reporting, even with an incident named in it.
-_HOW = re.compile(r"怎么|咋|如何|多少|哪里|哪儿|电话|吗|么|[?？]|有没有|能不能|可以.{0,4}不|\b(?:how|what|where)\b|\?|"
-                  r"어떻게|어디|뭐", re.IGNORECASE)
-
-
-def _asks_how(text: str) -> bool:
-    return _HOW.search(text) is not None
 
 
 # Closing words outside any flow, besides the leave words every flow knows: the farmer is done, not asking.
@@ -247,10 +209,10 @@ class FaqFlow(Flow):
         if _closing(said):
             turn.finish()
             return [Reply(turn._("好的，不办了，什么也没有提交。有问题随时再问；回复0看菜单。"))]
-        acknowledged = said in ACKNOWLEDGED or _ACK_RUN.match(said) is not None or assents(said)
+        acknowledged = said in ACKNOWLEDGED or ACK_RUN.match(said) is not None or assents(said)
         if acknowledged or said in PUZZLED:
             turn.finish()
-            if said in THANKS or (acknowledged and _THANKS_IN.search(said)):
+            if said in THANKS or (acknowledged and THANKS_IN.search(said)):
                 return [Reply(turn._("不客气。还有问题可以直接问我，回复0看菜单。"))]
             if acknowledged:
                 return [Reply(turn._("好的。还有问题可以直接问我，回复0看菜单。"))]
@@ -323,7 +285,7 @@ class FaqFlow(Flow):
         reads what it already says). A question about how to report, with no incident in it, stays a question."""
         near = {hit.faq_id for hit in result.hits[:2]}
         for topic, intent, flow in HAND_OVERS:
-            told = flow is complaint.FLOW and complaint_cues.wants_to_report(text) and not _asks_how(text)
+            told = flow is complaint.FLOW and complaint_cues.wants_to_report(text) and not asks_how(text)
             if (topic in near and intent.search(text)) or told:
                 turn.finish()
                 turn.text = text
