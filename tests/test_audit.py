@@ -84,9 +84,7 @@ def test_reordered_entries_are_found(engine: Engine) -> None:
 
 def test_orm_refuses_update_and_delete(session: Session) -> None:
     audit.record(session, "test", "x", "thing", 1, None, {"a": 1})
-    [appended] = audit.append_pending(session)
-    entry = session.get(AuditEntry, appended.id)  # on PostgreSQL the append is one statement, not the ORM's
-    assert entry is not None
+    [entry] = audit.append_pending(session)
     entry.actor = "forged"
     with pytest.raises(audit.AuditTampering):
         session.flush()

@@ -66,7 +66,7 @@ def test_entries_are_keyed_and_the_head_is_signed(engine: Engine) -> None:
         head = s.get(AuditHead, "main")
         assert head is not None and (head.last_id, head.last_hash) == (entries[-1].id, entries[-1].hash)
     kid = audit_chain.key_id(audit_chain.DEV_AUDIT_KEY.encode())
-    assert {e.scheme for e in entries} == {f"hmac-link:{kid}"}
+    assert {e.scheme for e in entries} == {f"hmac-sha256:{kid}"}
     result = _verify(engine)
     assert result.ok and result.count == 3 and result.head_id == entries[-1].id and result.legacy == 0
 
@@ -125,12 +125,11 @@ def test_a_mac_made_with_another_key_is_found(engine: Engine) -> None:
     with transaction(engine) as s:
         e = s.get(AuditEntry, 2)
         assert e is not None
-        guess = audit_chain.linked_mac(b"guessed", nonce=e.nonce or "", at=e.at, actor="forged",
-                                       action=e.action, entity=e.entity, entity_id=e.entity_id, before=e.before,
-                                       after=e.after, area_id=e.area_id, county_code=e.county_code)
-    with engine.begin() as conn:  # the link recomputed too: it needs no key
-        conn.execute(text("UPDATE audit_entries SET actor = 'forged', mac = :m, hash = :h WHERE id = 2"),
-                     {"m": guess, "h": audit_chain.link(e.prev_hash, guess)})
+        guess = audit_chain.entry_mac(b"guessed", at=e.at, actor="forged", action=e.action, entity=e.entity,
+                                      entity_id=e.entity_id, before=e.before, after=e.after,
+                                      prev_hash=e.prev_hash, area_id=e.area_id, county_code=e.county_code)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE audit_entries SET actor = 'forged', hash = :h WHERE id = 2"), {"h": guess})
     assert (_verify(engine).reason, _verify(engine).bad_id) == ("changed", 2)
 
 
@@ -139,7 +138,7 @@ def test_restoring_an_old_head_is_found_by_the_sealed_copy(engine: Engine) -> No
     cutting the chain. A head sealed outside the database still shows it."""
     _write(engine, 3)
     with engine.begin() as conn:
-        saved = conn.execute(text("SELECT last_id, last_hash, mac FROM audit_heads WHERE chain = 'main'")).one()
+        saved = conn.execute(text("SELECT last_id, last_hash, mac FROM audit_heads")).one()
     _write(engine, 3)
     with transaction(engine) as s:
         head = s.get(AuditHead, "main")
@@ -147,7 +146,7 @@ def test_restoring_an_old_head_is_found_by_the_sealed_copy(engine: Engine) -> No
         sealed = (head.last_id, head.last_hash)
     _delete_newest(engine, 3)
     with engine.begin() as conn:
-        conn.execute(text("UPDATE audit_heads SET last_id = :i, last_hash = :h, mac = :m WHERE chain = 'main'"),
+        conn.execute(text("UPDATE audit_heads SET last_id = :i, last_hash = :h, mac = :m"),
                      {"i": saved.last_id, "h": saved.last_hash, "m": saved.mac})
     assert _verify(engine).ok  # the database alone cannot tell
     result = _verify(engine, sealed=sealed)

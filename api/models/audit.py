@@ -15,11 +15,9 @@ from api.models._types import UTCDateTime, utcnow
 class AuditEntry(Base):
     """``hash`` covers this entry's fields and ``prev_hash``, so changing or deleting any entry breaks the chain.
 
-    ``scheme`` says how ``hash`` was made: ``sha256`` (entries written before the chain was keyed),
-    ``hmac-sha256:<key id>`` (``hash`` is the keyed MAC over the entry and ``prev_hash``) or, since migration
-    0009, ``hmac-link:<key id>`` (``mac`` is the keyed MAC over the entry and ``nonce``; ``hash`` the keyless
-    SHA-256 link over ``prev_hash`` and ``mac``: see docs/AUDIT.md). ``area_id``/``county_code`` say whose
-    area the entry belongs to, for reading it within a supervisor's scope.
+    ``scheme`` says how ``hash`` was made: ``sha256`` (entries written before the chain was keyed) or
+    ``hmac-sha256:<key id>``. ``area_id``/``county_code`` say whose area the entry belongs to, for reading it
+    within a supervisor's scope.
     """
 
     __tablename__ = "audit_entries"
@@ -37,15 +35,11 @@ class AuditEntry(Base):
     scheme: Mapped[str] = mapped_column(String(32), default="sha256")
     area_id: Mapped[int | None] = mapped_column(Integer, index=True)
     county_code: Mapped[str | None] = mapped_column(String(6), index=True)
-    nonce: Mapped[str | None] = mapped_column(String(32))
-    mac: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditHead(Base):
-    """Row ``main``: the newest entry of the chain the service has signed with the audit key — deleting the
-    newest entries, or relinking the chain, no longer matches it. Row ``main:tip``: the chain's unsigned tip,
-    moved by the database on every append (its row lock is what orders writers); ``base_id`` is the tip
-    before the last append, the one head ``verify`` accepts as signed while that append awaits its signature."""
+    """The newest entry of the chain, signed with the audit key: deleting the newest entries, or recomputing the
+    chain, no longer matches it. Kept apart from ``audit_entries`` and updated in the same transaction."""
 
     __tablename__ = "audit_heads"
 
@@ -54,7 +48,6 @@ class AuditHead(Base):
     last_hash: Mapped[str] = mapped_column(String(64))
     mac: Mapped[str] = mapped_column(String(64))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    base_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class NumberSeries(Base):

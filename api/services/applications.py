@@ -69,7 +69,7 @@ def create_application(session: Session, actor: Actor, data: ApplicationIn,
     reference ``paper_ref`` the filing event keeps (who entered it and when are the event's actor and time).
 
     ``number_at_commit``: the row is written with a placeholder and takes its number when the transaction
-    commits, just before its audit entry is sealed (``numbering.number_at_commit``); the caller commits before it
+    commits, under the audit chain's head (``numbering.number_at_commit``); the caller commits before it
     shows the number (the API's filing route). Otherwise the number is taken now."""
     require_writer(actor)
     household = get_household(session, actor, data.household_id)

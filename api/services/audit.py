@@ -2,10 +2,9 @@
 off entries shows (api/services/audit_chain.py holds the cryptography and ``verify``).
 
 ``record`` only stages an entry; the staged entries of a transaction are appended together just before it
-commits (or before the transaction itself reads the log), by api/services/audit_append.py: their keyed MACs
-are computed first, then the chain's head is taken for one statement (the tip row's lock on PostgreSQL, the
-single write lock on SQLite), and on PostgreSQL the head is signed just after the commit. Writers never fork
-the chain, and the key never reaches the database.
+commits (or before the transaction itself reads the log). Only then is the chain's head taken: a row lock on
+the ``audit_heads`` row on PostgreSQL, the single write lock on SQLite. So the head is held for the last few
+statements of a transaction rather than from its first audited change, and writers still never fork the chain.
 """
 
 from __future__ import annotations
@@ -17,11 +16,14 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from api.models import AuditEntry
-from api.services import audit_append
+from api.db import hold_write_lock
+from api.models import AuditEntry, AuditHead
+from api.models._types import utcnow
 from api.services.audit_chain import (  # noqa: F401  (re-exported: the log's one public module)
     GENESIS,
     LEGACY,
@@ -36,8 +38,7 @@ from api.services.audit_chain import (  # noqa: F401  (re-exported: the log's on
 from api.services.audit_scope import where_of
 
 PENDING = "anju.audit.pending"
-AT_COMMIT = "anju.audit.at_commit"
-TO_SIGN = "anju.audit.to_sign"
+UNDER_HEAD = "anju.audit.under_head"
 
 
 class AuditTampering(RuntimeError):
@@ -84,39 +85,63 @@ def record(session: Session, actor: str, action: str, entity: str, entity_id: st
     return entry
 
 
-def at_commit(session: Session, step: Callable[[], None]) -> None:
-    """Run ``step`` at commit, just before the staged entries are sealed and chained (it may still change them).
+def under_head(session: Session, step: Callable[[], None]) -> None:
+    """Run ``step`` at commit, once the chain's head is held and before the staged entries are chained.
 
     For work that would otherwise need a lock of its own for the rest of the transaction: the filing's number
-    (api/services/numbering.py) is taken here, so the county's counter is locked only for the commit's last
-    statements. Needs an entry staged in the transaction.
+    (api/services/numbering.py) is taken here, so every writer queues on one row (the head) instead of a
+    filing holding the county's counter while it waits for the head. Needs an entry staged in the transaction.
     """
-    session.info.setdefault(AT_COMMIT, []).append(step)
+    session.info.setdefault(UNDER_HEAD, []).append(step)
 
 
-def append_pending(session: Session, *, commit: bool = False) -> list[AuditEntry]:
-    """Seal, chain and write the transaction's staged entries. Idempotent; cheap when none.
+def _take_head(session: Session) -> AuditHead:
+    """The chain's head row, locked until commit (created on the chain's first keyed entry)."""
+    hold_write_lock(session)  # SQLite: the write lock first, so the head read next is the committed one
+    query = select(AuditHead).where(AuditHead.chain == MAIN_CHAIN).with_for_update()
+    head = session.scalars(query).first()
+    if head is not None:
+        return head
+    # First keyed entry: continue from the newest (unkeyed) entry. Two first writers race on the primary key;
+    # the loser's INSERT waits and then does nothing, and its SELECT ... FOR UPDATE finds the winner's row.
+    newest = session.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(AuditHead).values(
+        chain=MAIN_CHAIN, last_id=newest.id if newest else 0, last_hash=newest.hash if newest else GENESIS,
+        mac="", at=utcnow()).on_conflict_do_nothing())
+    head = session.scalars(query.execution_options(populate_existing=True)).first()
+    assert head is not None
+    return head
 
-    On PostgreSQL the new head is signed after the commit (``_sign_after_commit``); on SQLite at once.
-    """
+
+def append_pending(session: Session) -> list[AuditEntry]:
+    """Chain and write the transaction's staged entries, and sign the new head. Idempotent; cheap when none."""
     pending: list[AuditEntry] | None = session.info.pop(PENDING, None)
     if not pending:
         return []
-    for step in session.info.pop(AT_COMMIT, []):
+    (kid, key) = keys()[0]
+    scheme = f"hmac-sha256:{kid}"
+    head = _take_head(session)
+    for step in session.info.pop(UNDER_HEAD, []):
         step()
-    if commit:
-        session.flush()  # nothing may be left for after the COMMIT that may go out with the append
-    audit_append.seal_entries(pending)
-    last = audit_append.append(session, pending, commit=commit and not session.in_nested_transaction())
-    if session.get_bind().dialect.name == "postgresql":
-        # signed after the commit, on the transaction's own connection (no second checkout and its ping)
-        session.info[TO_SIGN] = (max(last, session.info.get(TO_SIGN, (0, None))[0]), session.connection())
+    prev = head.last_hash
+    at = utcnow()
+    for entry in pending:
+        entry.at, entry.prev_hash, entry.scheme = at, prev, scheme
+        entry.hash = prev = entry_mac(key, at=at, actor=entry.actor, action=entry.action, entity=entry.entity,
+                                      entity_id=entry.entity_id, before=entry.before, after=entry.after,
+                                      prev_hash=entry.prev_hash, area_id=entry.area_id,
+                                      county_code=entry.county_code)
+    session.add_all(pending)
+    session.flush()
+    sign_head(head, pending[-1].id, prev)
+    head.at = at
     return pending
 
 
 @event.listens_for(Session, "before_commit")
 def _append_before_commit(session: Session) -> None:
-    append_pending(session, commit=True)
+    append_pending(session)
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -125,30 +150,7 @@ def _drop_on_rollback(session: Session, previous_transaction: object) -> None:
     if getattr(previous_transaction, "nested", False):
         return  # a savepoint: its staged entries were recorded after it (see numbering), keep them
     session.info.pop(PENDING, None)
-    session.info.pop(AT_COMMIT, None)
-    session.info.pop(TO_SIGN, None)
-    session.info.pop(audit_append.TIP_SEEN, None)
-
-
-@event.listens_for(Session, "after_commit")
-def _sign_after_commit(session: Session) -> None:
-    """Sign the head this transaction's append made, in a short transaction of its own on the connection the
-    committed one used, before the session gives it back (a signature that fails is logged and left to the
-    next write, whose signature covers these entries)."""
-    if session.in_nested_transaction():
-        return  # a savepoint released: nothing is committed yet, the outer transaction's commit signs
-    audit_append.tip_committed(session)
-    to_sign = session.info.pop(TO_SIGN, None)
-    if to_sign is None:
-        return
-    last, connection = to_sign
-    # The committed transaction's connection, unless something has already begun another transaction on it
-    # (then a connection of its own: never touch a transaction that is not the signature's).
-    bind = connection if not connection.closed and not connection.in_transaction() else connection.engine
-    try:
-        audit_append.sign_through(bind, last)
-    except Exception:  # the entries are committed; the next signature covers them
-        audit_append.log.exception("audit chain: signing the head at entry %s failed", last)
+    session.info.pop(UNDER_HEAD, None)
 
 
 @event.listens_for(Session, "do_orm_execute")

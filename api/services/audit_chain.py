@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.models import AuditEntry, AuditHead
@@ -27,10 +27,7 @@ from api.settings import get_settings
 
 GENESIS = "0" * 64
 LEGACY = "sha256"
-KEYED = "hmac-sha256"   # entries up to migration 0009: the MAC covers the entry and ``prev_hash``
-LINKED = "hmac-link"    # since 0009: the MAC covers the entry and a nonce; ``hash`` links it keylessly
-MAIN_CHAIN = "main"     # the signed head
-TIP_CHAIN = "main:tip"  # the unsigned tip the database moves on every append (its row lock orders writers)
+MAIN_CHAIN = "main"
 # DEVELOPMENT ONLY: public, so a chain made with it protects nothing. Used only when ANJU_ENVIRONMENT is
 # "development" and ANJU_AUDIT_KEY is unset; anywhere else keys() refuses.
 DEV_AUDIT_KEY = "dev-only-audit-key-not-secret-do-not-deploy"
@@ -94,24 +91,6 @@ def entry_mac(key: bytes, *, at: dt.datetime, actor: str, action: str, entity: s
     return hmac.new(key, _canonical(payload), hashlib.sha256).hexdigest()
 
 
-def linked_mac(key: bytes, *, nonce: str, at: dt.datetime, actor: str, action: str, entity: str,
-               entity_id: str, before: dict[str, Any] | None, after: dict[str, Any] | None,
-               area_id: int | None, county_code: str | None) -> str:
-    """HMAC-SHA256 over the canonical JSON of an entry and its random nonce, but not its place in the chain:
-    computed before the chain's head is taken, so the head is held only while the database links the entry.
-    The nonce makes every MAC unique, so a copy of an entry shows as a repeated MAC."""
-    payload = {"v": 2, "nonce": nonce, "at": _stamp(at), "actor": actor, "action": action, "entity": entity,
-               "entity_id": entity_id, "before": before, "after": after, "area_id": area_id,
-               "county_code": county_code}
-    return hmac.new(key, _canonical(payload), hashlib.sha256).hexdigest()
-
-
-def link(prev_hash: str, mac: str) -> str:
-    """The keyless link of a ``hmac-link`` entry: SHA-256 over the previous link and the entry's MAC (the
-    database computes the same with ``sha256(convert_to(prev || mac, 'UTF8'))``)."""
-    return hashlib.sha256(f"{prev_hash}{mac}".encode()).hexdigest()
-
-
 def head_mac(key: bytes, chain: str, last_id: int, last_hash: str) -> str:
     return hmac.new(key, f"head|{chain}|{last_id}|{last_hash}".encode(), hashlib.sha256).hexdigest()
 
@@ -131,10 +110,9 @@ def head_is_signed(chain: str, last_id: int, last_hash: str, mac: str) -> bool:
 class VerifyResult:
     """``ok`` with the number of entries checked; otherwise the first bad entry and why.
 
-    ``reason``: changed, deleted, reordered, duplicated (a copy of an entry), unknown_key, downgraded (an unkeyed
-    entry after keyed ones), truncated (newest entries gone), head_forged, head_missing, unsigned_tail (entries
-    past the signed head other than the last append). ``legacy`` counts the unkeyed entries from before the
-    chain was keyed; ``unsigned`` the entries of the last append whose head the service has yet to sign.
+    ``reason``: changed, deleted, reordered, unknown_key, downgraded (an unkeyed entry after keyed ones),
+    truncated (newest entries gone), head_forged, head_missing, unsigned_tail (entries past the signed head).
+    ``legacy`` counts the unkeyed entries from before the chain was keyed.
     """
 
     ok: bool
@@ -144,37 +122,18 @@ class VerifyResult:
     detail: str = ""
     legacy: int = 0
     head_id: int | None = field(default=None, compare=False)
-    unsigned: int = field(default=0, compare=False)
 
 
-COLUMNS = (AuditEntry.id, AuditEntry.at, AuditEntry.actor, AuditEntry.action, AuditEntry.entity,
-           AuditEntry.entity_id, AuditEntry.before, AuditEntry.after, AuditEntry.prev_hash, AuditEntry.hash,
-           AuditEntry.scheme, AuditEntry.area_id, AuditEntry.county_code, AuditEntry.nonce, AuditEntry.mac)
-
-
-def entry_fault(e: Any, ring: dict[str, bytes]) -> tuple[str, str] | None:
-    """Why one entry (a row of ``COLUMNS``) does not check out on its own, or None: its MAC, and for
-    ``hmac-link`` entries also its link to ``prev_hash`` (the link needs no key; the MAC does)."""
+def _recompute(e: Any, ring: dict[str, bytes]) -> str | None:
     if e.scheme == LEGACY:
-        recomputed = entry_hash(at=e.at, actor=e.actor, action=e.action, entity=e.entity, entity_id=e.entity_id,
-                                before=e.before, after=e.after, prev_hash=e.prev_hash)
-        return None if hmac.compare_digest(recomputed, e.hash) else ("changed", "the entry's hash does not match")
-    kind, _, kid = e.scheme.partition(":")
-    key = ring.get(kid)
-    if key is None or kind not in (KEYED, LINKED):
-        return ("unknown_key", f"signed with key {kid}, which is not configured "
-                               "(ANJU_AUDIT_KEY / ANJU_AUDIT_OLD_KEYS)")
-    fields = {"at": e.at, "actor": e.actor, "action": e.action, "entity": e.entity, "entity_id": e.entity_id,
-              "before": e.before, "after": e.after, "area_id": e.area_id, "county_code": e.county_code}
-    if kind == KEYED:
-        mac, stored = entry_mac(key, prev_hash=e.prev_hash, **fields), e.hash
-    else:
-        mac, stored = linked_mac(key, nonce=e.nonce or "", **fields), e.mac or ""
-    if not hmac.compare_digest(mac, stored):
-        return ("changed", "the entry's content no longer matches its MAC")
-    if kind == LINKED and not hmac.compare_digest(link(e.prev_hash, mac), e.hash):
-        return ("changed", "the entry's link does not match its MAC and the link before it")
-    return None
+        return entry_hash(at=e.at, actor=e.actor, action=e.action, entity=e.entity, entity_id=e.entity_id,
+                          before=e.before, after=e.after, prev_hash=e.prev_hash)
+    key = ring.get(e.scheme.partition(":")[2])
+    if key is None:
+        return None
+    return entry_mac(key, at=e.at, actor=e.actor, action=e.action, entity=e.entity, entity_id=e.entity_id,
+                     before=e.before, after=e.after, prev_hash=e.prev_hash, area_id=e.area_id,
+                     county_code=e.county_code)
 
 
 def verify(session: Session, *, sealed: tuple[int, str] | None = None) -> VerifyResult:
@@ -182,17 +141,16 @@ def verify(session: Session, *, sealed: tuple[int, str] | None = None) -> Verify
 
     A deleted entry shows as a link to a hash that no longer exists; a reordered one as a link to an entry
     that is not the one before it; deleting the newest entries as a head that names an entry no longer there;
-    a changed entry as a MAC that does not match (without the key nobody can make one that does); entries
-    deleted, reordered or copied and then relinked with plain SHA-256 as a chain that no longer reaches the
-    signed head, or as a repeated MAC.
+    a recomputed chain as entries whose MAC does not match (without the key nobody can make one that does).
     ``sealed`` is a head kept outside the database (``anju audit seal``): the chain must still reach it.
     """
     ring = keys()[1]
+    columns = (AuditEntry.id, AuditEntry.at, AuditEntry.actor, AuditEntry.action, AuditEntry.entity,
+               AuditEntry.entity_id, AuditEntry.before, AuditEntry.after, AuditEntry.prev_hash,
+               AuditEntry.hash, AuditEntry.scheme, AuditEntry.area_id, AuditEntry.county_code)
     head = session.get(AuditHead, MAIN_CHAIN)
-    tip = session.get(AuditHead, TIP_CHAIN)
-    rows = session.execute(select(*COLUMNS).order_by(AuditEntry.id).execution_options(yield_per=1000))
-    expected_prev, count, legacy, keyed_seen, past_head = GENESIS, 0, 0, False, 0
-    signed_id = head.last_id if head else None
+    rows = session.execute(select(*columns).order_by(AuditEntry.id).execution_options(yield_per=1000))
+    expected_prev, count, legacy, keyed_seen = GENESIS, 0, 0, False
     seen: dict[int, str] = {}
     wanted = {head.last_id} if head else set()
     if sealed:
@@ -203,7 +161,12 @@ def verify(session: Session, *, sealed: tuple[int, str] | None = None) -> Verify
         if e.scheme == LEGACY and keyed_seen:
             fail = ("downgraded", "an unkeyed entry follows keyed ones: the chain was recomputed without the key")
         else:
-            fail = entry_fault(e, ring)
+            recomputed = _recompute(e, ring)
+            if recomputed is None:
+                fail = ("unknown_key", f"signed with key {e.scheme.partition(':')[2]}, which is not configured "
+                                       "(ANJU_AUDIT_KEY / ANJU_AUDIT_OLD_KEYS)")
+            elif not hmac.compare_digest(recomputed, e.hash):
+                fail = ("changed", "the entry's content no longer matches its MAC")
         if fail is None and e.prev_hash != expected_prev:
             rows.close()
             linked = session.scalar(select(AuditEntry.id).where(AuditEntry.hash == e.prev_hash))
@@ -221,28 +184,12 @@ def verify(session: Session, *, sealed: tuple[int, str] | None = None) -> Verify
             seen[e.id] = e.hash
         expected_prev, last_id = e.hash, e.id
         count += 1
-        past_head += signed_id is not None and e.id > signed_id
-    copy = _repeated_mac(session)
-    if copy is not None:
-        return VerifyResult(False, count, copy, "duplicated",
-                            "the entry is a copy of another (same MAC): a replayed entry, relinked", legacy)
-    return _check_head(head, tip, sealed, seen, count, legacy, (last_id, expected_prev, past_head), keyed_seen)
+    return _check_head(head, sealed, seen, count, legacy, last_id, keyed_seen)
 
 
-def _repeated_mac(session: Session) -> int | None:
-    """The newest entry whose MAC another entry also has. Every ``hmac-link`` MAC covers a random nonce, so a
-    repeat is a copied row: the links alone (keyless) cannot show a copy placed and relinked."""
-    repeated = (select(AuditEntry.mac).where(AuditEntry.mac.is_not(None)).group_by(AuditEntry.mac)
-                .having(func.count() > 1).limit(1).scalar_subquery())
-    return session.scalar(select(func.max(AuditEntry.id)).where(AuditEntry.mac == repeated))
-
-
-def _check_head(head: AuditHead | None, tip: AuditHead | None, sealed: tuple[int, str] | None,
-                seen: dict[int, str], count: int, legacy: int, end: tuple[int | None, str, int],
-                keyed_seen: bool) -> VerifyResult:
-    """The chain must reach the signed head and every head sealed outside the database, and end at it — or at
-    the tip of the one append after it whose head the service signs just after its commit."""
-    last_id, last_hash, past_head = end
+def _check_head(head: AuditHead | None, sealed: tuple[int, str] | None, seen: dict[int, str], count: int,
+                legacy: int, last_id: int | None, keyed_seen: bool) -> VerifyResult:
+    """The chain must end exactly at the signed head, and reach every head sealed outside the database."""
     if sealed is not None and seen.get(sealed[0]) != sealed[1]:
         what = "is missing" if sealed[0] not in seen else "has a different hash"
         return VerifyResult(False, count, sealed[0], "truncated",
@@ -255,8 +202,6 @@ def _check_head(head: AuditHead | None, tip: AuditHead | None, sealed: tuple[int
     if not head_is_signed(head.chain, head.last_id, head.last_hash, head.mac):
         return VerifyResult(False, count, head.last_id, "head_forged",
                             "the head's signature does not match: it was written without the key", legacy)
-    if head.last_id == 0 and head.last_hash == GENESIS:
-        seen[0] = GENESIS  # signed when the chain was still empty
     if head.last_id not in seen:
         return VerifyResult(False, count, head.last_id, "truncated",
                             f"the signed head names entry {head.last_id}, which is no longer in the chain "
@@ -264,12 +209,8 @@ def _check_head(head: AuditHead | None, tip: AuditHead | None, sealed: tuple[int
     if seen[head.last_id] != head.last_hash:
         return VerifyResult(False, count, head.last_id, "changed",
                             "the entry the signed head names has a different hash: the chain was recomputed", legacy)
-    if (last_id or 0) == head.last_id:
-        return VerifyResult(True, count, legacy=legacy, head_id=head.last_id)
-    last_append = tip is not None and (tip.last_id, tip.last_hash, tip.base_id) == (last_id, last_hash,
-                                                                                     head.last_id)
-    if not last_append:
+    if last_id != head.last_id:
         return VerifyResult(False, count, last_id, "unsigned_tail",
                             f"entries after {head.last_id}, the signed head, were added without updating it",
                             legacy)
-    return VerifyResult(True, count, legacy=legacy, head_id=head.last_id, unsigned=past_head)
+    return VerifyResult(True, count, legacy=legacy, head_id=head.last_id)

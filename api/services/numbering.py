@@ -15,11 +15,10 @@ import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import InstrumentedAttribute, Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from api.db import hold_write_lock
 from api.models import AuditEntry, NumberSeries
@@ -66,39 +65,20 @@ def placeholder() -> str:
     return f"~{uuid.uuid4().hex[:31]}"   # 32 characters, the column's width
 
 
-def _number_in_one_statement(session: Session, row: Any, column: InstrumentedAttribute[str],
-                             head: str) -> str | None:
-    """On PostgreSQL, bump the counter and write the number into the row in one statement (one round trip
-    fewer while the counter is locked); None when the series has no counter yet, or on SQLite."""
-    if session.get_bind().dialect.name != "postgresql":
-        return None
-    table = column.class_.__table__
-    number = session.execute(text(
-        f"WITH n AS (UPDATE number_series SET last = last + 1 WHERE head = :head RETURNING last) "
-        f"UPDATE {table.name} SET {column.key} = :head || lpad(n.last::text, {DIGITS}, '0') FROM n "
-        f"WHERE {table.name}.id = :id RETURNING {table.name}.{column.key}"), {"head": head, "id": row.id}).scalar()
-    if number is not None:
-        set_committed_value(row, column.key, number)
-    return number
-
-
 def number_at_commit(session: Session, row: Any, column: InstrumentedAttribute[str], head: str,
                      entry: AuditEntry) -> None:
     """Give ``row`` (written with a ``placeholder``) the series' next number when the transaction commits,
-    just before its audit entries are sealed (``audit.at_commit``), and put it in the staged ``entry`` too
-    (the entry's MAC covers it).
+    once the audit chain's head is held (``audit.under_head``), and put it in the staged ``entry`` too.
 
-    The counter row is then locked only for the commit's last statements: the number, the entries' append
-    (one statement holding the chain's head) and the COMMIT. On PostgreSQL a filing used to hold the county's
-    counter from its number to its COMMIT, and the other filings of the county queued behind it (issue 13).
-    Gap-free as before: the number is taken in the transaction that uses it.
+    The counter row is then locked only for the commit's last statements, and never while its holder waits
+    for the head: on PostgreSQL a filing used to hold the county's counter from its number to its COMMIT,
+    and the other filings of the county queued behind it (issue 13). Gap-free as before: the number is taken
+    in the transaction that uses it.
     """
     def settle() -> None:
-        number = _number_in_one_statement(session, row, column, head)
-        if number is None:
-            number = f"{head}{next_serial(session, column, head):0{DIGITS}d}"
-            setattr(row, column.key, number)
-            session.flush()
+        number = f"{head}{next_serial(session, column, head):0{DIGITS}d}"
+        setattr(row, column.key, number)
         entry.after = {**(entry.after or {}), column.key: number}
+        session.flush()
 
-    audit.at_commit(session, settle)
+    audit.under_head(session, settle)

@@ -63,8 +63,6 @@ def _verify(args: argparse.Namespace) -> int:
     if result.ok:
         notes = [f"{result.legacy} of them unkeyed, from before the chain was keyed"] if result.legacy else []
         notes += [f"reaches the head sealed in {path}"] if sealed else []
-        if result.unsigned:
-            notes.append(f"the newest {result.unsigned} await the head's signature (the last append)")
         if result.head_id is None and result.count:
             notes.append("no signed head yet: cutting off the newest entries would not show")
         print(f"audit log intact: {result.count} entries" + "".join(f"; {n}" for n in notes))
