@@ -25,16 +25,17 @@ _FILLER = re.compile(
 
 _STOP = re.compile(
     r"(?:"
-    r"td退订|退订\s*td|回复?\s*td|退订(?:一切|所有|全部)?(?:短信|消息|通知|信息|推送|提醒)?|退掉(?:短信|通知|订阅)?|"
+    r"td退订|退订\s*td|回复?\s*td|退订(?:一切|所有|全部)?(?:短信|消息|通知|信息|推送|提醒)?|退掉(?:短信|通知|订阅)|"
     r"(?:取消|关掉|关闭|停掉|停止|不要|不用)(?:所有的?|全部的?)?(?:短信|消息|通知|信息|推送|提醒|订阅)+|"
-    r"(?:别|不要|不用|甭|莫|不必|停止|不想|不愿意?)再?(?:给我|给俺|往我这)?(?:发|推|推送|发送)(?:短信|消息|通知|信息)?(?:过来|了)?|"
+    r"(?:别|不要|不用|甭|莫|不必|停止|不想|不愿意?)再?(?:(?:给我|给俺|往我这)(?:发|推|推送|发送)(?:短信|消息|通知|信息)?|"
+    r"(?:发|推|推送|发送)(?:短信|消息|通知|信息))(?:过来|了)?|"
     r"(?:不想|不要|不愿意?|拒绝|拒)再?(?:收|接收|接|收到)(?:你们的)?(?:短信|消息|通知|信息|推送)|拒收"
     r"|stop(?:\s+(?:sending|texting|messaging|me|the|these|those|your|messages|texts|sms|notifications|notices|alerts|"
     r"any|more|all))*"
     r"|unsubscribe(?:\s+me)?|opt\s*(?:me\s*)?out|no\s+more\s+(?:texts|messages|sms|notifications)"
     r"|(?:don'?t|do not|never)\s+(?:send|text|message)\s+me(?:\s+(?:any|more|anymore|again|messages|texts|sms|"
     r"notifications))*"
-    r"|(?:문자|메시지|알림|통지|연락)(?:을|를|는)?\s*(?:그만\s*(?:보내|받|주)?\S*|보내지\s*마\S*|안\s*받\S*|받지\s*않\S*|"
+    r"|(?:문자|메시지|알림|통지|연락)(?:을|를|는)?\s*(?:그만\s*(?:보내|받|주)?\S*|보내지\s*마\S*|안\s*받(?:을|겠|고\s*싶|을게)\S*|받지\s*않(?:을|겠|고\s*싶)\S*|"
     r"끊어\S*|꺼\S*|끄\S*|사절|거부)"
     r"|수신\s*거부\S*|구독\s*취소\S*|그만\s*보내\S*"
     r")",
@@ -67,6 +68,8 @@ def wants_stop(text: str) -> bool:
     if word in STOP_WORDS:
         return True
     core = _core(text)
+    if core.casefold() == "stop":        # "I want to stop" (a flow, not the notices); the bare keyword is above
+        return False
     return bool(core) and (core in STOP_WORDS or _STOP.fullmatch(core) is not None)
 
 
