@@ -264,3 +264,9 @@ def test_several_acknowledgements_in_one_message_are_acknowledged(engine: Engine
     say(engine, "公示几天")
     answer = say(engine, said)
     assert reply in answer and "〔" not in answer                  # no policy answer with a citation
+
+
+@pytest.mark.parametrize("answer", ["send it", "send", "text me", "tell me", "没收到", "没看到", "短信没收到"])
+def test_answers_that_only_look_like_say_again_are_no_repeat(answer: str) -> None:
+    from bot.engine.keywords import repeats
+    assert not repeats(answer)

@@ -112,12 +112,14 @@ _REPEAT_PIECES = (
     r"再(?:说|讲|发|来|问|念|回|给我发)(?:一遍|一次|一下|遍|次)",     # not "再说吧" (later)
     r"重新(?:说|讲|发|问|念|回|给我发)(?:一遍|一次|一下|遍|次)?",
     r"重(?:发|复)(?:一下|一遍|一次)?",
-    r"没(?:看|听)(?:清|清楚|见|到|全|明白)",
-    r"(?:刚才|刚刚)?(?:那个|那条|的|短信|消息)?(?:没收到|没看到|收不到|没收全|没显示全|显示不全|乱码了?)",
+    r"没(?:看|听)(?:清|清楚|全|明白)",          # not 没看到 (an answer: "I did not see it")
+    r"(?:刚才|刚刚|上一条|那条)(?:那个|那条|的|短信|消息)?(?:没收到|没看到|收不到)",   # not a bare 没收到
+    r"(?:短信|消息)?(?:没收全|没显示全|显示不全|乱码了?)",
     r"다시\s*(?:한\s*번\s*)?(?:말|말씀|알려|보내|설명)\S*", r"한\s*번\s*더\S*", r"다시요", r"다시\s*한\s*번",
     r"못\s*(?:들었|봤|읽었|받았)\S*", r"뭐라고\S*",
-    r"(?:say|send|tell me|repeat|text)(?:\s+(?:that|it|this|me|the answer|the message))?"
-    r"(?:\s+(?:again|one more time|once more))?",
+    r"repeat(?:\s+(?:that|it|this|the answer))?",       # "send it", "tell me" alone are no repeat
+    r"(?:say|send|tell me|text)(?:\s+(?:that|it|this|me|the answer|the message))?"
+    r"\s+(?:again|one more time|once more)",
     r"pardon(?:\s+me)?", r"come again", r"what did you (?:say|write|send)", r"one more time", r"again",
     r"(?:i\s+)?(?:didn'?t|did not|couldn'?t)\s+(?:get|catch|see|read|receive)"
     r"(?:\s+(?:that|it|the message|the answer))?",
