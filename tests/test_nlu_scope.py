@@ -241,3 +241,8 @@ def test_other_places_by_class(text: str, place: str) -> None:
 
 def test_a_short_pinyin_alone_is_no_place() -> None:
     assert retriever().search("wuxi").topic != "place"
+
+
+@pytest.mark.parametrize("text", ["老伴透析花光了钱 能评上吗", "家里有人得了癌症，能申请补助吗"])
+def test_a_grave_illness_asked_about_our_programme_stays_ours(text: str) -> None:
+    assert retriever().search(text).outcome != "out_of_scope"
