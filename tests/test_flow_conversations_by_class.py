@@ -220,3 +220,9 @@ def test_a_question_at_the_village_question_of_a_subscription_is_not_taken_for_a
 def test_subscribe_said_with_other_verbs(engine: Engine, villages: None, said: str) -> None:
     say(engine, "山阴县")
     assert "已订阅" in say(engine, said)
+
+
+def test_a_village_turned_down_in_its_own_clause_is_not_subscribed(engine: Engine, villages: None) -> None:
+    say(engine, "山阴县")
+    reply = say(engine, "东村的公示不用通知我，西村的公示出来了通知我")
+    assert "西村" in reply and "东村" not in reply

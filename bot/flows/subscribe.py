@@ -52,6 +52,15 @@ ASKS_ABOUT_LIST = re.compile(r"几天|多少|多久|多长|怎么|咋|为什么|
 SUBSCRIBED_Q = re.compile(r"订(?:上|好|阅)?(?:了)?(?:吗|没|没有|成功)|구독(?:이)? ?(?:됐|되었)|"
                           r"am i subscribed|did it work", re.IGNORECASE)
 # "取消 订阅东村", "我不想订阅东村了", "退订，订阅西村的不要了": the pattern's words, meant the other way.
+_CLAUSES = re.compile(r"[，,。;；、!！?？\s]+")
+_DECLINE = re.compile(r"不用|不要|别|不想|不订|不必|甭")
+
+
+def _declined(name: str, text: str) -> bool:
+    """"东村的不用通知我，西村的通知我": the clause that names this village turns it down."""
+    return any(name in clause and _DECLINE.search(clause) for clause in _CLAUSES.split(text))
+
+
 NOT_WANTED = re.compile(r"取消|不要|不想|不订|别|退订|停止|unsubscribe|cancel|stop|그만|취소|해지", re.IGNORECASE)
 SUBSCRIBED = "subscribed"   # engine meta: the village last subscribed to, for "订上了吗" right after it
 
@@ -89,6 +98,7 @@ class SubscribeFlow(Flow):
             refused(turn.state, instead)
             return [Reply(turn._("本县的村还没有录入系统，所以现在还不能订阅村里的公示通知。") + instead)]
         named = [v for v in map(turn.services.village, villages_named(turn, turn.text)) if v is not None]
+        named = [v for v in named if not _declined(v.name, turn.text)] or named
         if len(named) > 1:              # "订阅东村和西村": each of them
             return [reply for v in named
                     for reply in self._done(turn, {"id": v.id, "name": v.name, "township": v.township})]
