@@ -128,3 +128,12 @@ def _shifted_clock() -> Iterator[None]:
 
     with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=SHIFT_DAYS), tick=True):
         yield
+
+
+@pytest.fixture
+def villages(engine: Engine) -> None:
+    """山阴县: 岱岳镇 东村, 西村; 马营庄乡 南村 (test_households.build_world), for the conversation tests."""
+    from test_households import build_world
+
+    with transaction(engine) as s:
+        build_world(s)

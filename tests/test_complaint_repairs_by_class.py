@@ -12,26 +12,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 from test_dialog_repair import FARMER, play, rows, say
-from test_households import build_world
+from test_free_text_flows import county_known
 
-from api.db import transaction
 from api.models import CallbackRequest, Complaint
 from bot.engine.keywords import DONE, cancels
 from bot.flows import complaint_cues as cues
 from bot.flows.handoff import WISH
 
 TELEGRAM = {"channel": "telegram", "sender": "tg-4242"}
-
-
-@pytest.fixture
-def villages(engine: Engine) -> None:
-    """山阴县: 岱岳镇 东村, 西村; 马营庄乡 南村."""
-    with transaction(engine) as s:
-        build_world(s)
-
-
-def county_known(engine: Engine, **kwargs: str) -> None:
-    say(engine, "山阴县", **kwargs)
 
 
 # ------------------------------------------------------------------------------------------------- vocabulary

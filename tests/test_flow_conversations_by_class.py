@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 from test_dialog_repair import DAY, play, rows, say
+from test_free_text_flows import county_known
 from test_households import build_world
 from test_publicity import reviewed, village_notice
 
@@ -26,13 +27,6 @@ KO, EN = "ko", "en"
 
 
 @pytest.fixture
-def villages(engine: Engine) -> None:
-    """山阴县: 岱岳镇 东村, 西村; 马营庄乡 南村."""
-    with transaction(engine) as s:
-        build_world(s)
-
-
-@pytest.fixture
 def posted(engine: Engine) -> dict[str, object]:
     """The villages above, and a list open in 东村 with two entries (report phone 0349-5021234)."""
     with transaction(engine) as s:
@@ -40,10 +34,6 @@ def posted(engine: Engine) -> dict[str, object]:
         apps = reviewed(s, w, DAY, n=2)
         village_notice(s, w, apps, DAY)
         return {"numbers": [a.number for a in apps]}
-
-
-def county_known(engine: Engine, **kwargs: str) -> None:
-    say(engine, "山阴县", **kwargs)
 
 
 def subscribed_to(engine: Engine) -> list[int]:

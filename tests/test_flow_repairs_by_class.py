@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 from test_dialog_repair import DAY, play, rows, say
+from test_free_text_flows import county_known
 from test_households import build_world
 from test_publicity import reviewed
 
@@ -18,18 +19,6 @@ from api.db import transaction
 from api.models import CallbackRequest, Complaint
 from api.models.subscriptions import Subscription
 from bot.engine.keywords import DONE, REPEAT, WHAT_NOW, cancels, split_aside
-
-
-@pytest.fixture
-def villages(engine: Engine) -> None:
-    """山阴县: 岱岳镇 东村, 西村; 马营庄乡 南村."""
-    with transaction(engine) as s:
-        build_world(s)
-
-
-def county_known(engine: Engine, name: str = "山阴县", **kwargs: str) -> None:
-    say(engine, name, **kwargs)
-
 
 # ------------------------------------------------------------------------------------------------- vocabulary
 

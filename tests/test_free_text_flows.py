@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 from test_dialog_repair import FARMER, play, rows, say
-from test_households import build_world
 
 from api.db import transaction
 from api.models import CallbackRequest, Complaint
@@ -19,15 +18,8 @@ from bot.flows import complaint_cues
 from bot.flows.village_words import _CANDIDATE
 
 
-@pytest.fixture
-def villages(engine: Engine) -> None:
-    """山阴县: 岱岳镇 东村, 西村; 马营庄乡 南村."""
-    with transaction(engine) as s:
-        build_world(s)
-
-
-def county_known(engine: Engine, **kwargs: str) -> None:
-    say(engine, "山阴县", **kwargs)
+def county_known(engine: Engine, name: str = "山阴县", **kwargs: str) -> None:
+    say(engine, name, **kwargs)
 
 
 # ------------------------------------------------------------------------------------------------ complaints

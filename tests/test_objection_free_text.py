@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 from test_dialog_repair import FARMER, play, rows, say
+from test_free_text_flows import county_known
 from test_households import build_world
 from test_publicity import reviewed, village_notice
 
@@ -30,10 +31,6 @@ def posted(engine: Engine) -> dict[str, object]:
         s.get(Application, apps[1].id).household.head_name = "王小明"
         notice = village_notice(s, w, apps, DAY)
         return {"notice": notice.id, "apps": [a.id for a in apps], "numbers": [a.number for a in apps]}
-
-
-def county_known(engine: Engine, **kwargs: str) -> None:
-    say(engine, "山阴县", **kwargs)
 
 
 # ------------------------------------------------------------------------------------------ 1. the village inside

@@ -6,9 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 from test_dialog_repair import rows
-from test_households import build_world
 
-from api.db import transaction
 from api.models import ChannelUser
 from api.models.subscriptions import Subscription
 from bot.channels import terminal
@@ -18,12 +16,6 @@ PHONE = "13600000077"
 
 def send(engine: Engine, text: str) -> str:
     return "\n".join(reply.text for reply in terminal.send(engine, text, sender=PHONE, channel="sms"))
-
-
-@pytest.fixture
-def villages(engine: Engine) -> None:
-    with transaction(engine) as s:
-        build_world(s)
 
 
 @pytest.mark.parametrize("again", ["又想收了 订阅", "还是想收 订阅吧", "다시 구독할게요"])
