@@ -33,12 +33,8 @@ def requested_change(session: Session, channel: str, sender: str, text: str) -> 
 def apply_change(session: Session, channel: str, sender: str, opted_out: bool,
                  gettext: Callable[[str], str]) -> list[Reply]:
     """Record the preference and confirm it in the sender's language."""
-    channel_user(session, channel, sender).opted_out = opted_out
-    return confirmation(opted_out, gettext)
-
-
-def confirmation(opted_out: bool, gettext: Callable[[str], str]) -> list[Reply]:
     _ = gettext
+    channel_user(session, channel, sender).opted_out = opted_out
     if opted_out:
         return [Reply(_("已退订通知：我们不再主动给您发送通知。您发来的消息仍会回复。"
                         "回复“订阅”可重新接收。"))]
